@@ -1,0 +1,920 @@
+#include "oidc/idtokenvalidator.h"
+
+#include "jose/jws.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+
+#include <cmath>
+#include <optional>
+
+namespace afx::oidc {
+
+namespace {
+
+const QString coreValidation = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7");
+
+QString jsonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("undefined");
+}
+
+QString quoted(const QString &text)
+{
+    return QLatin1Char('"') + text + QLatin1Char('"');
+}
+
+QString quotedList(const QStringList &values)
+{
+    QStringList items;
+    for (const QString &value : values)
+        items.append(quoted(value));
+    return items.join(QStringLiteral(", "));
+}
+
+QString formatTime(double seconds)
+{
+    // QDateTime covers far more than any real token needs; the range check keeps a hostile
+    // value such as 1e300 from overflowing the conversion.
+    if (!std::isfinite(seconds) || std::fabs(seconds) > 1e11)
+        return QString::number(seconds, 'g', 17);
+    return QDateTime::fromSecsSinceEpoch(qint64(std::floor(seconds)), Qt::UTC).toString(Qt::ISODate);
+}
+
+QString formatSeconds(double seconds)
+{
+    const qint64 rounded = qRound64(std::fabs(seconds));
+    return rounded == 1 ? QStringLiteral("1 second") : QStringLiteral("%1 seconds").arg(rounded);
+}
+
+bool hasResponseTypeValue(const QString &responseType, QLatin1String value)
+{
+    return responseType.split(QLatin1Char(' '), Qt::SkipEmptyParts).contains(value);
+}
+
+bool isHmacAlgorithm(const QString &alg)
+{
+    return alg == QLatin1String("HS256") || alg == QLatin1String("HS384") || alg == QLatin1String("HS512");
+}
+
+// The key type (and curve, for EC) that a JWS algorithm needs (RFC 7518 section 3.1, RFC 8037).
+struct KeyRequirement {
+    QString kty;
+    QString curve; // empty when any curve of the type will do
+};
+
+std::optional<KeyRequirement> keyRequirementFor(const QString &alg)
+{
+    if (alg.startsWith(QLatin1String("RS")) || alg.startsWith(QLatin1String("PS")))
+        return KeyRequirement{QStringLiteral("RSA"), {}};
+    if (alg == QLatin1String("ES256"))
+        return KeyRequirement{QStringLiteral("EC"), QStringLiteral("P-256")};
+    if (alg == QLatin1String("ES384"))
+        return KeyRequirement{QStringLiteral("EC"), QStringLiteral("P-384")};
+    if (alg == QLatin1String("ES512"))
+        return KeyRequirement{QStringLiteral("EC"), QStringLiteral("P-521")};
+    if (alg == QLatin1String("EdDSA"))
+        return KeyRequirement{QStringLiteral("OKP"), QStringLiteral("Ed25519")};
+    return std::nullopt;
+}
+
+// The length of a raw R||S signature (RFC 7518 section 3.4); 0 for other algorithms.
+int rawEcdsaSignatureLength(const QString &alg)
+{
+    if (alg == QLatin1String("ES256"))
+        return 64;
+    if (alg == QLatin1String("ES384"))
+        return 96;
+    if (alg == QLatin1String("ES512"))
+        return 132;
+    return 0;
+}
+
+QString describeKey(const jose::Jwk &jwk, qsizetype index)
+{
+    if (!jwk.kid.isEmpty())
+        return QStringLiteral("key %1").arg(quoted(jwk.kid));
+    return QStringLiteral("key number %1 (no kid)").arg(index + 1);
+}
+
+// The reason a JWK cannot verify a signature made with `alg`, or an empty string when it can.
+QString unsuitableReason(const jose::Jwk &jwk, const QString &alg)
+{
+    if (jwk.key.isNull())
+        return QStringLiteral("could not be read as a public key");
+    if (!jwk.use.isEmpty() && jwk.use != QLatin1String("sig"))
+        return QStringLiteral("has use %1, so it is meant for %2, not for signatures")
+            .arg(quoted(jwk.use), jwk.use == QLatin1String("enc") ? QStringLiteral("encryption") : QStringLiteral("another purpose"));
+    if (!jwk.keyOps.isEmpty() && !jwk.keyOps.contains(QLatin1String("verify")))
+        return QStringLiteral("has key_ops [%1] without \"verify\"").arg(quotedList(jwk.keyOps));
+    if (!jwk.alg.isEmpty() && jwk.alg != alg)
+        return QStringLiteral("is declared for alg %1, not %2").arg(quoted(jwk.alg), quoted(alg));
+    const std::optional<KeyRequirement> requirement = keyRequirementFor(alg);
+    if (!requirement)
+        return QStringLiteral("cannot be used with %1").arg(quoted(alg));
+    if (jwk.key.kty() != requirement->kty)
+        return QStringLiteral("is a %1 key, but %2 needs a %3 key").arg(jwk.key.kty(), alg, requirement->kty);
+    if (!requirement->curve.isEmpty() && jwk.key.curve() != requirement->curve)
+        return QStringLiteral("uses the curve %1, but %2 needs %3").arg(jwk.key.curve(), alg, requirement->curve);
+    return {};
+}
+
+enum class ReadResult { Absent, WrongType, Ok };
+
+ReadResult readNumericDate(const QJsonObject &claims, const QString &name, double *out)
+{
+    const QJsonValue value = claims.value(name);
+    if (value.isUndefined())
+        return ReadResult::Absent;
+    if (!value.isDouble())
+        return ReadResult::WrongType;
+    *out = value.toDouble();
+    return ReadResult::Ok;
+}
+
+QString numericDateTypeReason(const QJsonObject &claims, const QString &name)
+{
+    return QStringLiteral("The claim \"%1\" is %2, but it must be a JSON number of seconds since "
+                          "1970-01-01T00:00:00Z (a NumericDate, RFC 7519 section 2).")
+        .arg(name, jsonTypeName(claims.value(name)));
+}
+
+QString stringTypeReason(const QJsonObject &claims, const QString &name)
+{
+    return QStringLiteral("The claim \"%1\" is %2, but it must be a string.").arg(name, jsonTypeName(claims.value(name)));
+}
+
+// Runs the checks one after the other and records each outcome.
+class Validator {
+public:
+    Validator(const QByteArray &token, const QList<jose::Jwk> &jwks, const IdTokenExpectations &expect)
+        : m_token(token)
+        , m_jwks(jwks)
+        , m_expect(expect)
+    {
+        const QDateTime now = expect.now.isValid() ? expect.now : QDateTime::currentDateTimeUtc();
+        m_now = double(now.toMSecsSinceEpoch()) / 1000.0;
+        m_leeway = std::max(0, expect.leewaySeconds);
+    }
+
+    IdTokenValidation run()
+    {
+        const bool parsed = checkFormat();
+        if (!parsed) {
+            skipRemaining(QStringLiteral("Skipped because the token could not be parsed."));
+            return m_result;
+        }
+        const bool algorithmAccepted = checkAlgorithm();
+        const bool keyFound = algorithmAccepted && checkKey();
+        if (!algorithmAccepted)
+            skip(QStringLiteral("check-key"), QStringLiteral("Skipped because the algorithm was rejected."));
+        if (keyFound)
+            checkSignature();
+        else
+            skip(QStringLiteral("check-signature"),
+                 QStringLiteral("Skipped because no key to verify the signature with was found."));
+        checkIssuer();
+        checkSubject();
+        checkAudience();
+        checkAuthorizedParty();
+        checkExpiry();
+        checkIssuedAt();
+        checkNotBefore();
+        checkNonce();
+
+        // An ID token that comes from the authorization endpoint together with an access token
+        // or a code must carry its hash (OpenID Connect Core sections 3.2.2.10 and 3.3.2.11).
+        const QString &responseType = m_expect.responseType;
+        const bool withIdToken = hasResponseTypeValue(responseType, QLatin1String("id_token"));
+        checkHalfHash(QStringLiteral("check-at-hash"), QStringLiteral("at_hash"), m_expect.accessToken,
+                      QStringLiteral("access token"), withIdToken && hasResponseTypeValue(responseType, QLatin1String("token")),
+                      QStringLiteral("OpenID Connect Core 1.0, sections 3.1.3.8, 3.2.2.9 and 3.2.2.10"));
+        checkHalfHash(QStringLiteral("check-c-hash"), QStringLiteral("c_hash"), m_expect.code,
+                      QStringLiteral("authorization code"), withIdToken && hasResponseTypeValue(responseType, QLatin1String("code")),
+                      QStringLiteral("OpenID Connect Core 1.0, sections 3.3.2.10 and 3.3.2.11"));
+        return m_result;
+    }
+
+private:
+    // Every check id with the name shown to the user, in the order the checks run.
+    static const QList<QPair<QString, QString>> &checkNames()
+    {
+        static const QList<QPair<QString, QString>> names{
+            {QStringLiteral("check-format"), QStringLiteral("Token format")},
+            {QStringLiteral("check-algorithm"), QStringLiteral("Algorithm")},
+            {QStringLiteral("check-key"), QStringLiteral("Signing key")},
+            {QStringLiteral("check-signature"), QStringLiteral("Signature")},
+            {QStringLiteral("check-issuer"), QStringLiteral("Issuer (iss)")},
+            {QStringLiteral("check-subject"), QStringLiteral("Subject (sub)")},
+            {QStringLiteral("check-audience"), QStringLiteral("Audience (aud)")},
+            {QStringLiteral("check-azp"), QStringLiteral("Authorized party (azp)")},
+            {QStringLiteral("check-expiry"), QStringLiteral("Expiry (exp)")},
+            {QStringLiteral("check-issued-at"), QStringLiteral("Issued at (iat)")},
+            {QStringLiteral("check-not-before"), QStringLiteral("Not before (nbf)")},
+            {QStringLiteral("check-nonce"), QStringLiteral("Nonce")},
+            {QStringLiteral("check-at-hash"), QStringLiteral("Access token hash (at_hash)")},
+            {QStringLiteral("check-c-hash"), QStringLiteral("Code hash (c_hash)")},
+        };
+        return names;
+    }
+
+    static QString nameOf(const QString &id)
+    {
+        for (const auto &[checkId, name] : checkNames()) {
+            if (checkId == id)
+                return name;
+        }
+        return id;
+    }
+
+    void add(const QString &id, Check::Status status, const QString &reason, const QString &spec)
+    {
+        m_result.checks.append(Check{id, nameOf(id), status, reason, spec});
+    }
+
+    void pass(const QString &id, const QString &reason, const QString &spec)
+    {
+        add(id, Check::Status::Passed, reason, spec);
+    }
+
+    bool fail(const QString &id, const QString &reason, const QString &spec)
+    {
+        add(id, Check::Status::Failed, reason, spec);
+        return false;
+    }
+
+    void skip(const QString &id, const QString &reason)
+    {
+        add(id, Check::Status::Skipped, reason, QString());
+    }
+
+    void skipRemaining(const QString &reason)
+    {
+        for (const auto &entry : checkNames()) {
+            const QString &id = entry.first;
+            const bool done = std::any_of(m_result.checks.cbegin(), m_result.checks.cend(),
+                                          [&id](const Check &check) { return check.id == id; });
+            if (!done)
+                skip(id, reason);
+        }
+    }
+
+    bool checkFormat()
+    {
+        const QString id = QStringLiteral("check-format");
+        const QString spec = QStringLiteral("RFC 7519 section 7.2; RFC 7515 section 7.1; RFC 7516 section 7.1");
+
+        if (m_token.isEmpty())
+            return fail(id, QStringLiteral("The ID token is empty."), spec);
+
+        switch (jose::classifyToken(m_token)) {
+        case jose::TokenFormat::Jws:
+            break;
+        case jose::TokenFormat::Jwe:
+            return fail(id,
+                        QStringLiteral("The ID token has five parts, so it is an encrypted JWE (RFC 7516), not a "
+                                       "signed JWT. This app cannot decrypt it, so ask the provider for signed, "
+                                       "unencrypted ID tokens."),
+                        spec);
+        case jose::TokenFormat::Opaque:
+            // Three parts that do not decode are a broken JWS, and the parser below names the
+            // part that is wrong.
+            if (m_token.count('.') == 2)
+                break;
+            return fail(id,
+                        QStringLiteral("The ID token has %1 dot-separated parts instead of three, so it is not a "
+                                       "JWT and looks like an opaque token. An ID token must be a signed JWT "
+                                       "(OpenID Connect Core 1.0, section 2).")
+                            .arg(m_token.count('.') + 1),
+                        spec);
+        }
+
+        QString error;
+        std::optional<jose::CompactJws> jws = jose::CompactJws::parse(m_token, &error);
+        if (!jws)
+            return fail(id, QStringLiteral("The ID token is not a valid JWT. ") + error, spec);
+        m_jws = std::move(*jws);
+        m_result.header = m_jws.header;
+        m_result.claims = m_jws.claims;
+
+        if (m_jws.claims.isEmpty())
+            return fail(id, QStringLiteral("The payload of the ID token is not a JSON object with claims."), spec);
+        if (!jose::checkCriticalHeader(m_jws.header, &error))
+            return fail(id, error, spec);
+
+        pass(id, QStringLiteral("The ID token is a signed JWT with a JSON header and JSON claims."), spec);
+        return true;
+    }
+
+    bool checkAlgorithm()
+    {
+        const QString id = QStringLiteral("check-algorithm");
+        const QString spec = coreValidation + QStringLiteral(", step 7; RFC 8725 section 3.1");
+
+        const QJsonValue algValue = m_jws.header.value(QStringLiteral("alg"));
+        if (algValue.isUndefined())
+            return fail(id, QStringLiteral("The header has no \"alg\", so the signature cannot be checked."), spec);
+        if (!algValue.isString())
+            return fail(id,
+                        QStringLiteral("The header member \"alg\" is %1, but it must be a string.").arg(jsonTypeName(algValue)),
+                        spec);
+        m_alg = algValue.toString();
+
+        if (m_alg.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
+            return fail(id,
+                        QStringLiteral("The header has alg \"none\", so the token is not signed and anyone could "
+                                       "have written it. Unsigned ID tokens are always rejected."),
+                        spec);
+        if (!m_expect.allowedAlgorithms.isEmpty() && !m_expect.allowedAlgorithms.contains(m_alg))
+            return fail(id,
+                        QStringLiteral("The token is signed with %1, which is not in the profile's allowed "
+                                       "algorithms (%2). Add it to the profile if the provider really uses it.")
+                            .arg(m_alg, m_expect.allowedAlgorithms.join(QStringLiteral(", "))),
+                        spec);
+        if (!m_expect.providerAlgorithms.isEmpty() && !m_expect.providerAlgorithms.contains(m_alg))
+            return fail(id,
+                        QStringLiteral("The token is signed with %1, but the provider's discovery document "
+                                       "lists only %2 in id_token_signing_alg_values_supported.")
+                            .arg(m_alg, m_expect.providerAlgorithms.join(QStringLiteral(", "))),
+                        spec);
+        if (!jose::isSupportedAlgorithm(m_alg))
+            return fail(id,
+                        QStringLiteral("The token is signed with %1, which this app cannot verify. Supported "
+                                       "algorithms: %2.")
+                            .arg(m_alg, jose::supportedAlgorithms().join(QStringLiteral(", "))),
+                        spec);
+
+        QString reason = m_expect.allowedAlgorithms.isEmpty()
+            ? QStringLiteral("The token is signed with %1, which this app supports.").arg(m_alg)
+            : QStringLiteral("The token is signed with %1, which the profile allows.").arg(m_alg);
+        if (!m_expect.providerAlgorithms.isEmpty())
+            reason += QStringLiteral(" The provider advertises it in its discovery document.");
+        pass(id, reason, spec);
+        return true;
+    }
+
+    bool checkKey()
+    {
+        const QString id = QStringLiteral("check-key");
+
+        if (isHmacAlgorithm(m_alg)) {
+            const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 10.1");
+            if (m_expect.clientSecret.isEmpty())
+                return fail(id,
+                            QStringLiteral("%1 uses the client secret as the key, but no client secret is "
+                                           "configured for this profile.")
+                                .arg(m_alg),
+                            spec);
+            pass(id, QStringLiteral("%1 uses the UTF-8 bytes of the client secret as the key.").arg(m_alg), spec);
+            return true;
+        }
+
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 10.1; RFC 7517 section 4");
+        if (m_jwks.isEmpty())
+            return fail(id, QStringLiteral("The provider's JWKS has no keys, so the signature cannot be verified."),
+                        spec);
+
+        const QJsonValue kidValue = m_jws.header.value(QStringLiteral("kid"));
+        if (!kidValue.isUndefined() && !kidValue.isString())
+            return fail(id,
+                        QStringLiteral("The header member \"kid\" is %1, but it must be a string.").arg(jsonTypeName(kidValue)),
+                        spec);
+
+        if (kidValue.isString())
+            return selectKeyById(kidValue.toString(), spec);
+        return selectKeyWithoutId(spec);
+    }
+
+    bool selectKeyById(const QString &kid, const QString &spec)
+    {
+        const QString id = QStringLiteral("check-key");
+
+        QStringList rejections;
+        bool found = false;
+        for (qsizetype i = 0; i < m_jwks.size(); ++i) {
+            const jose::Jwk &jwk = m_jwks.at(i);
+            if (jwk.kid != kid)
+                continue;
+            found = true;
+            const QString reason = unsuitableReason(jwk, m_alg);
+            if (reason.isEmpty()) {
+                m_key = jwk.key;
+                pass(id,
+                     QStringLiteral("The JWKS has the key %1 named in the header, and it can verify %2.")
+                         .arg(quoted(kid), m_alg),
+                     spec);
+                return true;
+            }
+            rejections.append(QStringLiteral("The JWKS key %1 %2.").arg(quoted(kid), reason));
+        }
+
+        if (!found) {
+            m_result.unknownKeyId = true;
+            return fail(id,
+                        QStringLiteral("The header names kid %1, but that key is not in the provider's JWKS "
+                                       "(which has %2). If the provider has rotated its keys, fetching the JWKS "
+                                       "again finds the new key (OpenID Connect Core 1.0, section 10.1.1).")
+                            .arg(quoted(kid), describeKeyIds()),
+                        spec);
+        }
+        return fail(id,
+                    rejections.join(QLatin1Char(' ')) + QStringLiteral(" It cannot verify this %1 signature.").arg(m_alg),
+                    spec);
+    }
+
+    bool selectKeyWithoutId(const QString &spec)
+    {
+        const QString id = QStringLiteral("check-key");
+
+        QList<qsizetype> suitable;
+        QStringList rejections;
+        for (qsizetype i = 0; i < m_jwks.size(); ++i) {
+            const QString reason = unsuitableReason(m_jwks.at(i), m_alg);
+            if (reason.isEmpty())
+                suitable.append(i);
+            else
+                rejections.append(QStringLiteral("The JWKS %1 %2.").arg(describeKey(m_jwks.at(i), i), reason));
+        }
+
+        if (suitable.isEmpty())
+            return fail(id,
+                        QStringLiteral("The header has no kid and no key in the JWKS can verify %1. %2")
+                            .arg(m_alg, rejections.join(QLatin1Char(' '))),
+                        spec);
+        if (suitable.size() > 1)
+            return fail(id,
+                        QStringLiteral("The header has no kid and the JWKS has %1 keys that can verify %2, so the "
+                                       "key cannot be chosen. The provider must set kid in the header when its "
+                                       "JWKS has several keys (OpenID Connect Core 1.0, section 10.1).")
+                            .arg(suitable.size())
+                            .arg(m_alg),
+                        spec);
+
+        m_key = m_jwks.at(suitable.first()).key;
+        QString reason = QStringLiteral("The header has no kid, and the JWKS %1 is the only key that can verify %2, "
+                                        "so it is used.")
+                             .arg(describeKey(m_jwks.at(suitable.first()), suitable.first()), m_alg);
+        if (m_jwks.size() > 1)
+            reason += QStringLiteral(" The provider should still set kid, because its JWKS has several keys "
+                                     "(OpenID Connect Core 1.0, section 10.1).");
+        pass(id, reason, spec);
+        return true;
+    }
+
+    QString describeKeyIds() const
+    {
+        QStringList kids;
+        for (const jose::Jwk &jwk : m_jwks)
+            kids.append(jwk.kid.isEmpty() ? QStringLiteral("a key without kid") : quoted(jwk.kid));
+        return kids.join(QStringLiteral(", "));
+    }
+
+    void checkSignature()
+    {
+        const QString id = QStringLiteral("check-signature");
+        const QString spec = QStringLiteral("RFC 7515 section 5.2; ") + coreValidation + QStringLiteral(", steps 6 and 8");
+
+        QString error;
+        if (isHmacAlgorithm(m_alg)) {
+            if (jose::verifyHmac(m_alg, m_expect.clientSecret.toUtf8(), m_jws.signingInput, m_jws.signature, &error))
+                pass(id, QStringLiteral("The %1 signature matches the client secret.").arg(m_alg), spec);
+            else
+                fail(id, QStringLiteral("%1 Check the client secret of this profile.").arg(error), spec);
+            return;
+        }
+
+        // A DER-encoded ECDSA signature is a common interoperability bug of the signing side, so
+        // it gets a reason of its own instead of a bare verification failure.
+        const int rawLength = rawEcdsaSignatureLength(m_alg);
+        if (rawLength > 0 && m_jws.signature.size() != rawLength) {
+            if (!m_jws.signature.isEmpty() && static_cast<unsigned char>(m_jws.signature.at(0)) == 0x30)
+                fail(id,
+                     QStringLiteral("The signature is %1 bytes and starts with 0x30, so it is ASN.1 DER-encoded. "
+                                    "%2 signatures must be the raw %3-byte R||S concatenation (RFC 7518 section "
+                                    "3.4), so the provider's signing library is at fault.")
+                         .arg(m_jws.signature.size())
+                         .arg(m_alg)
+                         .arg(rawLength),
+                     spec);
+            else
+                fail(id,
+                     QStringLiteral("The signature is %1 bytes, but %2 signatures are %3 bytes (RFC 7518 section 3.4).")
+                         .arg(m_jws.signature.size())
+                         .arg(m_alg)
+                         .arg(rawLength),
+                     spec);
+            return;
+        }
+
+        if (jose::verifySignature(m_alg, m_key, m_jws.signingInput, m_jws.signature, &error))
+            pass(id, QStringLiteral("The %1 signature is valid for the selected key.").arg(m_alg), spec);
+        else if (!error.isEmpty())
+            fail(id, error, spec);
+        else
+            fail(id,
+                 QStringLiteral("The %1 signature is not valid for the selected key, so the token was changed or "
+                                "signed with another key.")
+                     .arg(m_alg),
+                 spec);
+    }
+
+    void checkIssuer()
+    {
+        const QString id = QStringLiteral("check-issuer");
+        const QString spec = coreValidation + QStringLiteral(", step 2");
+        const QJsonObject &claims = m_jws.claims;
+
+        const QJsonValue value = claims.value(QStringLiteral("iss"));
+        if (value.isUndefined()) {
+            fail(id, QStringLiteral("The token has no \"iss\" claim."), spec);
+            return;
+        }
+        if (!value.isString()) {
+            fail(id, stringTypeReason(claims, QStringLiteral("iss")), spec);
+            return;
+        }
+        const QString iss = value.toString();
+        const QString &expected = m_expect.issuer;
+        if (expected.isEmpty()) {
+            fail(id, QStringLiteral("No expected issuer is configured, so iss %1 cannot be checked.").arg(quoted(iss)),
+                 spec);
+            return;
+        }
+        if (iss == expected) {
+            pass(id, QStringLiteral("iss %1 equals the expected issuer.").arg(quoted(iss)), spec);
+            return;
+        }
+        if (iss + QLatin1Char('/') == expected || expected + QLatin1Char('/') == iss) {
+            fail(id,
+                 QStringLiteral("iss %1 and the expected issuer %2 differ only by a trailing '/', which %3 has. "
+                                "The issuer must match exactly, character for character.")
+                     .arg(quoted(iss), quoted(expected),
+                          iss.endsWith(QLatin1Char('/')) ? QStringLiteral("the token") : QStringLiteral("the expected issuer")),
+                 spec);
+            return;
+        }
+        fail(id, QStringLiteral("iss %1 is not the expected issuer %2.").arg(quoted(iss), quoted(expected)), spec);
+    }
+
+    void checkSubject()
+    {
+        const QString id = QStringLiteral("check-subject");
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 2");
+        const QJsonObject &claims = m_jws.claims;
+
+        const QJsonValue value = claims.value(QStringLiteral("sub"));
+        if (value.isUndefined()) {
+            fail(id, QStringLiteral("The token has no \"sub\" claim, which every ID token must have."), spec);
+            return;
+        }
+        if (!value.isString()) {
+            fail(id, stringTypeReason(claims, QStringLiteral("sub")), spec);
+            return;
+        }
+        const QString sub = value.toString();
+        if (sub.isEmpty()) {
+            fail(id, QStringLiteral("The \"sub\" claim is an empty string."), spec);
+            return;
+        }
+        if (sub.toUtf8().size() > 255) {
+            add(id, Check::Status::Warning,
+                QStringLiteral("The \"sub\" claim is %1 bytes long, more than the 255 ASCII characters allowed.")
+                    .arg(sub.toUtf8().size()),
+                spec);
+            return;
+        }
+        pass(id, QStringLiteral("The token names its subject in \"sub\"."), spec);
+    }
+
+    void checkAudience()
+    {
+        const QString id = QStringLiteral("check-audience");
+        const QString spec = coreValidation + QStringLiteral(", step 3; RFC 7519 section 4.1.3");
+        const QJsonValue value = m_jws.claims.value(QStringLiteral("aud"));
+
+        if (value.isUndefined()) {
+            fail(id, QStringLiteral("The token has no \"aud\" claim."), spec);
+            return;
+        }
+        if (value.isString()) {
+            m_audiences = QStringList{value.toString()};
+        } else if (value.isArray()) {
+            const QJsonArray array = value.toArray();
+            QStringList audiences;
+            for (qsizetype i = 0; i < array.size(); ++i) {
+                if (!array.at(i).isString()) {
+                    fail(id,
+                         QStringLiteral("Element %1 of the \"aud\" claim is %2, but every audience must be a string.")
+                             .arg(i)
+                             .arg(jsonTypeName(array.at(i))),
+                         spec);
+                    return;
+                }
+                audiences.append(array.at(i).toString());
+            }
+            m_audiences = audiences;
+        } else {
+            fail(id,
+                 QStringLiteral("The claim \"aud\" is %1, but it must be a string or an array of strings.")
+                     .arg(jsonTypeName(value)),
+                 spec);
+            return;
+        }
+
+        if (m_audiences.contains(m_expect.clientId) && !m_expect.clientId.isEmpty()) {
+            pass(id,
+                 m_audiences.size() == 1
+                     ? QStringLiteral("aud is the client id %1.").arg(quoted(m_expect.clientId))
+                     : QStringLiteral("aud contains the client id %1 among %2 audiences.")
+                           .arg(quoted(m_expect.clientId))
+                           .arg(m_audiences.size()),
+                 spec);
+            return;
+        }
+        fail(id,
+             QStringLiteral("aud (%1) does not contain the client id %2, so the token was issued to another "
+                            "client.")
+                 .arg(m_audiences.isEmpty() ? QStringLiteral("an empty array") : quotedList(m_audiences),
+                      quoted(m_expect.clientId)),
+             spec);
+    }
+
+    void checkAuthorizedParty()
+    {
+        const QString id = QStringLiteral("check-azp");
+        const QString spec = coreValidation + QStringLiteral(", steps 4 and 5");
+        const QJsonObject &claims = m_jws.claims;
+        const QJsonValue value = claims.value(QStringLiteral("azp"));
+
+        if (value.isUndefined()) {
+            if (m_audiences.size() > 1)
+                add(id, Check::Status::Warning,
+                    QStringLiteral("The token has %1 audiences but no \"azp\" claim naming the client it was "
+                                   "issued to. The provider should add azp when there are several audiences.")
+                        .arg(m_audiences.size()),
+                    spec);
+            else
+                skip(id, QStringLiteral("The token has a single audience and no \"azp\" claim, which is fine."));
+            return;
+        }
+        if (!value.isString()) {
+            fail(id, stringTypeReason(claims, QStringLiteral("azp")), spec);
+            return;
+        }
+        if (value.toString() != m_expect.clientId) {
+            fail(id,
+                 QStringLiteral("azp %1 is not the client id %2, so the token was issued to another client.")
+                     .arg(quoted(value.toString()), quoted(m_expect.clientId)),
+                 spec);
+            return;
+        }
+        pass(id, QStringLiteral("azp is the client id %1.").arg(quoted(m_expect.clientId)), spec);
+    }
+
+    void checkExpiry()
+    {
+        const QString id = QStringLiteral("check-expiry");
+        const QString spec = coreValidation + QStringLiteral(", step 9; RFC 7519 section 4.1.4");
+
+        double exp = 0;
+        switch (readNumericDate(m_jws.claims, QStringLiteral("exp"), &exp)) {
+        case ReadResult::Absent:
+            fail(id, QStringLiteral("The token has no \"exp\" claim, which every ID token must have."), spec);
+            return;
+        case ReadResult::WrongType:
+            fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("exp")), spec);
+            return;
+        case ReadResult::Ok:
+            break;
+        }
+
+        const double age = m_now - exp; // positive: expired that long ago
+        if (age >= m_leeway) {
+            fail(id,
+                 QStringLiteral("The token expired at %1, %2 ago, which is more than the leeway of %3.")
+                     .arg(formatTime(exp), formatSeconds(age), formatSeconds(m_leeway)),
+                 spec);
+            return;
+        }
+        if (age >= 0) {
+            pass(id,
+                 QStringLiteral("The token expired at %1, %2 ago, which is within the leeway of %3.")
+                     .arg(formatTime(exp), formatSeconds(age), formatSeconds(m_leeway)),
+                 spec);
+            return;
+        }
+        pass(id, QStringLiteral("The token expires at %1, in %2.").arg(formatTime(exp), formatSeconds(age)), spec);
+    }
+
+    void checkIssuedAt()
+    {
+        const QString id = QStringLiteral("check-issued-at");
+        const QString spec = coreValidation + QStringLiteral(", step 10; RFC 7519 section 4.1.6");
+
+        double iat = 0;
+        switch (readNumericDate(m_jws.claims, QStringLiteral("iat"), &iat)) {
+        case ReadResult::Absent:
+            fail(id, QStringLiteral("The token has no \"iat\" claim, which every ID token must have."), spec);
+            return;
+        case ReadResult::WrongType:
+            fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("iat")), spec);
+            return;
+        case ReadResult::Ok:
+            break;
+        }
+
+        const double ahead = iat - m_now; // positive: issued in the future
+        if (ahead > m_leeway) {
+            fail(id,
+                 QStringLiteral("The token was issued at %1, %2 in the future, which is more than the leeway of "
+                                "%3. The system clock of this computer (now %4) or of the provider may be wrong, so "
+                                "check that this computer sets its time automatically.")
+                     .arg(formatTime(iat), formatSeconds(ahead), formatSeconds(m_leeway), formatTime(m_now)),
+                 spec);
+            return;
+        }
+        if (ahead > 0) {
+            pass(id,
+                 QStringLiteral("The token was issued at %1, %2 in the future, which is within the leeway of %3: "
+                                "the provider's clock is slightly ahead of this computer's.")
+                     .arg(formatTime(iat), formatSeconds(ahead), formatSeconds(m_leeway)),
+                 spec);
+            return;
+        }
+        pass(id, QStringLiteral("The token was issued at %1, %2 ago.").arg(formatTime(iat), formatSeconds(ahead)),
+             spec);
+    }
+
+    void checkNotBefore()
+    {
+        const QString id = QStringLiteral("check-not-before");
+        const QString spec = QStringLiteral("RFC 7519 section 4.1.5");
+
+        double nbf = 0;
+        switch (readNumericDate(m_jws.claims, QStringLiteral("nbf"), &nbf)) {
+        case ReadResult::Absent:
+            skip(id, QStringLiteral("The token has no \"nbf\" claim, which is optional."));
+            return;
+        case ReadResult::WrongType:
+            fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("nbf")), spec);
+            return;
+        case ReadResult::Ok:
+            break;
+        }
+
+        const double early = nbf - m_now; // positive: not valid yet
+        if (early > m_leeway) {
+            fail(id,
+                 QStringLiteral("The token is not valid before %1, %2 from now, which is more than the leeway of "
+                                "%3. The system clock of this computer (now %4) or of the provider may be wrong.")
+                     .arg(formatTime(nbf), formatSeconds(early), formatSeconds(m_leeway), formatTime(m_now)),
+                 spec);
+            return;
+        }
+        pass(id, QStringLiteral("The token is valid from %1.").arg(formatTime(nbf)), spec);
+    }
+
+    void checkNonce()
+    {
+        const QString id = QStringLiteral("check-nonce");
+        const QString spec = coreValidation + QStringLiteral(", step 11");
+        const QJsonObject &claims = m_jws.claims;
+        const QJsonValue value = claims.value(QStringLiteral("nonce"));
+
+        if (m_expect.nonce.isEmpty()) {
+            skip(id, QStringLiteral("The request sent no nonce, so there is nothing to compare."));
+            return;
+        }
+        if (value.isUndefined()) {
+            fail(id,
+                 QStringLiteral("The request sent a nonce, but the token has no \"nonce\" claim, so the token "
+                                "cannot be tied to this login (it may be replayed)."),
+                 spec);
+            return;
+        }
+        if (!value.isString()) {
+            fail(id, stringTypeReason(claims, QStringLiteral("nonce")), spec);
+            return;
+        }
+        if (value.toString() != QString::fromUtf8(m_expect.nonce)) {
+            fail(id,
+                 QStringLiteral("The token's nonce differs from the one this login sent, so the token belongs "
+                                "to another login attempt or was replayed."),
+                 spec);
+            return;
+        }
+        pass(id, QStringLiteral("The token's nonce equals the one this login sent."), spec);
+    }
+
+    void checkHalfHash(const QString &id, const QString &claim, const QString &value,
+                       const QString &valueName, bool required, const QString &spec)
+    {
+        const QJsonObject &claims = m_jws.claims;
+        const QJsonValue claimValue = claims.value(claim);
+
+        if (value.isEmpty()) {
+            skip(id, QStringLiteral("No %1 came with this ID token, so %2 is not compared.").arg(valueName, claim));
+            return;
+        }
+        if (claimValue.isUndefined()) {
+            if (required)
+                fail(id,
+                     QStringLiteral("The token has no \"%1\" claim, which is required when the ID token comes "
+                                    "from the authorization endpoint with response_type=%2.")
+                         .arg(claim, m_expect.responseType),
+                     spec);
+            else
+                skip(id,
+                     QStringLiteral("The token has no \"%1\" claim, which is optional for the code flow.").arg(claim));
+            return;
+        }
+        if (!claimValue.isString()) {
+            fail(id, stringTypeReason(claims, claim), spec);
+            return;
+        }
+        const QByteArray expected = jose::halfHash(m_alg, value.toUtf8());
+        if (expected.isEmpty()) {
+            fail(id, QStringLiteral("The %1 value cannot be computed for the algorithm %2.").arg(claim, quoted(m_alg)),
+                 spec);
+            return;
+        }
+        if (claimValue.toString().toLatin1() != expected) {
+            fail(id,
+                 QStringLiteral("The \"%1\" claim does not match the left half of the %2 hash of the %3, so "
+                                "the %3 was not issued with this ID token.")
+                     .arg(claim, m_alg, valueName),
+                 spec);
+            return;
+        }
+        pass(id, QStringLiteral("The \"%1\" claim matches the %2.").arg(claim, valueName), spec);
+    }
+
+    QByteArray m_token;
+    const QList<jose::Jwk> &m_jwks;
+    const IdTokenExpectations &m_expect;
+    double m_now = 0;
+    int m_leeway = 0;
+
+    IdTokenValidation m_result;
+    jose::CompactJws m_jws;
+    QString m_alg;
+    jose::Key m_key;
+    QStringList m_audiences;
+};
+
+} // namespace
+
+bool IdTokenValidation::passed() const
+{
+    return std::none_of(checks.cbegin(), checks.cend(),
+                        [](const Check &check) { return check.status == Check::Status::Failed; });
+}
+
+QString IdTokenValidation::firstFailure() const
+{
+    for (const Check &check : checks) {
+        if (check.status == Check::Status::Failed)
+            return check.reason;
+    }
+    return {};
+}
+
+IdTokenValidation validateIdToken(const QByteArray &idToken, const QList<jose::Jwk> &jwks,
+                                  const IdTokenExpectations &expect)
+{
+    return Validator(idToken, jwks, expect).run();
+}
+
+QString checkStatusName(Check::Status status)
+{
+    switch (status) {
+    case Check::Status::Passed:
+        return QStringLiteral("passed");
+    case Check::Status::Failed:
+        return QStringLiteral("failed");
+    case Check::Status::Warning:
+        return QStringLiteral("warning");
+    case Check::Status::Skipped:
+        return QStringLiteral("skipped");
+    }
+    return {};
+}
+
+} // namespace afx::oidc

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace afx::oidc {
+
+// The parts of an OpenID Provider's discovery document (OpenID Connect Discovery 1.0 section 3)
+// that the app uses. `json` keeps the whole document for display.
+struct ProviderMetadata {
+    QString issuer;
+    QUrl authorizationEndpoint;
+    QUrl tokenEndpoint;
+    QUrl jwksUri;
+    QUrl userinfoEndpoint;
+    QUrl endSessionEndpoint;
+    QStringList responseTypesSupported;
+    QStringList idTokenSigningAlgValuesSupported;
+    QStringList codeChallengeMethodsSupported;
+    QStringList tokenEndpointAuthMethodsSupported;
+    QStringList scopesSupported;
+    QStringList grantTypesSupported;
+    bool authorizationResponseIssParameterSupported = false;
+    QJsonObject json;
+
+    // Parses and checks a discovery document fetched from `sourceUrl` for `expectedIssuer`.
+    // The body must be a JSON object of at most maxBytes. Its "issuer" must equal
+    // expectedIssuer character for character, and a difference of only a trailing '/' is named
+    // as such, with the side that has it. authorization_endpoint, token_endpoint and jwks_uri
+    // must be absolute http(s) URLs, as must userinfo_endpoint and end_session_endpoint when
+    // present. The *_supported members must be arrays of strings, and
+    // authorization_response_iss_parameter_supported a boolean. An empty expectedIssuer
+    // (a profile with only a discovery URL) accepts the document's issuer.
+    // An HTML body is reported as such, because it usually means a wrong discovery URL.
+    // Returns false with *error naming the URL, the member and the fix; *out is then unchanged.
+    static bool parse(const QByteArray &body, const QUrl &sourceUrl, const QString &expectedIssuer,
+                      ProviderMetadata *out, QString *error, qsizetype maxBytes = 256 * 1024);
+};
+
+} // namespace afx::oidc
