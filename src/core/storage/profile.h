@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace afx {
+
+// How the client authenticates at the token endpoint (RFC 6749 section 2.3, OIDC Core section 9).
+enum class ClientAuthMethod { None, ClientSecretBasic, ClientSecretPost };
+QString clientAuthMethodName(ClientAuthMethod method);                 // "none", "client_secret_basic", ...
+bool parseClientAuthMethod(const QString &name, ClientAuthMethod *out);
+
+// True when a JSON member or parameter name looks like it contains a secret (clientSecret,
+// client_secret, password, accessToken, refresh_token, idToken, ...). Profiles never store these.
+bool looksLikeSecretName(const QString &name);
+
+// One login configuration. Saved as JSON; never contains a secret. The client secret and a
+// pasted API token live in the token store (keychain) under this profile's id.
+struct Profile {
+    QString id;           // stable file-name-safe id, such as "local-sandbox" or a UUID
+    QString name;         // shown to the user
+    bool sandbox = false; // true: issuer and client come from the built-in sandbox at run time
+
+    QString issuer;       // exact issuer identifier, compared as a string with the discovery document
+    QUrl discoveryUrl;    // optional; default is issuer + "/.well-known/openid-configuration"
+    QString clientId;
+    ClientAuthMethod clientAuth = ClientAuthMethod::None;
+    QString redirectUri = QStringLiteral("com.example.explorer:/callback");
+    QStringList scopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email")};
+    QString responseType = QStringLiteral("code");
+    QString audience;     // "audience" authorize parameter (Auth0 style), optional
+    QString resource;     // RFC 8707 resource indicator, optional
+    QList<QPair<QString, QString>> extraAuthorizeParams; // sent as-is on the authorize request, in order
+    QStringList allowedAlgorithms{QStringLiteral("RS256"), QStringLiteral("ES256")};
+    int leewaySeconds = 60;
+    int timeoutSeconds = 10;
+
+    QUrl graphqlUrl;      // backend endpoint for the query editor
+    QString defaultQuery;
+
+    // Effective discovery URL: discoveryUrl when set, else derived from the issuer
+    // (OpenID Connect Discovery section 4: issuer without trailing slash + path).
+    QUrl effectiveDiscoveryUrl() const;
+
+    QJsonObject toJson() const;
+
+    // Reads a profile document. Unknown members are ignored; a member with the wrong JSON type
+    // or an invalid value fails with *error naming the member and what was expected.
+    static bool fromJson(const QJsonObject &json, Profile *out, QString *error);
+    // Same, and appends one sentence to *warnings (may be null) for each member that looks like
+    // a secret (clientSecret, password, accessToken, ...). Such members are never read.
+    static bool fromJson(const QJsonObject &json, Profile *out, QString *error, QStringList *warnings);
+
+    static constexpr const char *formatName = "authflow-explorer-profile"; // "format" member
+    static constexpr int formatVersion = 1;                                 // "version" member
+
+    // True for ids that are safe as file names: 1 to 64 ASCII letters, digits, '.', '_' or
+    // '-', not starting with '.'.
+    static bool isValidId(const QString &id);
+
+    // Checks what a login needs: issuer or discovery URL, client id, a redirect URI without a
+    // fragment, "openid" in the scopes. Returns one sentence per problem (empty when fine).
+    QStringList validate() const;
+
+    // The built-in "Local sandbox" profile; issuer and GraphQL URL are filled at run time.
+    static Profile localSandbox();
+};
+
+} // namespace afx
