@@ -1,0 +1,459 @@
+#include "flow/authcodeflow.h"
+
+#include "jose/jws.h"
+#include "oidc/clientauth.h"
+#include "oidc/formencoding.h"
+#include "oidc/tokenresponse.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcFlow, "afx.flow", QtInfoMsg)
+
+namespace afx {
+
+namespace {
+
+StepResult toStepResult(oidc::Check::Status status)
+{
+    switch (status) {
+    case oidc::Check::Status::Passed:
+        return StepResult::Ok;
+    case oidc::Check::Status::Failed:
+        return StepResult::Failed;
+    case oidc::Check::Status::Warning:
+        return StepResult::Warning;
+    case oidc::Check::Status::Skipped:
+        return StepResult::Skipped;
+    }
+    return StepResult::Skipped;
+}
+
+} // namespace
+
+AuthCodeFlow::AuthCodeFlow(TracedHttpClient *http, Trace *trace, QObject *parent)
+    : QObject(parent)
+    , m_http(http)
+    , m_trace(trace)
+{
+}
+
+void AuthCodeFlow::setUserAgent(UserAgent *agent)
+{
+    if (m_agent)
+        disconnect(m_agent, nullptr, this, nullptr);
+    m_agent = agent;
+    if (!agent)
+        return;
+    agent->setTrace(m_trace);
+    connect(agent, &UserAgent::callbackReceived, this, &AuthCodeFlow::onCallback);
+    connect(agent, &UserAgent::failed, this, &AuthCodeFlow::onAgentFailed);
+}
+
+void AuthCodeFlow::start(const Profile &profile, const QString &clientSecret)
+{
+    ++m_generation;
+    m_profile = profile;
+    m_clientSecret = clientSecret;
+    m_metadata = {};
+    m_keys.clear();
+    m_states.clear();
+    m_running = true;
+    m_callbackHandled = false;
+    if (m_trace && !clientSecret.isEmpty())
+        m_trace->addSecret(clientSecret);
+    qCInfo(lcFlow).noquote() << "Login started for profile" << profile.id << "issuer" << profile.issuer;
+    fetchDiscovery();
+}
+
+void AuthCodeFlow::cancel()
+{
+    if (!m_running)
+        return;
+    if (m_agent)
+        m_agent->cancel();
+    FlowResult result;
+    result.stage = FlowStage::Cancelled;
+    result.message = tr("The login was cancelled.");
+    finish(result);
+}
+
+void AuthCodeFlow::fetchDiscovery()
+{
+    Q_EMIT progress(tr("Fetching the provider's discovery document..."));
+    TracedRequest request;
+    request.url = m_profile.effectiveDiscoveryUrl();
+    request.title = QStringLiteral("GET /.well-known/openid-configuration");
+    request.explanationKey = QStringLiteral("discovery");
+    request.timeoutMs = m_profile.timeoutSeconds * 1000;
+    request.addHeader("Accept", "application/json");
+    const int generation = m_generation;
+    m_http->send(request, [this, request, generation](const TracedResponse &response) {
+        if (generation != m_generation)
+            return;
+        if (!response.networkError.isEmpty()) {
+            fail(FlowStage::Discovery, TracedHttpClient::describeFailure(request, response), response.stepIndex);
+            return;
+        }
+        QString error;
+        if (response.status != 200) {
+            error = tr("The discovery URL %1 answered HTTP %2, expected 200 with a JSON document. "
+                       "Check the issuer or discovery URL in the profile.")
+                        .arg(request.url.toString())
+                        .arg(response.status);
+        } else if (!oidc::ProviderMetadata::parse(response.body, request.url, m_profile.issuer, &m_metadata, &error)) {
+            // error names the URL and the member
+        }
+        if (!error.isEmpty()) {
+            fail(FlowStage::Discovery, error, response.stepIndex);
+            return;
+        }
+        if (m_trace)
+            m_trace->update(response.stepIndex, [](TraceStep &step) {
+                step.result = StepResult::Ok;
+                step.detail = tr("The issuer in the document matches the profile exactly.");
+            });
+        fetchKeys([this] { openBrowser(); });
+    });
+}
+
+void AuthCodeFlow::fetchKeys(std::function<void()> next)
+{
+    Q_EMIT progress(tr("Fetching the provider's signing keys..."));
+    TracedRequest request;
+    request.url = m_metadata.jwksUri;
+    request.title = QStringLiteral("GET ") + m_metadata.jwksUri.path();
+    request.explanationKey = QStringLiteral("jwks");
+    request.timeoutMs = m_profile.timeoutSeconds * 1000;
+    request.addHeader("Accept", "application/json");
+    const int generation = m_generation;
+    m_http->send(request, [this, request, generation, next](const TracedResponse &response) {
+        if (generation != m_generation)
+            return;
+        if (!response.networkError.isEmpty()) {
+            fail(FlowStage::Keys, TracedHttpClient::describeFailure(request, response), response.stepIndex);
+            return;
+        }
+        QString error;
+        jose::Jwks jwks;
+        if (response.status != 200)
+            error = tr("The JWKS URL %1 answered HTTP %2, expected 200 with a JSON key set.")
+                        .arg(request.url.toString())
+                        .arg(response.status);
+        else if (!jose::Jwks::parse(response.body, &jwks, &error))
+            error = tr("The JWKS at %1 cannot be used: %2").arg(request.url.toString(), error);
+        else if (jwks.keys.isEmpty())
+            error = tr("The JWKS at %1 has no usable key. %2").arg(request.url.toString(), jwks.skipped.join(QLatin1Char(' ')));
+        if (!error.isEmpty()) {
+            fail(FlowStage::Keys, error, response.stepIndex);
+            return;
+        }
+        m_keys = jwks.keys;
+        if (m_trace)
+            m_trace->update(response.stepIndex, [&](TraceStep &step) {
+                step.result = jwks.skipped.isEmpty() ? StepResult::Ok : StepResult::Warning;
+                step.detail = tr("%n usable key(s).", nullptr, int(jwks.keys.size()))
+                    + (jwks.skipped.isEmpty() ? QString() : QLatin1Char(' ') + jwks.skipped.join(QLatin1Char(' ')));
+            });
+        next();
+    });
+}
+
+void AuthCodeFlow::openBrowser()
+{
+    if (!m_agent) {
+        fail(FlowStage::Browser, tr("No browser is set up for the login."), -1);
+        return;
+    }
+    m_request = oidc::AuthRequest::fromProfile(m_profile, m_metadata.authorizationEndpoint, m_profile.redirectUri);
+    m_states.add(m_request.state);
+    m_matcher = oidc::RedirectMatcher(QUrl(m_profile.redirectUri));
+    if (m_trace)
+        m_trace->addSecret(QString::fromLatin1(m_request.pkce.verifier));
+
+    const QUrl url = m_request.toUrl();
+    if (m_trace) {
+        TraceStep step;
+        step.from = Trace::App;
+        step.to = Trace::Browser;
+        step.channel = Channel::Front;
+        step.title = tr("Open authorize URL");
+        step.explanationKey = QStringLiteral("authorize-request");
+        step.request.method = QStringLiteral("GET");
+        step.request.url = url.toString(QUrl::FullyEncoded);
+        step.result = StepResult::Ok;
+        step.durationMs = 0;
+        step.detail = tr("response_type=%1, PKCE S256, state and nonce are fresh random values.").arg(m_request.responseType);
+        m_trace->append(step);
+    }
+    Q_EMIT progress(tr("Waiting for the sign-in in the browser..."));
+    m_agent->startAuthorization(url, m_matcher);
+}
+
+void AuthCodeFlow::onAgentFailed(const QString &message)
+{
+    if (!m_running || m_callbackHandled)
+        return;
+    fail(FlowStage::Browser, message, m_trace ? m_trace->count() - 1 : -1);
+}
+
+void AuthCodeFlow::onCallback(const QUrl &url)
+{
+    if (!m_running)
+        return;
+    QString parseError;
+    const auto params = oidc::CallbackParams::parse(url, m_request.responseType, &parseError);
+    if (params && !params->code.isEmpty() && m_trace)
+        m_trace->addSecret(params->code);
+
+    int callbackStep = -1;
+    if (m_trace) {
+        TraceStep step;
+        step.from = Trace::Browser;
+        step.to = Trace::App;
+        step.channel = Channel::Front;
+        step.title = tr("Callback to redirect URI");
+        step.explanationKey = QStringLiteral("callback");
+        step.request.method = QStringLiteral("GET");
+        step.request.url = url.toString(QUrl::FullyEncoded);
+        step.result = StepResult::Ok;
+        step.durationMs = 0;
+        step.detail = tr("Caught before the browser loaded it; the redirect URI is never requested.");
+        callbackStep = m_trace->append(step);
+    }
+
+    if (m_callbackHandled) {
+        // The same redirect can arrive twice (two hooks, a reload); one code is exchanged once.
+        if (m_trace)
+            m_trace->update(callbackStep, [](TraceStep &step) {
+                step.result = StepResult::Skipped;
+                step.detail = tr("A second delivery of the callback was ignored: an authorization code "
+                                 "may be exchanged only once (RFC 6749 section 4.1.2).");
+            });
+        return;
+    }
+    m_callbackHandled = true;
+
+    if (!params) {
+        fail(FlowStage::Callback, tr("The callback URL cannot be read: %1").arg(parseError), callbackStep);
+        return;
+    }
+
+    // State first: an error response must also echo it (RFC 6749 section 4.1.2.1).
+    const auto outcome = m_states.consume(params->state, params->hasState);
+    if (m_trace) {
+        const bool accepted = outcome == oidc::StateStore::Outcome::Accepted;
+        m_trace->appendLocal(Trace::App, tr("Check state"), accepted ? StepResult::Ok : StepResult::Failed,
+                             accepted ? tr("state matches the pending request.") : oidc::StateStore::describe(outcome),
+                             QStringLiteral("state-check"));
+    }
+    if (outcome != oidc::StateStore::Outcome::Accepted) {
+        fail(FlowStage::Callback, oidc::StateStore::describe(outcome), m_trace ? m_trace->count() - 1 : -1);
+        return;
+    }
+
+    if (params->isError()) {
+        QString message = tr("The provider returned the error \"%1\"").arg(params->error);
+        if (!params->errorDescription.isEmpty())
+            message += QStringLiteral(": ") + params->errorDescription;
+        message += QLatin1Char('.');
+        if (!params->errorUri.isEmpty())
+            message += QLatin1Char(' ') + tr("More: %1").arg(params->errorUri);
+        message += QLatin1Char(' ') + tr("No code was exchanged.");
+        if (m_trace)
+            m_trace->update(callbackStep, [&](TraceStep &step) {
+                step.result = StepResult::Failed;
+                step.explanationKey = QStringLiteral("callback-error");
+                step.detail = message;
+            });
+        fail(FlowStage::Callback, message, callbackStep);
+        return;
+    }
+
+    if (params->hasIss && params->iss != m_metadata.issuer) {
+        // RFC 9207: a response carrying another issuer may come from a mix-up attack.
+        const QString message = tr("The callback's iss parameter \"%1\" differs from the issuer \"%2\" (RFC 9207). "
+                                   "The code was not exchanged.")
+                                    .arg(params->iss, m_metadata.issuer);
+        fail(FlowStage::Callback, message, callbackStep);
+        return;
+    }
+    if (params->code.isEmpty()) {
+        fail(FlowStage::Callback, tr("The callback has neither a code nor an error parameter."), callbackStep);
+        return;
+    }
+    exchangeCode(params->code);
+}
+
+void AuthCodeFlow::exchangeCode(const QString &code)
+{
+    Q_EMIT progress(tr("Exchanging the authorization code for tokens..."));
+    oidc::FormFields fields{
+        {QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+        {QStringLiteral("code"), code},
+        {QStringLiteral("redirect_uri"), m_request.redirectUri},
+        {QStringLiteral("code_verifier"), QString::fromLatin1(m_request.pkce.verifier)},
+    };
+    TracedRequest request;
+    request.method = QStringLiteral("POST");
+    request.url = m_metadata.tokenEndpoint;
+    request.title = QStringLiteral("POST ") + m_metadata.tokenEndpoint.path();
+    request.explanationKey = QStringLiteral("token-request");
+    request.timeoutMs = m_profile.timeoutSeconds * 1000;
+    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.addHeader("Accept", "application/json");
+    switch (m_profile.clientAuth) {
+    case ClientAuthMethod::None:
+        fields.append({QStringLiteral("client_id"), m_profile.clientId});
+        break;
+    case ClientAuthMethod::ClientSecretBasic:
+        request.addHeader("Authorization", oidc::basicAuthorization(m_profile.clientId, m_clientSecret));
+        break;
+    case ClientAuthMethod::ClientSecretPost:
+        fields.append({QStringLiteral("client_id"), m_profile.clientId});
+        fields.append({QStringLiteral("client_secret"), m_clientSecret});
+        break;
+    }
+    request.body = oidc::formEncodeFields(fields);
+
+    const int generation = m_generation;
+    m_http->send(request, [this, request, generation](const TracedResponse &response) {
+        if (generation != m_generation)
+            return;
+        if (!response.networkError.isEmpty()) {
+            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
+            return;
+        }
+        oidc::TokenResponse parsed;
+        QString problem;
+        if (!oidc::TokenResponse::parse(response.status, response.body, QDateTime::currentDateTimeUtc(), &parsed, &problem)) {
+            fail(FlowStage::TokenRequest, tr("%1 (%2)").arg(problem, request.url.toString()), response.stepIndex);
+            return;
+        }
+        if (parsed.isError()) {
+            QString message = tr("The token endpoint %1 answered HTTP %2 with \"%3\"")
+                                  .arg(request.url.toString())
+                                  .arg(response.status)
+                                  .arg(parsed.error);
+            if (!parsed.errorDescription.isEmpty())
+                message += QStringLiteral(": ") + parsed.errorDescription;
+            message += QLatin1Char('.');
+            if (parsed.error == QLatin1String("invalid_client") && m_profile.clientAuth == ClientAuthMethod::ClientSecretBasic)
+                message += QLatin1Char(' ')
+                    + tr("Check the client secret. Some servers decode client_secret_basic credentials wrongly when they "
+                         "contain characters such as + / = or :; try client_secret_post in the profile.");
+            fail(FlowStage::TokenRequest, message, response.stepIndex);
+            return;
+        }
+        const TokenSet &tokens = parsed.tokens;
+        if (m_trace) {
+            m_trace->addSecret(tokens.accessToken);
+            m_trace->addSecret(tokens.idToken);
+            m_trace->addSecret(tokens.refreshToken);
+        }
+        if (tokens.idToken.isEmpty()) {
+            fail(FlowStage::TokenRequest,
+                 tr("The token response from %1 has no id_token. An OpenID provider must return one when the "
+                    "scope contains \"openid\" (OpenID Connect Core section 3.1.3.3); check the scopes and that the "
+                    "client is set up for OpenID Connect.")
+                     .arg(request.url.toString()),
+                 response.stepIndex);
+            return;
+        }
+        if (m_trace)
+            m_trace->update(response.stepIndex, [&](TraceStep &step) {
+                step.result = StepResult::Ok;
+                QStringList got{QStringLiteral("id_token"), QStringLiteral("access_token")};
+                if (!tokens.refreshToken.isEmpty())
+                    got << QStringLiteral("refresh_token");
+                step.detail = tr("Received %1.").arg(got.join(QStringLiteral(", ")));
+            });
+        validate(tokens, false);
+    });
+}
+
+void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
+{
+    oidc::IdTokenExpectations expect;
+    expect.issuer = m_metadata.issuer;
+    expect.clientId = m_profile.clientId;
+    expect.allowedAlgorithms = m_profile.allowedAlgorithms;
+    expect.providerAlgorithms = m_metadata.idTokenSigningAlgValuesSupported;
+    expect.nonce = m_request.nonce;
+    expect.accessToken = tokens.accessToken;
+    expect.clientSecret = m_clientSecret;
+    expect.leewaySeconds = m_profile.leewaySeconds;
+    expect.now = QDateTime::currentDateTimeUtc();
+    const oidc::IdTokenValidation validation = oidc::validateIdToken(tokens.idToken.toLatin1(), m_keys, expect);
+
+    // An unknown kid may mean the provider rotated its keys: fetch the JWKS once more
+    // (OpenID Connect Core section 10.1.1) before calling the token invalid.
+    if (!keysRefetched) {
+        for (const oidc::Check &check : validation.checks) {
+            if (check.id == QLatin1String("check-key") && check.status == oidc::Check::Status::Failed
+                && !validation.header.value(QStringLiteral("kid")).toString().isEmpty()) {
+                if (m_trace)
+                    m_trace->appendLocal(Trace::App, tr("Unknown key id: fetch keys again"), StepResult::Warning, check.reason,
+                                         QStringLiteral("check-key"));
+                fetchKeys([this, tokens] { validate(tokens, true); });
+                return;
+            }
+        }
+    }
+
+    int firstFailedStep = -1;
+    if (m_trace) {
+        for (const oidc::Check &check : validation.checks) {
+            const int index = m_trace->appendLocal(Trace::App, check.name, toStepResult(check.status),
+                                                   check.reason + (check.spec.isEmpty() ? QString() : QStringLiteral(" (") + check.spec + QLatin1Char(')')),
+                                                   check.id);
+            if (check.status == oidc::Check::Status::Failed && firstFailedStep < 0)
+                firstFailedStep = index;
+        }
+    }
+
+    FlowResult result;
+    result.tokens = tokens;
+    result.validation = validation;
+    if (!validation.passed()) {
+        result.ok = false;
+        result.stage = FlowStage::Validation;
+        result.message = tr("The ID token failed validation: %1").arg(validation.firstFailure());
+        result.failedStep = firstFailedStep;
+        finish(result);
+        return;
+    }
+    result.ok = true;
+    result.stage = FlowStage::Done;
+    result.message = tr("Signed in. The ID token passed every check.");
+    finish(result);
+}
+
+void AuthCodeFlow::fail(FlowStage stage, const QString &message, int step)
+{
+    if (m_trace && step >= 0 && step < m_trace->count())
+        m_trace->update(step, [&](TraceStep &traceStep) {
+            traceStep.result = StepResult::Failed;
+            if (traceStep.detail.isEmpty() || stage != FlowStage::Callback)
+                traceStep.detail = message;
+        });
+    FlowResult result;
+    result.stage = stage;
+    result.message = message;
+    result.failedStep = step;
+    finish(result);
+}
+
+void AuthCodeFlow::finish(FlowResult result)
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    ++m_generation;
+    if (result.ok)
+        qCInfo(lcFlow) << "Login finished";
+    else
+        qCWarning(lcFlow).noquote() << "Login stopped:" << Trace::maskKnownFields(result.message);
+    Q_EMIT finished(result);
+}
+
+} // namespace afx

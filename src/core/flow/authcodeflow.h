@@ -1,0 +1,90 @@
+#pragma once
+
+#include "flow/trace.h"
+#include "flow/useragent.h"
+#include "http/tracedhttpclient.h"
+#include "jose/key.h"
+#include "oidc/authrequest.h"
+#include "oidc/callback.h"
+#include "oidc/idtokenvalidator.h"
+#include "oidc/providermetadata.h"
+#include "storage/profile.h"
+#include "storage/tokenstore.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+
+namespace afx {
+
+// Where a flow stopped.
+enum class FlowStage { Discovery, Keys, Browser, Callback, TokenRequest, Validation, Done, Cancelled };
+
+struct FlowResult {
+    bool ok = false;
+    FlowStage stage = FlowStage::Discovery;
+    QString message;                 // for the user: what failed, on which URL, what to do
+    int failedStep = -1;             // trace step that shows the failure
+    TokenSet tokens;
+    oidc::IdTokenValidation validation;
+};
+
+// Authorization Code with PKCE (RFC 6749 section 4.1, RFC 7636, OpenID Connect Core 3.1).
+//
+//   App -> Provider   GET /.well-known/openid-configuration, GET jwks_uri
+//   App -> Browser    open the authorize URL (state, nonce, code_challenge)
+//   Browser <-> ...   login page, credentials, redirects (reported by the UserAgent)
+//   Browser -> App    redirect URI caught before it loads: code, state, iss
+//   App -> Provider   POST token_endpoint (code, redirect_uri, code_verifier, client auth)
+//   App               each ID token check, then the token set is handed to the caller
+//
+// Each hop is a trace step. A callback is exchanged at most once, even when the browser
+// delivers the same redirect twice.
+class AuthCodeFlow : public QObject {
+    Q_OBJECT
+public:
+    AuthCodeFlow(TracedHttpClient *http, Trace *trace, QObject *parent = nullptr);
+
+    void setUserAgent(UserAgent *agent);
+    // Starts a login. `clientSecret` is used for client_secret_basic/post only.
+    void start(const Profile &profile, const QString &clientSecret);
+    void cancel();
+    bool isRunning() const { return m_running; }
+
+    const oidc::ProviderMetadata &metadata() const { return m_metadata; }
+    const QList<jose::Jwk> &keys() const { return m_keys; }
+
+Q_SIGNALS:
+    void finished(const afx::FlowResult &result);
+    void progress(const QString &message);
+
+private:
+    void fetchDiscovery();
+    void fetchKeys(std::function<void()> next);
+    void openBrowser();
+    void onCallback(const QUrl &url);
+    void onAgentFailed(const QString &message);
+    void exchangeCode(const QString &code);
+    void validate(const TokenSet &tokens, bool keysRefetched);
+    void finish(FlowResult result);
+    void fail(FlowStage stage, const QString &message, int step);
+
+    TracedHttpClient *m_http;
+    QPointer<Trace> m_trace;
+    QPointer<UserAgent> m_agent;
+    Profile m_profile;
+    QString m_clientSecret;
+    oidc::ProviderMetadata m_metadata;
+    QList<jose::Jwk> m_keys;
+    oidc::AuthRequest m_request;
+    oidc::RedirectMatcher m_matcher;
+    oidc::StateStore m_states;
+    bool m_running = false;
+    bool m_callbackHandled = false;
+    int m_generation = 0; // drops late callbacks of a cancelled or finished run
+};
+
+} // namespace afx
+
+Q_DECLARE_METATYPE(afx::FlowResult)

@@ -1,0 +1,460 @@
+// Whole Authorization Code + PKCE runs of AuthCodeFlow over real HTTP on 127.0.0.1: against
+// the built-in sandbox, against oidc-provider from tests/interop (when scripts/test started
+// it), and against a scripted provider that answers with broken documents on purpose.
+
+#include "flow/authcodeflow.h"
+#include "http/tracedhttpclient.h"
+#include "httpformagent.h"
+#include "jose/jws.h"
+#include "oidc/formencoding.h"
+#include "sandbox/sandboxserver.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace afx;
+
+namespace {
+
+// A provider whose every answer the test chooses. Endpoints: discovery, JWKS, authorize
+// (redirects straight back with a code), token.
+class ScriptedProvider {
+public:
+    ScriptedProvider()
+    {
+        m_key = jose::Key::generateRsa(2048);
+        m_port = m_server.listen(QHostAddress::LocalHost, 0);
+        issuer = QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+        discoveryBody = QJsonDocument(discovery()).toJson();
+        jwksBody = QJsonDocument(QJsonObject{{QStringLiteral("keys"), QJsonArray{m_key.toPublicJwk(QStringLiteral("k1"), QStringLiteral("RS256"))}}}).toJson();
+
+        m_server.route(QStringLiteral("/.well-known/openid-configuration"), [this] {
+            return QHttpServerResponse(discoveryType, discoveryBody, QHttpServerResponse::StatusCode(discoveryStatus));
+        });
+        m_server.route(QStringLiteral("/jwks"), [this] { return QHttpServerResponse("application/json", jwksBody); });
+        m_server.route(QStringLiteral("/authorize"), [this](const QHttpServerRequest &request) {
+            const QUrlQuery query(request.url());
+            lastNonce = query.queryItemValue(QStringLiteral("nonce"));
+            QUrl back(query.queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
+            back.setQuery(QStringLiteral("code=scripted-code-1&state=") + query.queryItemValue(QStringLiteral("state")));
+            QHttpServerResponse response(QHttpServerResponse::StatusCode::Found);
+            response.addHeader("Location", back.toEncoded());
+            return response;
+        });
+        m_server.route(QStringLiteral("/token"), [this] {
+            ++tokenRequests;
+            const QByteArray body = tokenBody.isEmpty() ? defaultTokenBody() : tokenBody;
+            return QHttpServerResponse("application/json", body);
+        });
+    }
+
+    bool isListening() const { return m_port != 0; }
+
+    QJsonObject discovery() const
+    {
+        return {{QStringLiteral("issuer"), issuer},
+                {QStringLiteral("authorization_endpoint"), issuer + QStringLiteral("/authorize")},
+                {QStringLiteral("token_endpoint"), issuer + QStringLiteral("/token")},
+                {QStringLiteral("jwks_uri"), issuer + QStringLiteral("/jwks")},
+                {QStringLiteral("response_types_supported"), QJsonArray{QStringLiteral("code")}},
+                {QStringLiteral("subject_types_supported"), QJsonArray{QStringLiteral("public")}},
+                {QStringLiteral("id_token_signing_alg_values_supported"), QJsonArray{QStringLiteral("RS256")}}};
+    }
+
+    QByteArray signedIdToken(const QString &kid) const
+    {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        QJsonObject claims{{QStringLiteral("iss"), issuer}, {QStringLiteral("sub"), QStringLiteral("user-1")},
+                           {QStringLiteral("aud"), QStringLiteral("scripted-client")}, {QStringLiteral("iat"), now},
+                           {QStringLiteral("exp"), now + 300}, {QStringLiteral("nonce"), lastNonce}};
+        QString error;
+        return jose::signCompact(QStringLiteral("RS256"), m_key, QJsonObject{{QStringLiteral("kid"), kid}}, claims, &error).value_or(QByteArray());
+    }
+
+    QByteArray defaultTokenBody() const
+    {
+        return QJsonDocument(QJsonObject{{QStringLiteral("access_token"), QStringLiteral("scripted-access-token")},
+                                         {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                         {QStringLiteral("expires_in"), 300},
+                                         {QStringLiteral("id_token"), QString::fromLatin1(signedIdToken(idTokenKid))}})
+            .toJson();
+    }
+
+    Profile profile() const
+    {
+        Profile profile;
+        profile.id = QStringLiteral("scripted");
+        profile.name = QStringLiteral("Scripted");
+        profile.issuer = issuer;
+        profile.clientId = QStringLiteral("scripted-client");
+        profile.timeoutSeconds = 2;
+        return profile;
+    }
+
+    QString issuer;
+    QByteArray discoveryBody;
+    QByteArray discoveryType = "application/json";
+    int discoveryStatus = 200;
+    QByteArray jwksBody;
+    QByteArray tokenBody; // empty: a valid response
+    QString idTokenKid = QStringLiteral("k1");
+    QString lastNonce;
+    int tokenRequests = 0;
+
+private:
+    QHttpServer m_server;
+    quint16 m_port = 0;
+    jose::Key m_key;
+};
+
+// Delivers every callback twice, as two browser hooks firing for one redirect would.
+class DoubleDeliveryAgent : public UserAgent {
+public:
+    explicit DoubleDeliveryAgent(test::HttpFormAgent *inner)
+        : m_inner(inner)
+    {
+        connect(inner, &UserAgent::callbackReceived, this, [this](const QUrl &url) {
+            Q_EMIT callbackReceived(url);
+            Q_EMIT callbackReceived(url);
+        });
+        connect(inner, &UserAgent::failed, this, &UserAgent::failed);
+    }
+    void startAuthorization(const QUrl &url, const oidc::RedirectMatcher &matcher) override { m_inner->startAuthorization(url, matcher); }
+    void cancel() override { m_inner->cancel(); }
+
+private:
+    test::HttpFormAgent *m_inner;
+};
+
+QStringList explanationKeys(const Trace &trace)
+{
+    QStringList keys;
+    for (const TraceStep &step : trace.steps())
+        keys << step.explanationKey;
+    return keys;
+}
+
+} // namespace
+
+class TestAuthFlow : public QObject {
+    Q_OBJECT
+
+private:
+    // Runs one login and returns its result; fails the test when it does not finish in time.
+    FlowResult run(const Profile &profile, UserAgent *agent, const QString &secret = {})
+    {
+        m_flow->setUserAgent(agent);
+        QSignalSpy finished(m_flow.get(), &AuthCodeFlow::finished);
+        m_flow->start(profile, secret);
+        if (!finished.wait(20000))
+            return FlowResult{false, FlowStage::Discovery, QStringLiteral("the flow did not finish within 20 s"), -1, {}, {}};
+        return finished.first().first().value<FlowResult>();
+    }
+
+    Profile sandboxProfile() const
+    {
+        Profile profile = Profile::localSandbox();
+        profile.issuer = m_sandbox->issuer();
+        return profile;
+    }
+
+    test::HttpFormAgent *sandboxAgent()
+    {
+        auto *agent = new test::HttpFormAgent(this);
+        agent->fieldValues.insert(QStringLiteral("email"), sandbox::SandboxServer::demoEmail());
+        agent->fieldValues.insert(QStringLiteral("password"), sandbox::SandboxServer::demoPassword());
+        return agent;
+    }
+
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<Trace> m_trace;
+    std::unique_ptr<TracedHttpClient> m_http;
+    std::unique_ptr<AuthCodeFlow> m_flow;
+    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<FlowResult>();
+        m_sandbox = std::make_unique<sandbox::SandboxServer>();
+        QString error;
+        QVERIFY2(m_sandbox->start(0, &error), qPrintable(error));
+    }
+
+    void init()
+    {
+        m_network = std::make_unique<QNetworkAccessManager>();
+        m_trace = std::make_unique<Trace>();
+        m_http = std::make_unique<TracedHttpClient>(m_network.get());
+        m_http->setTrace(m_trace.get());
+        m_flow = std::make_unique<AuthCodeFlow>(m_http.get(), m_trace.get());
+    }
+
+    void sandboxPublicClientSignsIn()
+    {
+        const FlowResult result = run(sandboxProfile(), sandboxAgent());
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QVERIFY(!result.tokens.idToken.isEmpty());
+        QVERIFY(!result.tokens.accessToken.isEmpty());
+        QVERIFY(result.validation.passed());
+
+        const QStringList keys = explanationKeys(*m_trace);
+        const QStringList expectedOrder{QStringLiteral("discovery"), QStringLiteral("jwks"), QStringLiteral("authorize-request"),
+                                        QStringLiteral("callback"), QStringLiteral("state-check"), QStringLiteral("token-request"),
+                                        QStringLiteral("check-signature"), QStringLiteral("check-nonce")};
+        qsizetype at = -1;
+        for (const QString &key : expectedOrder) {
+            const qsizetype found = keys.indexOf(key, at + 1);
+            QVERIFY2(found > at, qPrintable(QStringLiteral("step %1 missing or out of order in %2").arg(key, keys.join(QLatin1Char(',')))));
+            at = found;
+        }
+        for (const TraceStep &step : m_trace->steps())
+            QVERIFY2(step.result != StepResult::Failed, qPrintable(step.title + QStringLiteral(": ") + step.detail));
+    }
+
+    void traceMasksCodesAndTokens()
+    {
+        const FlowResult result = run(sandboxProfile(), sandboxAgent());
+        QVERIFY2(result.ok, qPrintable(result.message));
+        const TraceStep *tokenStep = nullptr;
+        for (const TraceStep &step : m_trace->steps())
+            if (step.explanationKey == QLatin1String("token-request"))
+                tokenStep = &step;
+        QVERIFY(tokenStep);
+        QString code;
+        oidc::FormFields fields;
+        QString error;
+        QVERIFY(oidc::formDecodeFields(tokenStep->request.body, &fields, &error));
+        for (const auto &[name, value] : fields)
+            if (name == QLatin1String("code"))
+                code = value;
+        QVERIFY(!code.isEmpty());
+        const QString maskedRequest = m_trace->mask(QString::fromUtf8(tokenStep->request.body));
+        QVERIFY(!maskedRequest.contains(code));
+        const QString maskedResponse = m_trace->mask(QString::fromUtf8(tokenStep->response.body));
+        QVERIFY(!maskedResponse.contains(result.tokens.idToken));
+        QVERIFY(!maskedResponse.contains(result.tokens.accessToken));
+    }
+
+    void sandboxConfidentialClient_data()
+    {
+        QTest::addColumn<int>("method");
+        QTest::newRow("client_secret_basic") << int(ClientAuthMethod::ClientSecretBasic);
+        QTest::newRow("client_secret_post") << int(ClientAuthMethod::ClientSecretPost);
+    }
+
+    void sandboxConfidentialClient()
+    {
+        QFETCH(int, method);
+        Profile profile = sandboxProfile();
+        profile.clientId = sandbox::SandboxServer::confidentialClientId();
+        profile.clientAuth = ClientAuthMethod(method);
+        const FlowResult result = run(profile, sandboxAgent(), sandbox::SandboxServer::confidentialClientSecret());
+        QVERIFY2(result.ok, qPrintable(result.message));
+    }
+
+    void loopbackRedirectIsCaughtNotLoaded()
+    {
+        // Nothing listens on this port: the flow only works if the redirect is caught.
+        Profile profile = sandboxProfile();
+        profile.redirectUri = QStringLiteral("http://127.0.0.1:9/callback");
+        auto *agent = sandboxAgent();
+        const FlowResult result = run(profile, agent);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        for (const QString &url : agent->visited)
+            QVERIFY2(!url.startsWith(QLatin1String("http://127.0.0.1:9/")), qPrintable(url));
+    }
+
+    void cancelledSignInShowsProviderError()
+    {
+        auto *agent = sandboxAgent();
+        agent->pressButton = QStringLiteral("cancel");
+        const FlowResult result = run(sandboxProfile(), agent);
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::Callback);
+        QVERIFY2(result.message.contains(QLatin1String("access_denied")), qPrintable(result.message));
+        QVERIFY2(!result.message.contains(QLatin1Char('+')), qPrintable(result.message));
+        QVERIFY(!explanationKeys(*m_trace).contains(QStringLiteral("token-request")));
+    }
+
+    void callbackDeliveredTwiceIsExchangedOnce()
+    {
+        DoubleDeliveryAgent agent(sandboxAgent());
+        const FlowResult result = run(sandboxProfile(), &agent);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QTest::qWait(200); // let a second exchange, if any were started, reach the trace
+        QCOMPARE(explanationKeys(*m_trace).count(QStringLiteral("token-request")), 1);
+        QCOMPARE(explanationKeys(*m_trace).count(QStringLiteral("callback")), 2);
+    }
+
+    void interopProviderSignsIn_data()
+    {
+        QTest::addColumn<QString>("clientId");
+        QTest::addColumn<int>("method");
+        QTest::addColumn<QString>("redirectUri");
+        QTest::newRow("public, custom scheme") << QStringLiteral("explorer-public") << int(ClientAuthMethod::None)
+                                               << QStringLiteral("com.example.explorer:/callback");
+        QTest::newRow("public, loopback") << QStringLiteral("explorer-public") << int(ClientAuthMethod::None)
+                                          << QStringLiteral("http://127.0.0.1:53219/callback");
+        QTest::newRow("client_secret_basic with + / = :") << QStringLiteral("explorer-confidential")
+                                                         << int(ClientAuthMethod::ClientSecretBasic)
+                                                         << QStringLiteral("com.example.explorer:/callback");
+        QTest::newRow("client_secret_post") << QStringLiteral("explorer-confidential-post") << int(ClientAuthMethod::ClientSecretPost)
+                                            << QStringLiteral("com.example.explorer:/callback");
+    }
+
+    void interopProviderSignsIn()
+    {
+        const QString issuer = qEnvironmentVariable("INTEROP_ISSUER");
+        if (issuer.isEmpty()) {
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))
+                QFAIL("INTEROP_ISSUER is not set: scripts/test starts tests/interop and sets it.");
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        }
+        QFETCH(QString, clientId);
+        QFETCH(int, method);
+        QFETCH(QString, redirectUri);
+        Profile profile;
+        profile.id = QStringLiteral("interop");
+        profile.name = QStringLiteral("oidc-provider");
+        profile.issuer = issuer;
+        profile.clientId = clientId;
+        profile.clientAuth = ClientAuthMethod(method);
+        profile.redirectUri = redirectUri;
+        profile.scopes = {QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile")};
+        auto *agent = new test::HttpFormAgent(this);
+        agent->fieldValues.insert(QStringLiteral("email"), QStringLiteral("alice@example.com"));
+        agent->fieldValues.insert(QStringLiteral("password"), QStringLiteral("correct horse battery staple"));
+        const FlowResult result = run(profile, agent, QStringLiteral("s3cr+et/with=special:chars"));
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+
+        // The interop backend accepts the ID token of explorer-public as its Bearer credential.
+        if (clientId != QLatin1String("explorer-public"))
+            return;
+        QNetworkRequest request(QUrl(qEnvironmentVariable("INTEROP_GRAPHQL")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("Authorization", "Bearer " + result.tokens.idToken.toLatin1());
+        std::unique_ptr<QNetworkReply> reply(m_network->post(request, QByteArrayLiteral("{\"query\":\"{ me { sub email } }\"}")));
+        QSignalSpy done(reply.get(), &QNetworkReply::finished);
+        QVERIFY(done.wait(10000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(reply->readAll().contains("alice@example.com"));
+    }
+
+    void brokenProviderStopsWithNamedError_data()
+    {
+        QTest::addColumn<QByteArray>("discoveryType");
+        QTest::addColumn<QByteArray>("discoveryBody");
+        QTest::addColumn<int>("discoveryStatus");
+        QTest::addColumn<int>("stage");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("HTML instead of JSON") << QByteArray("text/html") << QByteArray("<!doctype html><p>Welcome</p>") << 200
+                                              << int(FlowStage::Discovery) << QStringLiteral("HTML");
+        QTest::newRow("404") << QByteArray("text/plain") << QByteArray("not found") << 404 << int(FlowStage::Discovery)
+                             << QStringLiteral("404");
+        QTest::newRow("invalid JSON") << QByteArray("application/json") << QByteArray("{\"issuer\": ") << 200
+                                      << int(FlowStage::Discovery) << QStringLiteral("JSON");
+        QTest::newRow("other issuer") << QByteArray("application/json")
+                                      << QByteArray("{\"issuer\":\"https://elsewhere.example\",\"authorization_endpoint\":\"https://e/a\","
+                                                    "\"token_endpoint\":\"https://e/t\",\"jwks_uri\":\"https://e/k\"}")
+                                      << 200 << int(FlowStage::Discovery) << QStringLiteral("https://elsewhere.example");
+    }
+
+    void brokenProviderStopsWithNamedError()
+    {
+        QFETCH(QByteArray, discoveryType);
+        QFETCH(QByteArray, discoveryBody);
+        QFETCH(int, discoveryStatus);
+        QFETCH(int, stage);
+        QFETCH(QString, expected);
+        ScriptedProvider provider;
+        QVERIFY(provider.isListening());
+        provider.discoveryType = discoveryType;
+        provider.discoveryBody = discoveryBody;
+        provider.discoveryStatus = discoveryStatus;
+        const FlowResult result = run(provider.profile(), sandboxAgent());
+        QVERIFY(!result.ok);
+        QCOMPARE(int(result.stage), stage);
+        QVERIFY2(result.message.contains(expected), qPrintable(result.message));
+        QVERIFY2(result.message.contains(provider.issuer), qPrintable(result.message)); // names the URL
+        QVERIFY(result.failedStep >= 0);
+        QCOMPARE(m_trace->step(result.failedStep).result, StepResult::Failed);
+    }
+
+    void tokenResponseWithoutIdToken()
+    {
+        ScriptedProvider provider;
+        provider.tokenBody = R"({"access_token":"at-1","token_type":"Bearer","expires_in":60})";
+        const FlowResult result = run(provider.profile(), sandboxAgent());
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::TokenRequest);
+        QVERIFY2(result.message.contains(QLatin1String("id_token")), qPrintable(result.message));
+        QCOMPARE(m_trace->step(result.failedStep).result, StepResult::Failed);
+    }
+
+    void scriptedProviderSignsIn()
+    {
+        // The control case: the same scripted provider with good answers succeeds.
+        ScriptedProvider provider;
+        const FlowResult result = run(provider.profile(), sandboxAgent());
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(provider.tokenRequests, 1);
+    }
+
+    void unknownKidRefetchesKeysOnceThenFails()
+    {
+        ScriptedProvider provider;
+        provider.idTokenKid = QStringLiteral("rotated-key");
+        const FlowResult result = run(provider.profile(), sandboxAgent());
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::Validation);
+        QCOMPARE(explanationKeys(*m_trace).count(QStringLiteral("jwks")), 2);
+        QVERIFY2(result.message.contains(QLatin1String("rotated-key")), qPrintable(result.message));
+    }
+
+    void providerDownNamesUrl()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 closedPort = probe.serverPort();
+        probe.close();
+        Profile profile;
+        profile.id = QStringLiteral("down");
+        profile.name = QStringLiteral("Down");
+        profile.issuer = QStringLiteral("http://127.0.0.1:%1").arg(closedPort);
+        profile.clientId = QStringLiteral("c");
+        const FlowResult result = run(profile, sandboxAgent());
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::Discovery);
+        QVERIFY2(result.message.contains(profile.issuer), qPrintable(result.message));
+    }
+
+    void silentProviderTimesOut()
+    {
+        // Accepts connections and never answers.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        Profile profile;
+        profile.id = QStringLiteral("silent");
+        profile.name = QStringLiteral("Silent");
+        profile.issuer = QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort());
+        profile.clientId = QStringLiteral("c");
+        profile.timeoutSeconds = 1;
+        const FlowResult result = run(profile, sandboxAgent());
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::Discovery);
+        QVERIFY2(result.message.contains(QLatin1String("did not answer within 1 s")), qPrintable(result.message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuthFlow)
+#include "tst_authflow.moc"
