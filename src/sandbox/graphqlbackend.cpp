@@ -1,0 +1,320 @@
+#include "sandbox/graphqlbackend.h"
+
+#include "sandbox/formcodec.h"
+#include "sandbox/identityprovider.h"
+#include "sandbox/logging.h"
+#include "sandbox/orderedjson.h"
+#include "sandbox/sandboxserver.h"
+
+#include "flow/trace.h"
+#include "jose/jws.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace afx::sandbox {
+
+namespace {
+
+QByteArray errorsBody(const QString &message)
+{
+    OrderedJson error = OrderedJson::object();
+    error.insert(QStringLiteral("message"), OrderedJson::string(message));
+    OrderedJson errors = OrderedJson::array();
+    errors.append(std::move(error));
+    OrderedJson body = OrderedJson::object();
+    body.insert(QStringLiteral("errors"), std::move(errors));
+    return body.toJson();
+}
+
+HttpResponse errorResponse(int status, const QString &message)
+{
+    return HttpResponse::jsonBytes(status, errorsBody(message));
+}
+
+// 401 with the RFC 6750 section 3 challenge. Without an error code when no token was sent.
+HttpResponse unauthorized(const QString &error, const QString &description)
+{
+    HttpResponse response = errorResponse(401, description);
+    QByteArray challenge = "Bearer realm=\"sandbox\"";
+    if (!error.isEmpty())
+        challenge += ", error=\"" + error.toLatin1() + "\", error_description=\""
+            + safeErrorDescription(description).toLatin1() + "\"";
+    response.addHeader("WWW-Authenticate", challenge);
+    return response;
+}
+
+QStringList audienceList(const QJsonValue &audience)
+{
+    if (audience.isString())
+        return {audience.toString()};
+    QStringList values;
+    for (const QJsonValue &value : audience.toArray())
+        values.append(value.toString());
+    return values;
+}
+
+QString secondsText(qint64 seconds)
+{
+    return seconds == 1 ? QStringLiteral("1 second") : QStringLiteral("%1 seconds").arg(seconds);
+}
+
+} // namespace
+
+GraphqlBackend::GraphqlBackend(const IdentityProvider *provider, const SandboxClock *clock)
+    : m_provider(provider)
+    , m_clock(clock)
+    , m_executor(&m_todos)
+{
+}
+
+QStringList GraphqlBackend::acceptedAudiences() const
+{
+    return {SandboxServer::publicClientId(), SandboxServer::confidentialClientId(), m_provider->graphqlUrl()};
+}
+
+void GraphqlBackend::report(const QString &title, bool ok, const QString &detail, const QString &explanationKey)
+{
+    if (m_trace)
+        m_trace->appendLocal(Trace::Backend, title, ok ? StepResult::Ok : StepResult::Failed, detail, explanationKey);
+}
+
+const jose::Key *GraphqlBackend::findKey(const QString &kid) const
+{
+    for (const auto &[keyId, key] : m_keys) {
+        if (keyId == kid)
+            return &key;
+    }
+    return nullptr;
+}
+
+bool GraphqlBackend::loadSigningKeys(const QString &kid)
+{
+    const qint64 now = m_clock->now();
+    const bool kidMissing = !kid.isEmpty() && !findKey(kid);
+    const bool mayReload = now - m_keysLoadedAt >= keyReloadCooldownSeconds;
+    if (m_keysLoaded && !(kidMissing && mayReload)) {
+        report(QStringLiteral("Signing keys from cache"), true,
+               QStringLiteral("The backend uses the %1 key(s) it loaded from the provider's JWKS %2 ago.")
+                   .arg(m_keys.size())
+                   .arg(secondsText(now - m_keysLoadedAt)),
+               QStringLiteral("backend-jwks-cache"));
+        return true;
+    }
+
+    // The backend reads the same bytes /jwks serves, in process instead of over a socket.
+    // An HTTP request to this server from inside one of its own handlers would wait for the
+    // event loop, which is busy running this handler.
+    QElapsedTimer timer;
+    timer.start();
+    const QByteArray document = m_provider->jwksDocument();
+    ++m_jwksFetchCount;
+
+    jose::Jwks jwks;
+    QString error;
+    const bool parsed = jose::Jwks::parse(document, &jwks, &error);
+    if (parsed) {
+        m_keys.clear();
+        for (const jose::Jwk &jwk : jwks.keys)
+            m_keys.append({jwk.kid, jwk.key});
+        m_keysLoaded = true;
+        m_keysLoadedAt = now;
+    }
+
+    if (m_trace) {
+        TraceStep step;
+        step.from = Trace::Backend;
+        step.to = Trace::Provider;
+        step.channel = Channel::Back;
+        step.title = QStringLiteral("GET /jwks");
+        step.explanationKey = QStringLiteral("backend-jwks-fetch");
+        step.request.method = QStringLiteral("GET");
+        step.request.url = m_provider->issuer() + QStringLiteral("/jwks");
+        step.response.status = 200;
+        step.response.headers = {{QStringLiteral("Content-Type"), QStringLiteral("application/jwk-set+json")}};
+        step.response.body = document;
+        step.result = parsed ? StepResult::Ok : StepResult::Failed;
+        step.detail = parsed ? QStringLiteral("The backend loaded %1 signing key(s) from the provider's JWKS and caches them.")
+                                   .arg(m_keys.size())
+                             : QStringLiteral("The provider's JWKS could not be parsed: %1").arg(error);
+        step.durationMs = timer.elapsed();
+        m_trace->append(std::move(step));
+    }
+    if (!parsed)
+        qCWarning(lcSandbox).noquote() << "the backend could not parse the provider's JWKS:" << error;
+    return parsed;
+}
+
+std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &request, HttpResponse *failure)
+{
+    const QByteArray authorization = request.header("Authorization").trimmed();
+    if (authorization.isEmpty() || authorization.size() < 8 || authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) != 0) {
+        const QString detail = authorization.isEmpty()
+            ? QStringLiteral("The request has no Authorization header, so the backend cannot tell who is calling.")
+            : QStringLiteral("The Authorization header does not use the Bearer scheme.");
+        report(QStringLiteral("Read bearer token"), false, detail, QStringLiteral("backend-bearer-missing"));
+        *failure = unauthorized(QString(), QStringLiteral("Authentication required: send Authorization: Bearer <ID token "
+                                                          "or access token>."));
+        return std::nullopt;
+    }
+    const QByteArray token = authorization.sliced(7).trimmed();
+    const auto reject = [&](const QString &title, const QString &detail, const QString &key) {
+        report(title, false, detail, key);
+        qCInfo(lcSandbox).noquote() << "backend rejected a token:" << title;
+        *failure = unauthorized(QStringLiteral("invalid_token"), detail);
+        return std::nullopt;
+    };
+
+    QString parseError;
+    const std::optional<jose::CompactJws> jws = jose::CompactJws::parse(token, &parseError);
+
+    // 1. Signing keys
+    if (!loadSigningKeys(jws ? jws->kid() : QString())) {
+        *failure = errorResponse(500, QStringLiteral("The backend could not load the provider's signing keys."));
+        return std::nullopt;
+    }
+
+    // 2. Signature
+    const QString signatureTitle = QStringLiteral("Check signature");
+    const QString signatureKey = QStringLiteral("backend-check-signature");
+    if (!jws)
+        return reject(signatureTitle, QStringLiteral("The bearer token is not a signed JWT: %1").arg(parseError), signatureKey);
+    if (jws->alg() != QLatin1String("RS256"))
+        return reject(signatureTitle,
+                      QStringLiteral("The token's alg is \"%1\", but the backend accepts only RS256, the algorithm of the "
+                                     "provider's keys.").arg(jws->alg().left(20)),
+                      signatureKey);
+    const jose::Key *key = jws->kid().isEmpty() && m_keys.size() == 1 ? &m_keys.first().second : findKey(jws->kid());
+    if (!key)
+        return reject(signatureTitle,
+                      QStringLiteral("The provider's JWKS has no key with kid \"%1\".").arg(jws->kid().left(80)), signatureKey);
+    QString signatureError;
+    if (!jose::verifySignature(jws->alg(), *key, jws->signingInput, jws->signature, &signatureError))
+        return reject(signatureTitle, QStringLiteral("The signature does not verify with the provider's key: %1").arg(signatureError),
+                      signatureKey);
+    report(signatureTitle, true, QStringLiteral("The RS256 signature verifies with the provider's key %1.").arg(jws->kid()),
+           signatureKey);
+
+    // 3. Issuer
+    const QJsonObject &claims = jws->claims;
+    const QString issuer = claims.value(QStringLiteral("iss")).toString();
+    if (issuer != m_provider->issuer())
+        return reject(QStringLiteral("Check issuer"),
+                      QStringLiteral("The issuer is \"%1\", but the backend trusts only %2.").arg(issuer.left(100), m_provider->issuer()),
+                      QStringLiteral("backend-check-issuer"));
+    report(QStringLiteral("Check issuer"), true, QStringLiteral("The issuer %1 is the provider the backend trusts.").arg(issuer),
+           QStringLiteral("backend-check-issuer"));
+
+    // 4. Audience
+    const QStringList audiences = audienceList(claims.value(QStringLiteral("aud")));
+    const QStringList accepted = acceptedAudiences();
+    QString matched;
+    for (const QString &audience : audiences) {
+        if (accepted.contains(audience)) {
+            matched = audience;
+            break;
+        }
+    }
+    if (matched.isEmpty())
+        return reject(QStringLiteral("Check audience"),
+                      QStringLiteral("The audience \"%1\" is none of those the backend accepts: %2.")
+                          .arg(audiences.join(QStringLiteral(", ")).left(200), accepted.join(QStringLiteral(", "))),
+                      QStringLiteral("backend-check-audience"));
+    report(QStringLiteral("Check audience"), true,
+           QStringLiteral("The audience %1 is one the backend accepts.").arg(matched), QStringLiteral("backend-check-audience"));
+
+    // 5. Expiry
+    const qint64 now = m_clock->now();
+    const QString expiryTitle = QStringLiteral("Check expiry");
+    const QString expiryKey = QStringLiteral("backend-check-expiry");
+    if (!claims.value(QStringLiteral("exp")).isDouble())
+        return reject(expiryTitle, QStringLiteral("The token has no numeric exp claim."), expiryKey);
+    const qint64 expiresAt = claims.value(QStringLiteral("exp")).toInteger();
+    if (expiresAt <= now)
+        return reject(expiryTitle, QStringLiteral("The token expired %1 ago.").arg(secondsText(now - expiresAt)), expiryKey);
+    if (claims.contains(QStringLiteral("nbf")) && claims.value(QStringLiteral("nbf")).toInteger() > now)
+        return reject(expiryTitle, QStringLiteral("The token is not valid yet (nbf is in the future)."), expiryKey);
+    report(expiryTitle, true, QStringLiteral("The token is valid for another %1.").arg(secondsText(expiresAt - now)), expiryKey);
+
+    const UserAccount *user = findUserBySub(claims.value(QStringLiteral("sub")).toString());
+    if (!user) {
+        *failure = unauthorized(QStringLiteral("invalid_token"), QStringLiteral("The token's subject is not a sandbox user."));
+        return std::nullopt;
+    }
+    return *user;
+}
+
+HttpResponse GraphqlBackend::handle(const HttpRequest &request)
+{
+    if (request.method != "GET" && request.method != "POST") {
+        HttpResponse response = errorResponse(405, QStringLiteral("The GraphQL endpoint accepts GET and POST."));
+        response.addHeader("Allow", "GET, POST");
+        return response;
+    }
+
+    HttpResponse failure;
+    const std::optional<UserAccount> user = authenticate(request, &failure);
+    if (!user)
+        return failure;
+    return handleQuery(request, *user);
+}
+
+HttpResponse GraphqlBackend::handleQuery(const HttpRequest &request, const UserAccount &user)
+{
+    GraphqlRequest graphqlRequest;
+    if (request.method == "POST") {
+        if (request.mediaType() != "application/json")
+            return errorResponse(415, QStringLiteral("The request body must be application/json."));
+        if (request.body.size() > maxBodyBytes)
+            return errorResponse(413, QStringLiteral("The request body is larger than %1 bytes.").arg(maxBodyBytes));
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError)
+            return errorResponse(400, QStringLiteral("The request body is not valid JSON: %1 at offset %2.")
+                                          .arg(parseError.errorString())
+                                          .arg(parseError.offset));
+        if (!document.isObject())
+            return errorResponse(400, QStringLiteral("The request body must be a JSON object with a \"query\" member."));
+        const QJsonObject body = document.object();
+        const QJsonValue query = body.value(QStringLiteral("query"));
+        if (!query.isString())
+            return errorResponse(400, QStringLiteral("The request has no \"query\" string."));
+        graphqlRequest.query = query.toString().toUtf8();
+        const QJsonValue variables = body.value(QStringLiteral("variables"));
+        if (!variables.isUndefined() && !variables.isNull() && !variables.isObject())
+            return errorResponse(400, QStringLiteral("\"variables\" must be a JSON object."));
+        graphqlRequest.variables = variables.toObject();
+        const QJsonValue operationName = body.value(QStringLiteral("operationName"));
+        if (!operationName.isUndefined() && !operationName.isNull() && !operationName.isString())
+            return errorResponse(400, QStringLiteral("\"operationName\" must be a string."));
+        graphqlRequest.operationName = operationName.toString();
+    } else {
+        FormFields params;
+        QString parseError;
+        if (!FormFields::parse(request.rawQuery, &params, &parseError))
+            return errorResponse(400, parseError);
+        if (!params.has(QStringLiteral("query")))
+            return errorResponse(400, QStringLiteral("The request has no \"query\" parameter."));
+        graphqlRequest.query = params.value(QStringLiteral("query")).toUtf8();
+        graphqlRequest.operationName = params.value(QStringLiteral("operationName"));
+        graphqlRequest.readOnly = true;
+        const QString variables = params.value(QStringLiteral("variables"));
+        if (!variables.isEmpty()) {
+            QJsonParseError jsonError;
+            const QJsonDocument document = QJsonDocument::fromJson(variables.toUtf8(), &jsonError);
+            if (jsonError.error != QJsonParseError::NoError || !(document.isObject() || document.isNull()))
+                return errorResponse(400, QStringLiteral("The \"variables\" parameter must be a JSON object."));
+            graphqlRequest.variables = document.object();
+        }
+    }
+
+    const GraphqlOutcome outcome = m_executor.execute(graphqlRequest, user);
+    HttpResponse response = HttpResponse::jsonBytes(outcome.httpStatus, outcome.body);
+    if (!outcome.allow.isEmpty())
+        response.addHeader("Allow", outcome.allow);
+    response.addHeader("Cache-Control", "no-store");
+    return response;
+}
+
+} // namespace afx::sandbox

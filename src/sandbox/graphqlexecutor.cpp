@@ -1,0 +1,636 @@
+#include "sandbox/graphqlexecutor.h"
+
+#include "sandbox/graphqlschema.h"
+#include "sandbox/graphqlvalidator.h"
+#include "sandbox/orderedjson.h"
+
+#include "graphql/parser.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QVariant>
+
+#include <cmath>
+
+namespace afx::sandbox {
+
+using namespace afx::graphql;
+
+namespace {
+
+OrderedJson errorToJson(const GraphqlError &error)
+{
+    OrderedJson json = OrderedJson::object();
+    json.insert(QStringLiteral("message"), OrderedJson::string(error.message));
+    if (!error.locations.isEmpty()) {
+        OrderedJson locations = OrderedJson::array();
+        for (const SourceLocation &location : error.locations) {
+            OrderedJson entry = OrderedJson::object();
+            entry.insert(QStringLiteral("line"), OrderedJson::integer(location.line));
+            entry.insert(QStringLiteral("column"), OrderedJson::integer(location.column));
+            locations.append(std::move(entry));
+        }
+        json.insert(QStringLiteral("locations"), std::move(locations));
+    }
+    if (!error.path.isEmpty()) {
+        OrderedJson path = OrderedJson::array();
+        for (const QVariant &segment : error.path) {
+            if (segment.typeId() == QMetaType::Int)
+                path.append(OrderedJson::integer(segment.toInt()));
+            else
+                path.append(OrderedJson::string(segment.toString()));
+        }
+        json.insert(QStringLiteral("path"), std::move(path));
+    }
+    return json;
+}
+
+QByteArray responseBody(const QList<GraphqlError> &errors, const std::optional<OrderedJson> &data)
+{
+    OrderedJson response = OrderedJson::object();
+    if (!errors.isEmpty()) {
+        OrderedJson list = OrderedJson::array();
+        for (const GraphqlError &error : errors)
+            list.append(errorToJson(error));
+        response.insert(QStringLiteral("errors"), std::move(list));
+    }
+    if (data)
+        response.insert(QStringLiteral("data"), *data);
+    return response.toJson();
+}
+
+QString describeJson(const QJsonValue &value)
+{
+    if (value.isString()) {
+        QByteArray out;
+        appendJsonString(out, value.toString());
+        return QString::fromUtf8(out);
+    }
+    if (value.isNull() || value.isUndefined())
+        return QStringLiteral("null");
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    if (value.isDouble())
+        return QString::number(value.toDouble());
+    const QJsonDocument document = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    return QString::fromUtf8(document.toJson(QJsonDocument::Compact));
+}
+
+bool isIntegral(double number)
+{
+    return std::isfinite(number) && std::floor(number) == number;
+}
+
+// Coerces a JSON variable value to `type` with the spec's input coercion rules.
+bool coerceVariableValue(const QJsonValue &value, const TypeRef &type, QJsonValue *out, QString *error)
+{
+    if (type.kind == TypeRef::Kind::NonNull) {
+        if (value.isNull() || value.isUndefined()) {
+            *error = QStringLiteral("expected a value of non-null type \"%1\", found null").arg(type.toString());
+            return false;
+        }
+        return coerceVariableValue(value, type.inner(), out, error);
+    }
+    if (value.isNull() || value.isUndefined()) {
+        *out = QJsonValue::Null;
+        return true;
+    }
+    if (type.kind == TypeRef::Kind::List) {
+        QJsonArray coerced;
+        const QJsonArray items = value.isArray() ? value.toArray() : QJsonArray{value};
+        for (const QJsonValue &item : items) {
+            QJsonValue element;
+            if (!coerceVariableValue(item, type.inner(), &element, error))
+                return false;
+            coerced.append(element);
+        }
+        *out = coerced;
+        return true;
+    }
+
+    const QString &name = type.name;
+    bool valid = false;
+    if (name == QLatin1String("String")) {
+        valid = value.isString();
+        *out = value;
+    } else if (name == QLatin1String("Boolean")) {
+        valid = value.isBool();
+        *out = value;
+    } else if (name == QLatin1String("Float")) {
+        valid = value.isDouble() && std::isfinite(value.toDouble());
+        *out = value;
+    } else if (name == QLatin1String("Int")) {
+        const double number = value.toDouble();
+        valid = value.isDouble() && isIntegral(number) && number >= -2147483648.0 && number <= 2147483647.0;
+        *out = value;
+    } else if (name == QLatin1String("ID")) {
+        const double number = value.toDouble();
+        if (value.isString()) {
+            valid = true;
+            *out = value;
+        } else if (value.isDouble() && isIntegral(number) && std::fabs(number) < 9007199254740992.0) {
+            valid = true;
+            *out = QString::number(qint64(number));
+        }
+    }
+    if (!valid)
+        *error = QStringLiteral("expected type \"%1\", found %2").arg(name, describeJson(value));
+    return valid;
+}
+
+// The value of an argument or directive literal, with variables already coerced.
+// Returns nullopt when the value is a variable that has no value.
+std::optional<QJsonValue> valueFromLiteral(const Value &literal, const TypeRef &type, const QJsonObject &variables)
+{
+    switch (literal.kind) {
+    case Value::Kind::Variable:
+        if (!variables.contains(literal.text))
+            return std::nullopt;
+        return variables.value(literal.text);
+    case Value::Kind::Null:
+        return QJsonValue(QJsonValue::Null);
+    default:
+        break;
+    }
+
+    const TypeRef &nullable = type.kind == TypeRef::Kind::NonNull ? type.inner() : type;
+    if (nullable.kind == TypeRef::Kind::List) {
+        QJsonArray items;
+        if (literal.kind == Value::Kind::List) {
+            for (const Value &item : literal.items)
+                items.append(valueFromLiteral(item, nullable.inner(), variables).value_or(QJsonValue::Null));
+        } else {
+            items.append(valueFromLiteral(literal, nullable.inner(), variables).value_or(QJsonValue::Null));
+        }
+        return QJsonValue(items);
+    }
+    switch (literal.kind) {
+    case Value::Kind::Int:
+        if (nullable.name == QLatin1String("ID") || nullable.name == QLatin1String("String"))
+            return QJsonValue(literal.text);
+        return QJsonValue(literal.text.toDouble());
+    case Value::Kind::Float:
+        return QJsonValue(literal.text.toDouble());
+    case Value::Kind::String:
+    case Value::Kind::Enum:
+        return QJsonValue(literal.text);
+    case Value::Kind::Boolean:
+        return QJsonValue(literal.booleanValue());
+    default:
+        return QJsonValue(QJsonValue::Null);
+    }
+}
+
+// A value that a resolver produced, before completion against the field's type.
+struct Resolved {
+    enum class Kind { Null, Scalar, Object, List };
+    Kind kind = Kind::Null;
+    QJsonValue scalar;
+    QString objectType;          // Object: "Query", "Mutation", "User" or "Todo"
+    TodoItem todo;               // Object of type Todo
+    QList<TodoItem> todos;       // List of Todo objects
+
+    static Resolved null() { return {}; }
+    static Resolved ofScalar(QJsonValue value)
+    {
+        Resolved resolved;
+        resolved.kind = Kind::Scalar;
+        resolved.scalar = std::move(value);
+        return resolved;
+    }
+    static Resolved ofObject(const QString &type, const TodoItem &item = {})
+    {
+        Resolved resolved;
+        resolved.kind = Kind::Object;
+        resolved.objectType = type;
+        resolved.todo = item;
+        return resolved;
+    }
+    static Resolved ofTodos(QList<TodoItem> items)
+    {
+        Resolved resolved;
+        resolved.kind = Kind::List;
+        resolved.todos = std::move(items);
+        return resolved;
+    }
+};
+
+// Runs one validated operation (GraphQL spec section 6).
+class Execution {
+public:
+    Execution(const Document &document, const QJsonObject &variables, const UserAccount &viewer, TodoStore &store)
+        : m_document(document)
+        , m_variables(variables)
+        , m_viewer(viewer)
+        , m_store(store)
+    {
+    }
+
+    std::optional<OrderedJson> run(const OperationDefinition &operation)
+    {
+        const QString rootType = operation.type == OperationDefinition::Type::Mutation ? QStringLiteral("Mutation")
+                                                                                      : QStringLiteral("Query");
+        // Mutation fields run one after another in document order, which this
+        // single-threaded executor does for every operation.
+        return executeSelectionSet(Resolved::ofObject(rootType), {&operation.selectionSet}, {});
+    }
+
+    QList<GraphqlError> errors;
+
+private:
+    using FieldGroups = QList<QPair<QString, QList<const Selection *>>>;
+    using Path = QVariantList;
+
+    bool isIncluded(const Selection &selection) const
+    {
+        for (const Directive &directive : selection.directives) {
+            const bool isSkip = directive.name == QLatin1String("skip");
+            if (!isSkip && directive.name != QLatin1String("include"))
+                continue;
+            bool condition = false;
+            for (const Argument &argument : directive.arguments) {
+                if (argument.name == QLatin1String("if"))
+                    condition = valueFromLiteral(argument.value, GraphqlSchema::typeFromString(QStringLiteral("Boolean!")),
+                                                 m_variables)
+                                    .value_or(QJsonValue(false))
+                                    .toBool();
+            }
+            if (isSkip == condition)
+                return false;
+        }
+        return true;
+    }
+
+    // CollectFields of the spec: groups fields by response key, in order, expanding
+    // fragments whose type condition matches. Each fragment is expanded once per call.
+    void collectFields(const QString &objectType, const std::vector<Selection> &selections, FieldGroups &groups,
+                       QSet<QString> &visitedFragments) const
+    {
+        for (const Selection &selection : selections) {
+            if (!isIncluded(selection))
+                continue;
+            switch (selection.kind) {
+            case Selection::Kind::Field: {
+                const QString key = selection.responseKey();
+                auto group = std::find_if(groups.begin(), groups.end(), [&key](const auto &entry) { return entry.first == key; });
+                if (group == groups.end())
+                    groups.append({key, {&selection}});
+                else
+                    group->second.append(&selection);
+                break;
+            }
+            case Selection::Kind::FragmentSpread: {
+                if (visitedFragments.contains(selection.name))
+                    break;
+                visitedFragments.insert(selection.name);
+                const FragmentDefinition *fragment = m_document.fragment(selection.name);
+                if (fragment && fragment->typeCondition == objectType)
+                    collectFields(objectType, fragment->selectionSet, groups, visitedFragments);
+                break;
+            }
+            case Selection::Kind::InlineFragment:
+                if (selection.typeCondition.isEmpty() || selection.typeCondition == objectType)
+                    collectFields(objectType, selection.selectionSet, groups, visitedFragments);
+                break;
+            }
+        }
+    }
+
+    std::optional<OrderedJson> executeSelectionSet(const Resolved &object, const QList<const std::vector<Selection> *> &sets,
+                                                   const Path &path)
+    {
+        FieldGroups groups;
+        QSet<QString> visitedFragments;
+        for (const std::vector<Selection> *selections : sets)
+            collectFields(object.objectType, *selections, groups, visitedFragments);
+
+        OrderedJson result = OrderedJson::object();
+        for (const auto &[key, fields] : groups) {
+            Path fieldPath = path;
+            fieldPath.append(key);
+            std::optional<OrderedJson> value = executeField(object, fields, fieldPath);
+            if (!value)
+                return std::nullopt; // a non-null field failed: this object becomes null
+            result.insert(key, std::move(*value));
+        }
+        return result;
+    }
+
+    void addError(const QString &message, const Selection &field, const Path &path)
+    {
+        errors.append(GraphqlError{message, {field.location}, path});
+    }
+
+    std::optional<OrderedJson> executeField(const Resolved &object, const QList<const Selection *> &fields, const Path &path)
+    {
+        const Selection &field = *fields.first();
+        if (field.name == QLatin1String("__typename"))
+            return OrderedJson::string(object.objectType);
+
+        const FieldDefinition *definition = GraphqlSchema::instance().field(object.objectType, field.name);
+        Q_ASSERT(definition); // the validator rejected unknown fields
+
+        QString error;
+        QJsonObject arguments;
+        Resolved value;
+        if (!coerceArguments(field, *definition, &arguments, &error) || !resolve(object, field.name, arguments, &value, &error)) {
+            addError(error, field, path);
+            if (definition->type.kind == TypeRef::Kind::NonNull)
+                return std::nullopt;
+            return OrderedJson::null();
+        }
+        return completeValue(definition->type, object.objectType, fields, value, path);
+    }
+
+    bool coerceArguments(const Selection &field, const FieldDefinition &definition, QJsonObject *out, QString *error) const
+    {
+        for (const ArgumentDefinition &argumentDefinition : definition.arguments) {
+            std::optional<QJsonValue> value;
+            for (const Argument &argument : field.arguments) {
+                if (argument.name == argumentDefinition.name)
+                    value = valueFromLiteral(argument.value, argumentDefinition.type, m_variables);
+            }
+            if (argumentDefinition.type.kind == TypeRef::Kind::NonNull && (!value || value->isNull())) {
+                *error = QStringLiteral("Argument \"%1\" of non-null type \"%2\" must not be null.")
+                             .arg(argumentDefinition.name, argumentDefinition.type.toString());
+                return false;
+            }
+            if (value)
+                out->insert(argumentDefinition.name, *value);
+        }
+        return true;
+    }
+
+    bool resolve(const Resolved &object, const QString &fieldName, const QJsonObject &arguments, Resolved *out,
+                 QString *error)
+    {
+        const QString &type = object.objectType;
+        if (type == QLatin1String("Query")) {
+            if (fieldName == QLatin1String("me"))
+                *out = Resolved::ofObject(QStringLiteral("User"));
+            else if (fieldName == QLatin1String("todos"))
+                *out = Resolved::ofTodos(m_store.items(m_viewer.sub));
+            return true;
+        }
+        if (type == QLatin1String("Mutation")) {
+            if (fieldName == QLatin1String("addTodo")) {
+                const std::optional<TodoItem> item = m_store.add(m_viewer.sub, arguments.value(QStringLiteral("title")).toString(), error);
+                if (!item)
+                    return false;
+                *out = Resolved::ofObject(QStringLiteral("Todo"), *item);
+            } else if (fieldName == QLatin1String("setDone")) {
+                const QString id = arguments.value(QStringLiteral("id")).toString();
+                const std::optional<TodoItem> item = m_store.setDone(m_viewer.sub, id, arguments.value(QStringLiteral("done")).toBool());
+                if (!item) {
+                    QByteArray quoted;
+                    appendJsonString(quoted, id);
+                    *error = QStringLiteral("No to-do item with id %1.").arg(QString::fromUtf8(quoted));
+                    return false;
+                }
+                *out = Resolved::ofObject(QStringLiteral("Todo"), *item);
+            }
+            return true;
+        }
+        if (type == QLatin1String("User")) {
+            if (fieldName == QLatin1String("sub"))
+                *out = Resolved::ofScalar(m_viewer.sub);
+            else if (fieldName == QLatin1String("email"))
+                *out = Resolved::ofScalar(m_viewer.email);
+            else if (fieldName == QLatin1String("name"))
+                *out = Resolved::ofScalar(m_viewer.name);
+            return true;
+        }
+        if (type == QLatin1String("Todo")) {
+            if (fieldName == QLatin1String("id"))
+                *out = Resolved::ofScalar(object.todo.id);
+            else if (fieldName == QLatin1String("title"))
+                *out = Resolved::ofScalar(object.todo.title);
+            else if (fieldName == QLatin1String("done"))
+                *out = Resolved::ofScalar(object.todo.done);
+            return true;
+        }
+        return true;
+    }
+
+    // CompleteValue of the spec. Returns nullopt when a non-null position ended up null, so
+    // that the nearest nullable parent becomes null instead.
+    std::optional<OrderedJson> completeValue(const TypeRef &type, const QString &parentType,
+                                             const QList<const Selection *> &fields, const Resolved &value, const Path &path)
+    {
+        if (type.kind == TypeRef::Kind::NonNull) {
+            std::optional<OrderedJson> completed = completeNullable(type.inner(), parentType, fields, value, path);
+            if (!completed)
+                return std::nullopt;
+            if (completed->isNull()) {
+                addError(QStringLiteral("Cannot return null for non-nullable field %1.%2.").arg(parentType, fields.first()->name),
+                         *fields.first(), path);
+                return std::nullopt;
+            }
+            return completed;
+        }
+        return completeNullable(type, parentType, fields, value, path).value_or(OrderedJson::null());
+    }
+
+    std::optional<OrderedJson> completeNullable(const TypeRef &type, const QString &parentType,
+                                                const QList<const Selection *> &fields, const Resolved &value, const Path &path)
+    {
+        if (value.kind == Resolved::Kind::Null)
+            return OrderedJson::null();
+
+        if (type.kind == TypeRef::Kind::List) {
+            OrderedJson list = OrderedJson::array();
+            for (qsizetype i = 0; i < value.todos.size(); ++i) {
+                Path itemPath = path;
+                itemPath.append(int(i));
+                std::optional<OrderedJson> item = completeValue(type.inner(), parentType, fields,
+                                                                Resolved::ofObject(type.inner().kind == TypeRef::Kind::NonNull
+                                                                                       ? type.inner().inner().name
+                                                                                       : type.inner().name,
+                                                                                   value.todos.at(i)),
+                                                                itemPath);
+                if (!item)
+                    return std::nullopt;
+                list.append(std::move(*item));
+            }
+            return list;
+        }
+
+        if (GraphqlSchema::instance().isScalar(type.name)) {
+            if (value.scalar.isBool())
+                return OrderedJson::boolean(value.scalar.toBool());
+            if (value.scalar.isDouble())
+                return OrderedJson::integer(qint64(value.scalar.toDouble()));
+            return OrderedJson::string(value.scalar.toString());
+        }
+
+        QList<const std::vector<Selection> *> subSelections;
+        for (const Selection *field : fields)
+            subSelections.append(&field->selectionSet);
+        Resolved object = value;
+        object.objectType = type.name;
+        return executeSelectionSet(object, subSelections, path);
+    }
+
+    const Document &m_document;
+    const QJsonObject &m_variables;
+    const UserAccount &m_viewer;
+    TodoStore &m_store;
+};
+
+// CoerceVariableValues of the spec. Returns false with the errors appended.
+bool coerceVariables(const OperationDefinition &operation, const QJsonObject &provided, QJsonObject *coerced,
+                     QList<GraphqlError> *errors)
+{
+    for (const VariableDefinition &definition : operation.variables) {
+        const QString &name = definition.name;
+        if (!provided.contains(name)) {
+            if (definition.hasDefaultValue) {
+                coerced->insert(name, valueFromLiteral(definition.defaultValue, definition.type, {}).value_or(QJsonValue::Null));
+            } else if (definition.type.kind == TypeRef::Kind::NonNull) {
+                errors->append({QStringLiteral("Variable \"$%1\" of required type \"%2\" was not provided.")
+                                    .arg(name, definition.type.toString()),
+                                {definition.location},
+                                {}});
+            }
+            continue;
+        }
+        QJsonValue value;
+        QString error;
+        if (!coerceVariableValue(provided.value(name), definition.type, &value, &error)) {
+            errors->append({QStringLiteral("Variable \"$%1\" got an invalid value %2: %3.")
+                                .arg(name, describeJson(provided.value(name)).left(100), error),
+                            {definition.location},
+                            {}});
+            continue;
+        }
+        coerced->insert(name, value);
+    }
+    return errors->isEmpty();
+}
+
+} // namespace
+
+const QList<TodoItem> &TodoStore::items(const QString &sub)
+{
+    return listFor(sub);
+}
+
+QList<TodoItem> &TodoStore::listFor(const QString &sub)
+{
+    auto found = m_lists.find(sub);
+    if (found == m_lists.end()) {
+        QList<TodoItem> seeded = {
+            {QStringLiteral("1"), QStringLiteral("Sign in with Authorization Code and PKCE"), true},
+            {QStringLiteral("2"), QStringLiteral("Inspect the claims of the ID token"), false},
+            {QStringLiteral("3"), QStringLiteral("Call the GraphQL API with a bearer token"), false},
+        };
+        m_nextId.insert(sub, 4);
+        found = m_lists.insert(sub, seeded);
+    }
+    return *found;
+}
+
+std::optional<TodoItem> TodoStore::add(const QString &sub, const QString &title, QString *error)
+{
+    const QString trimmed = title.trimmed();
+    if (trimmed.isEmpty()) {
+        *error = QStringLiteral("The title must not be empty.");
+        return std::nullopt;
+    }
+    if (trimmed.size() > maxTitleLength) {
+        *error = QStringLiteral("The title is longer than %1 characters.").arg(maxTitleLength);
+        return std::nullopt;
+    }
+    QList<TodoItem> &list = listFor(sub);
+    if (list.size() >= maxItemsPerUser) {
+        *error = QStringLiteral("The to-do list is full (%1 items).").arg(maxItemsPerUser);
+        return std::nullopt;
+    }
+    const int id = m_nextId.value(sub, 1);
+    m_nextId.insert(sub, id + 1);
+    list.append({QString::number(id), trimmed, false});
+    return list.constLast();
+}
+
+std::optional<TodoItem> TodoStore::setDone(const QString &sub, const QString &id, bool done)
+{
+    for (TodoItem &item : listFor(sub)) {
+        if (item.id == id) {
+            item.done = done;
+            return item;
+        }
+    }
+    return std::nullopt;
+}
+
+GraphqlExecutor::GraphqlExecutor(TodoStore *store)
+    : m_store(store)
+{
+}
+
+GraphqlOutcome GraphqlExecutor::execute(const GraphqlRequest &request, const UserAccount &viewer)
+{
+    GraphqlOutcome outcome;
+
+    ParseError parseError;
+    const std::optional<Document> document = parseDocument(request.query, &parseError);
+    if (!document) {
+        GraphqlError error{parseError.toString(), {}, {}};
+        if (parseError.location.isValid())
+            error.locations.append(parseError.location);
+        outcome.httpStatus = 400;
+        outcome.body = responseBody({error}, std::nullopt);
+        return outcome;
+    }
+
+    const QList<GraphqlError> validationErrors = GraphqlValidator(*document).validate();
+    if (!validationErrors.isEmpty()) {
+        outcome.body = responseBody(validationErrors, std::nullopt);
+        return outcome;
+    }
+
+    // GetOperation of the spec.
+    const OperationDefinition *operation = nullptr;
+    if (!request.operationName.isEmpty()) {
+        for (const OperationDefinition &candidate : document->operations) {
+            if (candidate.name == request.operationName)
+                operation = &candidate;
+        }
+        if (!operation) {
+            outcome.body = responseBody({{QStringLiteral("Unknown operation named \"%1\".").arg(request.operationName.left(100)), {}, {}}},
+                                        std::nullopt);
+            return outcome;
+        }
+    } else if (document->operations.size() == 1) {
+        operation = &document->operations.first();
+    } else {
+        const QString message = document->operations.isEmpty()
+            ? QStringLiteral("The document has no operation to run, only fragments.")
+            : QStringLiteral("Must provide operationName when the document contains several operations.");
+        outcome.body = responseBody({{message, {}, {}}}, std::nullopt);
+        return outcome;
+    }
+
+    if (request.readOnly && operation->type == OperationDefinition::Type::Mutation) {
+        outcome.httpStatus = 405;
+        outcome.allow = "POST";
+        outcome.body = responseBody({{QStringLiteral("Mutations cannot run over GET; send the request with POST."),
+                                      {operation->location}, {}}},
+                                    std::nullopt);
+        return outcome;
+    }
+
+    QJsonObject variables;
+    QList<GraphqlError> variableErrors;
+    if (!coerceVariables(*operation, request.variables, &variables, &variableErrors)) {
+        outcome.body = responseBody(variableErrors, std::nullopt);
+        return outcome;
+    }
+
+    Execution execution(*document, variables, viewer, *m_store);
+    const std::optional<OrderedJson> data = execution.run(*operation);
+    outcome.body = responseBody(execution.errors, data.value_or(OrderedJson::null()));
+    return outcome;
+}
+
+} // namespace afx::sandbox

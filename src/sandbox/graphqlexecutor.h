@@ -1,0 +1,74 @@
+#pragma once
+
+#include "sandbox/directory.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace afx::sandbox {
+
+struct TodoItem {
+    QString id;
+    QString title;
+    bool done = false;
+};
+
+// Each user's to-do list, in memory. A user's list is created with three items on first use.
+class TodoStore {
+public:
+    static constexpr int maxItemsPerUser = 500;
+    static constexpr int maxTitleLength = 200;
+
+    const QList<TodoItem> &items(const QString &sub);
+    // Returns the new item, or nullopt with *error set when the title is empty or too long,
+    // or the list is full.
+    std::optional<TodoItem> add(const QString &sub, const QString &title, QString *error);
+    std::optional<TodoItem> setDone(const QString &sub, const QString &id, bool done);
+
+private:
+    QList<TodoItem> &listFor(const QString &sub);
+
+    QHash<QString, QList<TodoItem>> m_lists;
+    QHash<QString, int> m_nextId;
+};
+
+struct GraphqlRequest {
+    QByteArray query;
+    QString operationName;   // empty when not given
+    QJsonObject variables;
+    bool readOnly = false;   // true for GET, which must not run mutations
+};
+
+struct GraphqlOutcome {
+    int httpStatus = 200;
+    QByteArray body;         // application/json
+    QByteArray allow;        // Allow header for a 405 response
+};
+
+// Parses, validates and executes a GraphQL request against the sandbox schema:
+//
+//   type Query    { me: User!  todos: [Todo!]! }
+//   type Mutation { addTodo(title: String!): Todo!  setDone(id: ID!, done: Boolean!): Todo }
+//   type User     { sub: ID!  email: String!  name: String! }
+//   type Todo     { id: ID!  title: String!  done: Boolean! }
+//
+// with __typename, aliases, variables, fragments and @skip/@include. Validation and execution
+// errors give HTTP 200 with an "errors" list, the status GraphQL over HTTP recommends for
+// application/json. Syntax errors give 400, a sandbox choice that makes them stand out.
+// Response fields follow the order of the selection set.
+class GraphqlExecutor {
+public:
+    explicit GraphqlExecutor(TodoStore *store);
+
+    GraphqlOutcome execute(const GraphqlRequest &request, const UserAccount &viewer);
+
+private:
+    TodoStore *m_store;
+};
+
+} // namespace afx::sandbox

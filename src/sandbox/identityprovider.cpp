@@ -1,0 +1,831 @@
+#include "sandbox/identityprovider.h"
+
+#include "sandbox/formcodec.h"
+#include "sandbox/logging.h"
+#include "sandbox/loginpages.h"
+#include "sandbox/sandboxserver.h"
+
+#include "jose/base64url.h"
+#include "jose/jws.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+#include <openssl/crypto.h>
+
+namespace afx::sandbox {
+
+namespace {
+
+const QString formMediaType = QStringLiteral("application/x-www-form-urlencoded");
+
+QStringList splitScope(const QString &scope)
+{
+    return scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+bool isPkceCharacter(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' || u == '.'
+        || u == '_' || u == '~';
+}
+
+// code_verifier syntax of RFC 7636 section 4.1: 43 to 128 unreserved characters.
+bool isValidCodeVerifier(const QString &verifier)
+{
+    if (verifier.size() < 43 || verifier.size() > 128)
+        return false;
+    return std::all_of(verifier.begin(), verifier.end(), isPkceCharacter);
+}
+
+// An S256 code_challenge is the base64url form of a SHA-256 hash: exactly 43 characters.
+bool isValidS256Challenge(const QString &challenge)
+{
+    if (challenge.size() != 43)
+        return false;
+    return std::all_of(challenge.begin(), challenge.end(), [](QChar c) {
+        return isPkceCharacter(c) && c != QLatin1Char('.') && c != QLatin1Char('~');
+    });
+}
+
+QString s256Challenge(const QString &verifier)
+{
+    const QByteArray hash = QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256);
+    return QString::fromLatin1(jose::base64UrlEncode(hash));
+}
+
+QByteArray bearerChallenge(const QString &error, const QString &description)
+{
+    QByteArray challenge = "Bearer realm=\"sandbox\"";
+    if (!error.isEmpty()) {
+        challenge += ", error=\"" + error.toLatin1() + "\", error_description=\"";
+        challenge += safeErrorDescription(description).toLatin1() + "\"";
+    }
+    return challenge;
+}
+
+QString audienceText(const QJsonValue &audience)
+{
+    if (audience.isArray()) {
+        QStringList values;
+        for (const QJsonValue &value : audience.toArray())
+            values.append(value.toString());
+        return values.join(QStringLiteral(", "));
+    }
+    return audience.toString();
+}
+
+bool audienceContains(const QJsonValue &audience, const QString &expected)
+{
+    if (audience.isString())
+        return audience.toString() == expected;
+    if (audience.isArray()) {
+        for (const QJsonValue &value : audience.toArray()) {
+            if (value.toString() == expected)
+                return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+QString randomToken(int bytes)
+{
+    QByteArray buffer(bytes, Qt::Uninitialized);
+    QRandomGenerator *generator = QRandomGenerator::system();
+    for (int i = 0; i < bytes; ++i)
+        buffer[i] = char(generator->bounded(256));
+    return QString::fromLatin1(jose::base64UrlEncode(buffer));
+}
+
+bool constantTimeEquals(const QString &a, const QString &b)
+{
+    const QByteArray left = a.toUtf8();
+    const QByteArray right = b.toUtf8();
+    if (left.size() != right.size())
+        return false;
+    return CRYPTO_memcmp(left.constData(), right.constData(), size_t(left.size())) == 0;
+}
+
+QString safeErrorDescription(const QString &description)
+{
+    QString safe;
+    safe.reserve(description.size());
+    for (const QChar c : description) {
+        const char16_t u = c.unicode();
+        if (u == '"')
+            safe += QLatin1Char('\'');
+        else if (u >= 0x20 && u <= 0x7E && u != '\\')
+            safe += c;
+        else
+            safe += QLatin1Char('?');
+    }
+    return safe;
+}
+
+IdentityProvider::IdentityProvider(const SandboxClock *clock)
+    : m_clock(clock)
+{
+}
+
+bool IdentityProvider::generateSigningKey(QString *error)
+{
+    m_signingKey = jose::Key::generateRsa(2048);
+    if (m_signingKey.isNull() || !m_signingKey.hasPrivate()) {
+        if (error)
+            *error = QStringLiteral("Generating the sandbox's RSA-2048 signing key failed.");
+        return false;
+    }
+
+    // kid = the JWK thumbprint of RFC 7638: SHA-256 over the required members in
+    // lexicographic order, without whitespace.
+    const QJsonObject jwk = m_signingKey.toPublicJwk();
+    const QByteArray canonical = "{\"e\":\"" + jwk.value(QStringLiteral("e")).toString().toLatin1()
+        + "\",\"kty\":\"RSA\",\"n\":\"" + jwk.value(QStringLiteral("n")).toString().toLatin1() + "\"}";
+    m_keyId = QString::fromLatin1(
+        jose::base64UrlEncode(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256)));
+    return true;
+}
+
+QByteArray IdentityProvider::jwksDocument() const
+{
+    const QJsonObject jwk = m_signingKey.toPublicJwk(m_keyId, QStringLiteral("RS256"), QStringLiteral("sig"));
+    const QJsonObject document{{QStringLiteral("keys"), QJsonArray{jwk}}};
+    return QJsonDocument(document).toJson(QJsonDocument::Compact);
+}
+
+HttpResponse IdentityProvider::discovery() const
+{
+    const auto strings = [](std::initializer_list<const char *> values) {
+        QJsonArray array;
+        for (const char *value : values)
+            array.append(QString::fromLatin1(value));
+        return array;
+    };
+    QJsonObject metadata;
+    metadata.insert(QStringLiteral("issuer"), m_issuer);
+    metadata.insert(QStringLiteral("authorization_endpoint"), m_issuer + QStringLiteral("/authorize"));
+    metadata.insert(QStringLiteral("token_endpoint"), m_issuer + QStringLiteral("/token"));
+    metadata.insert(QStringLiteral("jwks_uri"), m_issuer + QStringLiteral("/jwks"));
+    metadata.insert(QStringLiteral("userinfo_endpoint"), m_issuer + QStringLiteral("/userinfo"));
+    metadata.insert(QStringLiteral("response_types_supported"), strings({"code"}));
+    metadata.insert(QStringLiteral("response_modes_supported"), strings({"query"}));
+    metadata.insert(QStringLiteral("grant_types_supported"), strings({"authorization_code", "refresh_token"}));
+    metadata.insert(QStringLiteral("subject_types_supported"), strings({"public"}));
+    metadata.insert(QStringLiteral("id_token_signing_alg_values_supported"), strings({"RS256"}));
+    metadata.insert(QStringLiteral("code_challenge_methods_supported"), strings({"S256"}));
+    metadata.insert(QStringLiteral("token_endpoint_auth_methods_supported"),
+                    strings({"none", "client_secret_basic", "client_secret_post"}));
+    metadata.insert(QStringLiteral("scopes_supported"), QJsonArray::fromStringList(supportedScopes()));
+    metadata.insert(QStringLiteral("claims_supported"),
+                    strings({"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "email",
+                             "email_verified", "name"}));
+    metadata.insert(QStringLiteral("prompt_values_supported"), strings({"none", "login", "consent", "select_account"}));
+    metadata.insert(QStringLiteral("authorization_response_iss_parameter_supported"), true);
+    // OpenID Connect Discovery defaults request_uri_parameter_supported to true, so it is set to false here.
+    metadata.insert(QStringLiteral("request_parameter_supported"), false);
+    metadata.insert(QStringLiteral("request_uri_parameter_supported"), false);
+    metadata.insert(QStringLiteral("claims_parameter_supported"), false);
+
+    HttpResponse response = HttpResponse::json(200, metadata);
+    response.addHeader("Cache-Control", "public, max-age=300");
+    return response;
+}
+
+HttpResponse IdentityProvider::jwks() const
+{
+    HttpResponse response = HttpResponse::jsonBytes(200, jwksDocument());
+    response.contentType = "application/jwk-set+json";
+    response.addHeader("Cache-Control", "public, max-age=300");
+    return response;
+}
+
+void IdentityProvider::removeExpired()
+{
+    const qint64 now = m_clock->now();
+    m_signIns.removeIf([now](const auto &entry) { return now - entry.value().createdAt > signInLifetimeSeconds; });
+    // Redeemed codes are kept a while longer than their lifetime, so that a second use is
+    // recognized as reuse (and revokes the grant) instead of as an unknown code.
+    m_codes.removeIf([now](const auto &entry) { return now - entry.value().issuedAt > 10 * codeLifetimeSeconds; });
+    m_refreshTokens.removeIf([now](const auto &entry) { return now > entry.value().expiresAt; });
+    m_accessTokens.removeIf([now](const auto &entry) { return now > entry.value().expiresAt; });
+}
+
+HttpResponse IdentityProvider::redirectWithError(const QString &redirectUri, const std::optional<QString> &state,
+                                                 const QString &error, const QString &description) const
+{
+    qCInfo(lcSandbox).noquote() << "authorization request rejected:" << error;
+    FormFields fields;
+    fields.append(QStringLiteral("error"), error);
+    fields.append(QStringLiteral("error_description"), safeErrorDescription(description));
+    if (state)
+        fields.append(QStringLiteral("state"), *state);
+    fields.append(QStringLiteral("iss"), m_issuer);
+    // Registered redirect URIs never have a query, so the parameters start one.
+    return HttpResponse::redirect(redirectUri.toUtf8() + '?' + fields.encode());
+}
+
+HttpResponse IdentityProvider::renderSignIn(const QString &requestId, const PendingSignIn &signIn,
+                                            const QString &email, const QString &error) const
+{
+    SignInPage page;
+    page.requestId = requestId;
+    page.clientId = signIn.clientId;
+    page.scopes = splitScope(signIn.scope);
+    page.email = email;
+    page.error = error;
+    return HttpResponse::html(200, renderSignInPage(page));
+}
+
+HttpResponse IdentityProvider::authorize(const HttpRequest &request)
+{
+    removeExpired();
+    const auto errorPage = [](const QString &message) {
+        qCInfo(lcSandbox).noquote() << "authorization request rejected without redirect:" << message;
+        return HttpResponse::html(400, renderErrorPage(QStringLiteral("Sign-in request rejected"), message));
+    };
+
+    const bool isPost = request.method == "POST";
+    if (isPost && request.mediaType() != formMediaType.toLatin1())
+        return errorPage(QStringLiteral("A POST to /authorize must be application/x-www-form-urlencoded."));
+    FormFields params;
+    QString parseError;
+    if (!FormFields::parse(isPost ? request.body : request.rawQuery, &params, &parseError))
+        return errorPage(parseError);
+
+    // Until client_id and redirect_uri are known to be good, errors go to a page, because a
+    // redirect to an unchecked URI would make the sandbox an open redirector.
+    const QStringList repeated = params.repeatedNames();
+    for (const QString &name : {QStringLiteral("client_id"), QStringLiteral("redirect_uri")}) {
+        if (repeated.contains(name))
+            return errorPage(QStringLiteral("The parameter %1 appears more than once.").arg(name));
+    }
+    const QString clientId = params.value(QStringLiteral("client_id"));
+    if (clientId.isEmpty())
+        return errorPage(QStringLiteral("The request has no client_id."));
+    const ClientRegistration *client = findClient(clientId);
+    if (!client)
+        return errorPage(QStringLiteral("Unknown client_id \"%1\". The sandbox knows \"%2\" and \"%3\".")
+                             .arg(clientId.left(100), SandboxServer::publicClientId(), SandboxServer::confidentialClientId()));
+    const QString redirectUri = params.value(QStringLiteral("redirect_uri"));
+    if (redirectUri.isEmpty())
+        return errorPage(QStringLiteral("The request has no redirect_uri; OpenID Connect requires it."));
+    if (!isRegisteredRedirectUri(redirectUri))
+        return errorPage(QStringLiteral("The redirect_uri \"%1\" is not registered for %2. Registered: %3, or "
+                                        "http://127.0.0.1:PORT/callback and http://[::1]:PORT/callback with any port.")
+                             .arg(redirectUri.left(200), clientId, QLatin1String(customSchemeRedirectUri)));
+
+    std::optional<QString> state;
+    if (params.has(QStringLiteral("state")) && !repeated.contains(QStringLiteral("state")))
+        state = params.value(QStringLiteral("state"));
+    const auto fail = [&](const QString &error, const QString &description) {
+        return redirectWithError(redirectUri, state, error, description);
+    };
+
+    if (!repeated.isEmpty())
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("The parameter %1 appears more than once.").arg(repeated.first()));
+    for (const QString &name : {QStringLiteral("state"), QStringLiteral("nonce"), QStringLiteral("scope"),
+                                QStringLiteral("code_challenge"), QStringLiteral("login_hint")}) {
+        if (params.value(name).size() > maxParameterLength)
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("The parameter %1 is longer than %2 characters.").arg(name).arg(maxParameterLength));
+    }
+    if (params.has(QStringLiteral("request")))
+        return fail(QStringLiteral("request_not_supported"), QStringLiteral("The sandbox does not accept request objects."));
+    if (params.has(QStringLiteral("request_uri")))
+        return fail(QStringLiteral("request_uri_not_supported"), QStringLiteral("The sandbox does not accept request_uri."));
+
+    const QString responseType = params.value(QStringLiteral("response_type"));
+    if (responseType.isEmpty())
+        return fail(QStringLiteral("invalid_request"), QStringLiteral("The request has no response_type; use code."));
+    if (responseType != QLatin1String("code"))
+        return fail(QStringLiteral("unsupported_response_type"),
+                    QStringLiteral("The sandbox supports only response_type=code (the Authorization Code flow)."));
+    if (params.has(QStringLiteral("response_mode")) && params.value(QStringLiteral("response_mode")) != QLatin1String("query"))
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("response_mode %1 is not supported; the sandbox returns the code in the query.")
+                        .arg(params.value(QStringLiteral("response_mode")).left(40)));
+
+    const QStringList scopes = splitScope(params.value(QStringLiteral("scope")));
+    if (!scopes.contains(QStringLiteral("openid")))
+        return fail(QStringLiteral("invalid_scope"), QStringLiteral("The scope must contain openid."));
+    for (const QString &scope : scopes) {
+        if (!supportedScopes().contains(scope))
+            return fail(QStringLiteral("invalid_scope"), QStringLiteral("Unknown scope %1. Supported scopes: %2.")
+                                                             .arg(scope.left(60), supportedScopes().join(QLatin1Char(' '))));
+    }
+
+    const QString challenge = params.value(QStringLiteral("code_challenge"));
+    const bool hasMethod = params.has(QStringLiteral("code_challenge_method"));
+    const QString method = params.value(QStringLiteral("code_challenge_method"));
+    if (!challenge.isEmpty() || hasMethod) {
+        if (challenge.isEmpty())
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("code_challenge_method was sent without code_challenge."));
+        if (!hasMethod)
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("code_challenge_method is missing, so it would default to plain, which the "
+                                       "sandbox rejects. Send code_challenge_method=S256."));
+        if (method == QLatin1String("plain"))
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("code_challenge_method=plain is not accepted; use S256."));
+        if (method != QLatin1String("S256"))
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("Unknown code_challenge_method %1; use S256.").arg(method.left(20)));
+        if (!isValidS256Challenge(challenge))
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("code_challenge must be 43 base64url characters: BASE64URL(SHA256(code_verifier)) "
+                                       "without padding."));
+    } else if (client->requiresPkce()) {
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("PKCE is required for the public client %1: send code_challenge and "
+                                   "code_challenge_method=S256.").arg(client->id));
+    }
+
+    const QStringList prompts = params.value(QStringLiteral("prompt")).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString &prompt : prompts) {
+        if (prompt == QLatin1String("none"))
+            return fail(QStringLiteral("login_required"),
+                        QStringLiteral("prompt=none was requested, but the sandbox keeps no sign-in session."));
+        if (prompt != QLatin1String("login") && prompt != QLatin1String("consent") && prompt != QLatin1String("select_account"))
+            return fail(QStringLiteral("invalid_request"), QStringLiteral("Unknown prompt value %1.").arg(prompt.left(40)));
+    }
+
+    PendingSignIn signIn;
+    signIn.clientId = client->id;
+    signIn.redirectUri = redirectUri;
+    signIn.state = state;
+    signIn.nonce = params.value(QStringLiteral("nonce"));
+    signIn.scope = scopes.join(QLatin1Char(' '));
+    signIn.codeChallenge = challenge;
+    signIn.loginHint = params.value(QStringLiteral("login_hint"));
+    signIn.createdAt = m_clock->now();
+
+    if (m_signIns.size() >= maxPendingSignIns) {
+        auto oldest = m_signIns.begin();
+        for (auto it = m_signIns.begin(); it != m_signIns.end(); ++it) {
+            if (it->createdAt < oldest->createdAt)
+                oldest = it;
+        }
+        m_signIns.erase(oldest);
+    }
+    const QString requestId = randomToken(24);
+    m_signIns.insert(requestId, signIn);
+    return renderSignIn(requestId, signIn, signIn.loginHint, QString());
+}
+
+HttpResponse IdentityProvider::login(const HttpRequest &request)
+{
+    removeExpired();
+    const auto errorPage = [](int status, const QString &message) {
+        qCInfo(lcSandbox).noquote() << "sign-in form rejected:" << message;
+        return HttpResponse::html(status, renderErrorPage(QStringLiteral("Sign-in failed"), message));
+    };
+    if (request.mediaType() != formMediaType.toLatin1())
+        return errorPage(415, QStringLiteral("The sign-in form must be posted as application/x-www-form-urlencoded."));
+    FormFields form;
+    QString parseError;
+    if (!FormFields::parse(request.body, &form, &parseError))
+        return errorPage(400, parseError);
+
+    const QString requestId = form.value(QStringLiteral("request_id"));
+    const auto found = m_signIns.constFind(requestId);
+    if (requestId.isEmpty() || found == m_signIns.constEnd())
+        return errorPage(400, QStringLiteral("This sign-in request is unknown or has expired (they last %1 minutes). "
+                                             "Start the sign-in again from the app.")
+                                  .arg(signInLifetimeSeconds / 60));
+    const PendingSignIn signIn = *found;
+
+    if (form.value(QStringLiteral("action")) == QLatin1String("cancel")) {
+        m_signIns.remove(requestId);
+        return redirectWithError(signIn.redirectUri, signIn.state, QStringLiteral("access_denied"),
+                                 QStringLiteral("The user cancelled the sign-in."));
+    }
+
+    const QString email = form.value(QStringLiteral("email"));
+    const UserAccount *user = findUserByEmail(email);
+    // Both branches compare a password, so the response time does not tell whether the
+    // e-mail address exists.
+    const bool passwordMatches = constantTimeEquals(form.value(QStringLiteral("password")),
+                                                    user ? user->password : demoUser().password);
+    if (!user || !passwordMatches) {
+        qCInfo(lcSandbox) << "sign-in with a wrong email or password for client" << signIn.clientId;
+        return renderSignIn(requestId, signIn, email, QStringLiteral("Wrong email or password."));
+    }
+    m_signIns.remove(requestId);
+
+    CodeGrant grant;
+    grant.clientId = signIn.clientId;
+    grant.redirectUri = signIn.redirectUri;
+    grant.scope = signIn.scope;
+    grant.nonce = signIn.nonce;
+    grant.codeChallenge = signIn.codeChallenge;
+    grant.sub = user->sub;
+    grant.grantId = randomToken(16);
+    grant.authTime = m_clock->now();
+    grant.issuedAt = grant.authTime;
+    const QString code = randomToken(32);
+    m_codes.insert(code, grant);
+
+    FormFields fields;
+    fields.append(QStringLiteral("code"), code);
+    if (signIn.state)
+        fields.append(QStringLiteral("state"), *signIn.state);
+    fields.append(QStringLiteral("iss"), m_issuer);
+    return HttpResponse::redirect(signIn.redirectUri.toUtf8() + '?' + fields.encode());
+}
+
+HttpResponse IdentityProvider::tokenError(int status, const QString &error, const QString &description) const
+{
+    qCInfo(lcSandbox).noquote() << "token request rejected:" << error;
+    HttpResponse response = HttpResponse::json(
+        status, QJsonObject{{QStringLiteral("error"), error},
+                            {QStringLiteral("error_description"), safeErrorDescription(description)}});
+    response.addHeader("Cache-Control", "no-store");
+    response.addHeader("Pragma", "no-cache");
+    return response;
+}
+
+std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpRequest &request, const FormFields &form,
+                                                                 const ClientRegistration **client) const
+{
+    const QString invalidClient = QStringLiteral("invalid_client");
+    const QByteArray authorization = request.header("Authorization").trimmed();
+
+    if (!authorization.isEmpty()) {
+        // client_secret_basic. Failures are 401 with a Basic challenge (RFC 6749 section 5.2).
+        const auto basicFailure = [&](const QString &description) {
+            HttpResponse response = tokenError(401, invalidClient, description);
+            response.addHeader("WWW-Authenticate", "Basic realm=\"sandbox\", charset=\"UTF-8\"");
+            return response;
+        };
+        if (!authorization.startsWith("Basic ") && !authorization.startsWith("basic "))
+            return basicFailure(QStringLiteral("The token endpoint accepts only the Basic scheme in the Authorization header."));
+        if (form.has(QStringLiteral("client_secret")))
+            return tokenError(400, QStringLiteral("invalid_request"),
+                              QStringLiteral("The request uses two client authentication methods (Basic header and "
+                                             "client_secret in the body); use one."));
+        const auto decoded = QByteArray::fromBase64Encoding(authorization.sliced(6).trimmed(),
+                                                            QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded)
+            return basicFailure(QStringLiteral("The Basic credentials are not valid Base64."));
+        const QByteArray credentials = *decoded;
+        const qsizetype colon = credentials.indexOf(':');
+        if (colon < 0)
+            return basicFailure(QStringLiteral("The Basic credentials have no colon between client id and secret."));
+
+        QString clientId;
+        QString secret;
+        if (!formDecode(credentials.first(colon), &clientId) || !formDecode(credentials.sliced(colon + 1), &secret))
+            return basicFailure(QStringLiteral("The Basic credentials are not correctly form-encoded."));
+        const ClientRegistration *registration = findClient(clientId);
+        if (!registration)
+            return basicFailure(QStringLiteral("Unknown client %1.").arg(clientId.left(100)));
+        if (registration->isPublic)
+            return basicFailure(QStringLiteral("The client %1 is public and has no secret; send client_id in the "
+                                               "body instead.").arg(clientId));
+        if (!constantTimeEquals(secret, registration->secret)) {
+            // A common mistake: Base64 of the raw secret. Form-decoding turns its '+' into a
+            // space, so the raw value would only match before decoding.
+            const QString rawSecret = QString::fromUtf8(credentials.sliced(colon + 1));
+            if (constantTimeEquals(rawSecret, registration->secret))
+                return basicFailure(QStringLiteral("The client secret does not match after form-decoding. RFC 6749 "
+                                                   "section 2.3.1 requires form-encoding id and secret before Base64, "
+                                                   "so '+' must be sent as %2B, '/' as %2F, '=' as %3D and ':' as %3A."));
+            return basicFailure(QStringLiteral("The client secret is wrong."));
+        }
+        if (form.has(QStringLiteral("client_id")) && form.value(QStringLiteral("client_id")) != clientId)
+            return tokenError(400, QStringLiteral("invalid_request"),
+                              QStringLiteral("client_id in the body differs from the client in the Basic credentials."));
+        *client = registration;
+        return std::nullopt;
+    }
+
+    const QString clientId = form.value(QStringLiteral("client_id"));
+    if (clientId.isEmpty())
+        return tokenError(400, invalidClient,
+                          QStringLiteral("The request has no client authentication: send client_id (public client), "
+                                         "a Basic header or client_secret_post."));
+    const ClientRegistration *registration = findClient(clientId);
+    if (!registration)
+        return tokenError(400, invalidClient, QStringLiteral("Unknown client %1.").arg(clientId.left(100)));
+
+    if (form.has(QStringLiteral("client_secret"))) {
+        // client_secret_post
+        if (registration->isPublic)
+            return tokenError(400, invalidClient,
+                              QStringLiteral("The client %1 is public and has no secret; do not send client_secret.")
+                                  .arg(clientId));
+        if (!constantTimeEquals(form.value(QStringLiteral("client_secret")), registration->secret))
+            return tokenError(400, invalidClient, QStringLiteral("The client secret is wrong."));
+    } else if (!registration->isPublic) {
+        return tokenError(400, invalidClient,
+                          QStringLiteral("The client %1 is confidential: authenticate with client_secret_basic or "
+                                         "client_secret_post.").arg(clientId));
+    }
+    *client = registration;
+    return std::nullopt;
+}
+
+HttpResponse IdentityProvider::token(const HttpRequest &request)
+{
+    removeExpired();
+    if (request.mediaType() != formMediaType.toLatin1())
+        return tokenError(400, QStringLiteral("invalid_request"),
+                          QStringLiteral("The token request must be application/x-www-form-urlencoded."));
+    FormFields form;
+    QString parseError;
+    if (!FormFields::parse(request.body, &form, &parseError))
+        return tokenError(400, QStringLiteral("invalid_request"), parseError);
+    const QStringList repeated = form.repeatedNames();
+    if (!repeated.isEmpty())
+        return tokenError(400, QStringLiteral("invalid_request"),
+                          QStringLiteral("The parameter %1 appears more than once.").arg(repeated.first()));
+
+    const ClientRegistration *client = nullptr;
+    if (std::optional<HttpResponse> failure = authenticateClient(request, form, &client))
+        return *failure;
+
+    const QString grantType = form.value(QStringLiteral("grant_type"));
+    if (grantType.isEmpty())
+        return tokenError(400, QStringLiteral("invalid_request"), QStringLiteral("The request has no grant_type."));
+    if (grantType == QLatin1String("authorization_code"))
+        return redeemCode(form, *client);
+    if (grantType == QLatin1String("refresh_token"))
+        return redeemRefreshToken(form, *client);
+    return tokenError(400, QStringLiteral("unsupported_grant_type"),
+                      QStringLiteral("grant_type %1 is not supported; use authorization_code or refresh_token.")
+                          .arg(grantType.left(60)));
+}
+
+HttpResponse IdentityProvider::redeemCode(const FormFields &form, const ClientRegistration &client)
+{
+    const QString invalidGrant = QStringLiteral("invalid_grant");
+    const QString code = form.value(QStringLiteral("code"));
+    if (code.isEmpty())
+        return tokenError(400, QStringLiteral("invalid_request"), QStringLiteral("The request has no code."));
+    const auto found = m_codes.find(code);
+    if (found == m_codes.end())
+        return tokenError(400, invalidGrant, QStringLiteral("The authorization code is unknown or has expired."));
+    CodeGrant &grant = *found;
+    if (grant.clientId != client.id)
+        return tokenError(400, invalidGrant, QStringLiteral("The authorization code was issued to another client."));
+
+    if (grant.redeemed) {
+        // RFC 6749 section 4.1.2: a second use should revoke what the first one issued.
+        revokeGrant(grant.grantId);
+        return tokenError(400, invalidGrant,
+                          QStringLiteral("The authorization code was already used. The sandbox revoked the tokens "
+                                         "issued for it, because a reused code may have been stolen."));
+    }
+    // Any attempt uses the code up, so a wrong verifier cannot be retried with guesses.
+    grant.redeemed = true;
+
+    if (m_clock->now() - grant.issuedAt > codeLifetimeSeconds)
+        return tokenError(400, invalidGrant,
+                          QStringLiteral("The authorization code expired; codes are valid for %1 seconds.")
+                              .arg(codeLifetimeSeconds));
+    if (!form.has(QStringLiteral("redirect_uri")))
+        return tokenError(400, invalidGrant,
+                          QStringLiteral("The request has no redirect_uri; send the one used in the authorization request."));
+    if (form.value(QStringLiteral("redirect_uri")) != grant.redirectUri)
+        return tokenError(400, invalidGrant,
+                          QStringLiteral("redirect_uri differs from the one in the authorization request; it must "
+                                         "match exactly."));
+
+    const bool hasVerifier = form.has(QStringLiteral("code_verifier"));
+    const QString verifier = form.value(QStringLiteral("code_verifier"));
+    if (!grant.codeChallenge.isEmpty()) {
+        if (!hasVerifier)
+            return tokenError(400, invalidGrant,
+                              QStringLiteral("code_verifier is missing, but the authorization request had a code_challenge."));
+        if (!isValidCodeVerifier(verifier))
+            return tokenError(400, invalidGrant,
+                              QStringLiteral("code_verifier must be 43 to 128 characters from A-Z a-z 0-9 - . _ ~ "
+                                             "(RFC 7636 section 4.1)."));
+        if (!constantTimeEquals(s256Challenge(verifier), grant.codeChallenge))
+            return tokenError(400, invalidGrant,
+                              QStringLiteral("code_verifier does not match the code_challenge: "
+                                             "BASE64URL(SHA256(code_verifier)) differs."));
+    } else if (hasVerifier) {
+        return tokenError(400, invalidGrant,
+                          QStringLiteral("code_verifier was sent, but the authorization request had no code_challenge."));
+    }
+
+    return issueTokens(client, grant.sub, grant.scope, grant.authTime, grant.nonce, grant.grantId);
+}
+
+HttpResponse IdentityProvider::redeemRefreshToken(const FormFields &form, const ClientRegistration &client)
+{
+    const QString invalidGrant = QStringLiteral("invalid_grant");
+    const QString token = form.value(QStringLiteral("refresh_token"));
+    if (token.isEmpty())
+        return tokenError(400, QStringLiteral("invalid_request"), QStringLiteral("The request has no refresh_token."));
+    const auto found = m_refreshTokens.find(token);
+    if (found == m_refreshTokens.end())
+        return tokenError(400, invalidGrant, QStringLiteral("The refresh token is unknown, expired or revoked."));
+    RefreshGrant &record = *found;
+    if (record.clientId != client.id)
+        return tokenError(400, invalidGrant, QStringLiteral("The refresh token was issued to another client."));
+    if (record.rotated) {
+        revokeGrant(record.grantId);
+        return tokenError(400, invalidGrant,
+                          QStringLiteral("The refresh token was already used and replaced by a newer one. Reuse can "
+                                         "mean it leaked, so the sandbox revoked every token of this grant."));
+    }
+
+    QString scope = record.scope;
+    if (form.has(QStringLiteral("scope"))) {
+        const QStringList granted = splitScope(record.scope);
+        const QStringList requested = splitScope(form.value(QStringLiteral("scope")));
+        for (const QString &item : requested) {
+            if (!granted.contains(item))
+                return tokenError(400, QStringLiteral("invalid_scope"),
+                                  QStringLiteral("Scope %1 was not granted; a refresh can only keep or narrow the "
+                                                 "original scope.").arg(item.left(60)));
+        }
+        if (requested.isEmpty())
+            return tokenError(400, QStringLiteral("invalid_scope"), QStringLiteral("The scope parameter is empty."));
+        scope = requested.join(QLatin1Char(' '));
+    }
+
+    record.rotated = true;
+    const RefreshGrant previous = record;
+    return issueTokens(client, previous.sub, scope, previous.authTime, QString(), previous.grantId);
+}
+
+HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, const QString &sub, const QString &scope,
+                                           qint64 authTime, const QString &nonce, const QString &grantId)
+{
+    const UserAccount *user = findUserBySub(sub);
+    if (!user)
+        return tokenError(400, QStringLiteral("invalid_grant"), QStringLiteral("The user of this grant no longer exists."));
+    const QStringList scopes = splitScope(scope);
+    const qint64 now = m_clock->now();
+    const QString rs256 = QStringLiteral("RS256");
+
+    const QString jti = randomToken(16);
+    QJsonObject accessClaims;
+    accessClaims.insert(QStringLiteral("iss"), m_issuer);
+    accessClaims.insert(QStringLiteral("sub"), user->sub);
+    accessClaims.insert(QStringLiteral("aud"), graphqlUrl());
+    accessClaims.insert(QStringLiteral("client_id"), client.id);
+    accessClaims.insert(QStringLiteral("scope"), scope);
+    accessClaims.insert(QStringLiteral("auth_time"), authTime);
+    accessClaims.insert(QStringLiteral("iat"), now);
+    accessClaims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
+    accessClaims.insert(QStringLiteral("jti"), jti);
+    QString error;
+    const std::optional<QByteArray> accessToken = jose::signCompact(
+        rs256, m_signingKey, QJsonObject{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("at+jwt")}},
+        accessClaims, &error);
+    if (!accessToken) {
+        qCWarning(lcSandbox).noquote() << "signing an access token failed:" << error;
+        return tokenError(500, QStringLiteral("server_error"), QStringLiteral("Signing the access token failed."));
+    }
+
+    QJsonObject response;
+    response.insert(QStringLiteral("access_token"), QString::fromLatin1(*accessToken));
+    response.insert(QStringLiteral("token_type"), QStringLiteral("Bearer"));
+    response.insert(QStringLiteral("expires_in"), tokenLifetimeSeconds);
+    response.insert(QStringLiteral("scope"), scope);
+
+    if (scopes.contains(QStringLiteral("openid"))) {
+        QJsonObject idClaims;
+        idClaims.insert(QStringLiteral("iss"), m_issuer);
+        idClaims.insert(QStringLiteral("sub"), user->sub);
+        idClaims.insert(QStringLiteral("aud"), client.id);
+        idClaims.insert(QStringLiteral("iat"), now);
+        idClaims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
+        idClaims.insert(QStringLiteral("auth_time"), authTime);
+        if (!nonce.isEmpty())
+            idClaims.insert(QStringLiteral("nonce"), nonce);
+        idClaims.insert(QStringLiteral("at_hash"), QString::fromLatin1(jose::halfHash(rs256, *accessToken)));
+        if (scopes.contains(QStringLiteral("email"))) {
+            idClaims.insert(QStringLiteral("email"), user->email);
+            idClaims.insert(QStringLiteral("email_verified"), true);
+        }
+        if (scopes.contains(QStringLiteral("profile")))
+            idClaims.insert(QStringLiteral("name"), user->name);
+        const std::optional<QByteArray> idToken = jose::signCompact(
+            rs256, m_signingKey, QJsonObject{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("JWT")}},
+            idClaims, &error);
+        if (!idToken) {
+            qCWarning(lcSandbox).noquote() << "signing an ID token failed:" << error;
+            return tokenError(500, QStringLiteral("server_error"), QStringLiteral("Signing the ID token failed."));
+        }
+        response.insert(QStringLiteral("id_token"), QString::fromLatin1(*idToken));
+    }
+
+    // The sandbox issues a refresh token with every token response, whether or not
+    // offline_access was requested, so that refresh can always be tried.
+    const QString refreshToken = randomToken(32);
+    RefreshGrant refresh;
+    refresh.clientId = client.id;
+    refresh.scope = scope;
+    refresh.sub = user->sub;
+    refresh.grantId = grantId;
+    refresh.authTime = authTime;
+    refresh.expiresAt = now + refreshTokenLifetimeSeconds;
+    m_refreshTokens.insert(refreshToken, refresh);
+    response.insert(QStringLiteral("refresh_token"), refreshToken);
+    m_accessTokens.insert(jti, AccessTokenRecord{grantId, now + tokenLifetimeSeconds});
+
+    qCInfo(lcSandbox).noquote() << "issued tokens to client" << client.id;
+    HttpResponse http = HttpResponse::json(200, response);
+    http.addHeader("Cache-Control", "no-store");
+    http.addHeader("Pragma", "no-cache");
+    return http;
+}
+
+void IdentityProvider::revokeGrant(const QString &grantId)
+{
+    m_refreshTokens.removeIf([&grantId](const auto &entry) { return entry.value().grantId == grantId; });
+    m_revokedGrants.insert(grantId);
+    qCInfo(lcSandbox) << "revoked a grant after a reused code or refresh token";
+}
+
+std::optional<QJsonObject> IdentityProvider::verifyAccessToken(const QByteArray &token, QString *error) const
+{
+    const std::optional<jose::CompactJws> jws = jose::CompactJws::parse(token, error);
+    if (!jws)
+        return std::nullopt;
+    if (jws->header.value(QStringLiteral("typ")).toString() != QLatin1String("at+jwt")) {
+        *error = QStringLiteral("The token is not an access token (its typ is not at+jwt); send the access token, "
+                                "not the ID token.");
+        return std::nullopt;
+    }
+    if (jws->alg() != QLatin1String("RS256") || jws->kid() != m_keyId) {
+        *error = QStringLiteral("The token was not signed with the sandbox's key (alg or kid differ).");
+        return std::nullopt;
+    }
+    if (!jose::verifySignature(jws->alg(), m_signingKey, jws->signingInput, jws->signature, error))
+        return std::nullopt;
+
+    const QJsonObject &claims = jws->claims;
+    if (claims.value(QStringLiteral("iss")).toString() != m_issuer) {
+        *error = QStringLiteral("The token's issuer is not this sandbox.");
+        return std::nullopt;
+    }
+    if (!audienceContains(claims.value(QStringLiteral("aud")), graphqlUrl())) {
+        *error = QStringLiteral("The token's audience %1 is not the sandbox API.").arg(audienceText(claims.value(QStringLiteral("aud"))));
+        return std::nullopt;
+    }
+    if (claims.value(QStringLiteral("exp")).toInteger() <= m_clock->now()) {
+        *error = QStringLiteral("The access token expired.");
+        return std::nullopt;
+    }
+    const QString grantId = m_accessTokens.value(claims.value(QStringLiteral("jti")).toString()).grantId;
+    if (m_revokedGrants.contains(grantId)) {
+        *error = QStringLiteral("The access token was revoked.");
+        return std::nullopt;
+    }
+    return claims;
+}
+
+HttpResponse IdentityProvider::userinfo(const HttpRequest &request)
+{
+    const auto unauthorized = [](const QString &error, const QString &description) {
+        // Without credentials RFC 6750 section 3.1 wants no error code, only the challenge.
+        QJsonObject body{{QStringLiteral("error_description"), safeErrorDescription(description)}};
+        if (!error.isEmpty())
+            body.insert(QStringLiteral("error"), error);
+        HttpResponse response = HttpResponse::json(401, body);
+        response.addHeader("WWW-Authenticate", bearerChallenge(error, description));
+        response.addHeader("Cache-Control", "no-store");
+        return response;
+    };
+
+    const QByteArray authorization = request.header("Authorization").trimmed();
+    if (authorization.isEmpty())
+        return unauthorized(QString(), QStringLiteral("The request has no access token: send Authorization: Bearer <access token>."));
+    if (authorization.size() < 8 || authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) != 0)
+        return unauthorized(QString(), QStringLiteral("The userinfo endpoint accepts only Bearer tokens."));
+
+    QString error;
+    const std::optional<QJsonObject> claims = verifyAccessToken(authorization.sliced(7).trimmed(), &error);
+    if (!claims)
+        return unauthorized(QStringLiteral("invalid_token"), error);
+
+    const UserAccount *user = findUserBySub(claims->value(QStringLiteral("sub")).toString());
+    if (!user)
+        return unauthorized(QStringLiteral("invalid_token"), QStringLiteral("The token's subject is unknown."));
+    const QStringList scopes = splitScope(claims->value(QStringLiteral("scope")).toString());
+    QJsonObject info{{QStringLiteral("sub"), user->sub}};
+    if (scopes.contains(QStringLiteral("email"))) {
+        info.insert(QStringLiteral("email"), user->email);
+        info.insert(QStringLiteral("email_verified"), true);
+    }
+    if (scopes.contains(QStringLiteral("profile")))
+        info.insert(QStringLiteral("name"), user->name);
+    HttpResponse response = HttpResponse::json(200, info);
+    response.addHeader("Cache-Control", "no-store");
+    return response;
+}
+
+} // namespace afx::sandbox

@@ -1,0 +1,98 @@
+#include "sandbox/loginpages.h"
+
+#include "sandbox/sandboxserver.h"
+
+namespace afx::sandbox {
+
+namespace {
+
+const char pageStyle[] = R"(
+  :root { color-scheme: light dark; --accent: #2f6fdf; --muted: #6b7280; --error: #b42318; }
+  * { box-sizing: border-box; }
+  body { margin: 0; min-height: 100vh; display: flex; align-items: center; justify-content: center;
+         font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+         background: #eef1f6; color: #1f2430; }
+  main { width: min(380px, 92vw); background: #fff; border-radius: 10px; padding: 28px 28px 22px;
+         box-shadow: 0 1px 3px rgba(0,0,0,.08), 0 8px 24px rgba(0,0,0,.06); }
+  h1 { font-size: 20px; margin: 0 0 4px; }
+  .subtitle { color: var(--muted); margin: 0 0 18px; font-size: 13px; }
+  .subtitle code { font-size: 12px; }
+  label { display: block; font-size: 13px; font-weight: 600; margin: 12px 0 4px; }
+  input { width: 100%; padding: 9px 10px; border: 1px solid #c9ced8; border-radius: 6px; font: inherit; }
+  input:focus { outline: 2px solid var(--accent); outline-offset: -1px; border-color: transparent; }
+  /* Sign in comes first in the markup so that Enter submits it. It is drawn on the right. */
+  .buttons { display: flex; flex-direction: row-reverse; gap: 10px; margin-top: 20px; }
+  button { flex: 1; padding: 9px 12px; border-radius: 6px; font: inherit; font-weight: 600; cursor: pointer;
+           border: 1px solid #c9ced8; background: #fff; color: inherit; }
+  button#login { background: var(--accent); border-color: var(--accent); color: #fff; }
+  .error { background: #fdecea; color: var(--error); border-radius: 6px; padding: 8px 10px; margin: 0 0 6px; }
+  .demo { margin: 18px 0 0; padding-top: 12px; border-top: 1px solid #e3e6ec; color: var(--muted); font-size: 13px;
+          white-space: nowrap; }
+  @media (prefers-color-scheme: dark) {
+    body { background: #15181e; color: #e6e8ec; }
+    main { background: #1f232b; box-shadow: none; }
+    input, button { background: #15181e; border-color: #3a404c; color: inherit; }
+    .demo { border-color: #3a404c; }
+    .error { background: #3b1d1a; color: #ffb4a8; }
+  }
+)";
+
+QString escaped(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+
+QByteArray pageShell(const QString &title, const QString &content)
+{
+    QString html;
+    html += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    html += QStringLiteral("<title>") + escaped(title) + QStringLiteral("</title>\n<style>");
+    html += QString::fromUtf8(pageStyle);
+    html += QStringLiteral("</style>\n</head>\n<body>\n<main>\n");
+    html += content;
+    html += QStringLiteral("</main>\n</body>\n</html>\n");
+    return html.toUtf8();
+}
+
+} // namespace
+
+QByteArray renderSignInPage(const SignInPage &page)
+{
+    QString content;
+    content += QStringLiteral("<h1>Sandbox sign-in</h1>\n");
+    content += QStringLiteral("<p class=\"subtitle\"><code>") + escaped(page.clientId)
+        + QStringLiteral("</code> asks for: ") + escaped(page.scopes.join(QStringLiteral(", "))) + QStringLiteral("</p>\n");
+    if (!page.error.isEmpty())
+        content += QStringLiteral("<p class=\"error\" id=\"error\" role=\"alert\">") + escaped(page.error)
+            + QStringLiteral("</p>\n");
+
+    content += QStringLiteral("<form method=\"post\" action=\"/login\">\n");
+    content += QStringLiteral("<input type=\"hidden\" name=\"request_id\" value=\"") + escaped(page.requestId)
+        + QStringLiteral("\">\n");
+    content += QStringLiteral("<label for=\"email\">Email</label>\n"
+                              "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"")
+        + escaped(page.email) + QStringLiteral("\"");
+    content += page.email.isEmpty() ? QStringLiteral(" autofocus>\n") : QStringLiteral(">\n");
+    content += QStringLiteral("<label for=\"password\">Password</label>\n"
+                              "<input id=\"password\" name=\"password\" type=\"password\" "
+                              "autocomplete=\"current-password\" required");
+    content += page.email.isEmpty() ? QStringLiteral(">\n") : QStringLiteral(" autofocus>\n");
+    content += QStringLiteral("<div class=\"buttons\">\n"
+                              "<button id=\"login\" type=\"submit\" name=\"action\" value=\"login\">Sign in</button>\n"
+                              "<button id=\"cancel\" type=\"submit\" name=\"action\" value=\"cancel\" formnovalidate>Cancel</button>\n"
+                              "</div>\n</form>\n");
+    content += QStringLiteral("<p class=\"demo\">Demo account: ") + escaped(SandboxServer::demoEmail())
+        + QStringLiteral(" / ") + escaped(SandboxServer::demoPassword()) + QStringLiteral("</p>\n");
+    return pageShell(QStringLiteral("Sandbox sign-in"), content);
+}
+
+QByteArray renderErrorPage(const QString &title, const QString &message)
+{
+    QString content;
+    content += QStringLiteral("<h1>") + escaped(title) + QStringLiteral("</h1>\n");
+    content += QStringLiteral("<p class=\"error\" id=\"error\" role=\"alert\">") + escaped(message) + QStringLiteral("</p>\n");
+    return pageShell(title, content);
+}
+
+} // namespace afx::sandbox

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <memory>
+
+namespace afx {
+class Trace;
+}
+
+namespace afx::sandbox {
+
+// A small OpenID provider and GraphQL backend served on 127.0.0.1, so the app can show a
+// complete login and API call with no account and no network.
+//
+// Provider: /.well-known/openid-configuration, /jwks, /authorize (login page), /login,
+// /token (authorization_code with PKCE S256, refresh_token with rotation), /userinfo.
+// Backend: /graphql, which accepts the provider's ID token or its access token as a Bearer
+// token, validates it against the provider's JWKS and reports each check into the trace.
+//
+// Everything lives in memory and runs in the thread that owns this object.
+class SandboxServer : public QObject {
+    Q_OBJECT
+public:
+    explicit SandboxServer(QObject *parent = nullptr);
+    ~SandboxServer() override;
+
+    // Generates the signing key and listens on 127.0.0.1 only. Port 0 picks a free port.
+    // Returns false with *error set when the port cannot be bound or the server already runs.
+    bool start(quint16 port = 0, QString *error = nullptr);
+    void stop();
+    bool isRunning() const;
+    quint16 port() const;
+
+    QString issuer() const;   // "http://127.0.0.1:PORT", without a trailing slash
+    QUrl graphqlUrl() const;  // issuer + "/graphql"
+
+    static QString publicClientId();           // "explorer-sandbox": no secret, PKCE required
+    static QString confidentialClientId();     // "explorer-sandbox-confidential"
+    // Contains '+', '/', '=' and ':' on purpose, so that client_secret_basic only works
+    // when the client form-encodes id and secret before Base64 (RFC 6749 section 2.3.1).
+    static QString confidentialClientSecret();
+    static QString demoEmail();
+    static QString demoPassword();
+
+    // Trace that receives the backend's token checks as steps, or null. Not owned.
+    void setTrace(afx::Trace *trace);
+    // How many times the backend loaded the provider's JWKS (it caches the keys).
+    int jwksFetchCount() const;
+
+    // Moves the sandbox's clock forward (or back, with a negative value), so that expired
+    // codes and tokens can be shown without waiting. Affects the provider and the backend.
+    void advanceClock(qint64 seconds);
+    qint64 clockOffset() const;
+
+Q_SIGNALS:
+    // Emitted after each response, for logs and tests. `path` has no query string, so no
+    // code or token ever appears in it.
+    void requestServed(const QString &method, const QString &path, int status);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace afx::sandbox

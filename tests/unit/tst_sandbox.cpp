@@ -1,0 +1,1568 @@
+#include "sandbox/graphqlbackend.h"
+#include "sandbox/identityprovider.h"
+#include "sandbox/sandboxserver.h"
+
+#include "flow/trace.h"
+#include "jose/jws.h"
+#include "jose/key.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTest>
+
+using afx::sandbox::SandboxServer;
+
+namespace {
+
+using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+// The test encodes and decodes forms with its own code, independent of the sandbox's.
+QByteArray formEncode(const QString &value)
+{
+    return QUrl::toPercentEncoding(value);
+}
+
+QString formDecode(QByteArray value)
+{
+    value.replace('+', ' ');
+    return QString::fromUtf8(QByteArray::fromPercentEncoding(value));
+}
+
+QByteArray formBody(const QList<QPair<QString, QString>> &fields)
+{
+    QByteArray body;
+    for (const auto &[name, value] : fields) {
+        if (!body.isEmpty())
+            body += '&';
+        body += formEncode(name) + '=' + formEncode(value);
+    }
+    return body;
+}
+
+QMap<QString, QString> parseQuery(const QByteArray &query)
+{
+    QMap<QString, QString> fields;
+    for (const QByteArray &piece : query.split('&')) {
+        const qsizetype equals = piece.indexOf('=');
+        if (equals > 0)
+            fields.insert(formDecode(piece.first(equals)), formDecode(piece.sliced(equals + 1)));
+    }
+    return fields;
+}
+
+QByteArray base64Url(const QByteArray &data)
+{
+    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+QString newVerifier()
+{
+    QByteArray random(32, Qt::Uninitialized);
+    for (char &byte : random)
+        byte = char(QRandomGenerator::global()->bounded(256));
+    return QString::fromLatin1(base64Url(random));
+}
+
+QString challengeFor(const QString &verifier)
+{
+    return QString::fromLatin1(base64Url(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)));
+}
+
+struct Reply {
+    int status = 0;
+    QByteArray body;
+    Headers headers;
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+
+    QByteArray header(const QByteArray &name) const
+    {
+        for (const auto &[key, value] : headers) {
+            if (key.compare(name, Qt::CaseInsensitive) == 0)
+                return value;
+        }
+        return {};
+    }
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+    QString jsonString(const QString &name) const { return json().value(name).toString(); }
+};
+
+// The parameters of a redirect's Location, and the Location itself.
+struct Redirect {
+    QByteArray location;
+    QString target; // the part before '?'
+    QMap<QString, QString> params;
+};
+
+Redirect parseRedirect(const Reply &reply)
+{
+    Redirect redirect;
+    redirect.location = reply.header("Location");
+    const qsizetype question = redirect.location.indexOf('?');
+    redirect.target = QString::fromUtf8(question < 0 ? redirect.location : redirect.location.first(question));
+    if (question >= 0)
+        redirect.params = parseQuery(redirect.location.sliced(question + 1));
+    return redirect;
+}
+
+struct AuthorizationRequest {
+    QString clientId = SandboxServer::publicClientId();
+    QString redirectUri = QStringLiteral("http://127.0.0.1:49152/callback");
+    QString scope = QStringLiteral("openid profile email offline_access");
+    QString state = QStringLiteral("state+with/special=chars and space");
+    QString nonce = QStringLiteral("nonce-12345");
+    QString verifier = newVerifier();
+    bool usePkce = true;
+    QList<QPair<QString, QString>> extra;
+
+    QList<QPair<QString, QString>> fields() const
+    {
+        QList<QPair<QString, QString>> list = {
+            {QStringLiteral("response_type"), QStringLiteral("code")},
+            {QStringLiteral("client_id"), clientId},
+            {QStringLiteral("redirect_uri"), redirectUri},
+            {QStringLiteral("scope"), scope},
+            {QStringLiteral("state"), state},
+            {QStringLiteral("nonce"), nonce},
+        };
+        if (usePkce) {
+            list.append({QStringLiteral("code_challenge"), challengeFor(verifier)});
+            list.append({QStringLiteral("code_challenge_method"), QStringLiteral("S256")});
+        }
+        list += extra;
+        return list;
+    }
+};
+
+QString requestIdFromPage(const QByteArray &html)
+{
+    static const QRegularExpression hidden(QStringLiteral("name=\"request_id\" value=\"([^\"]+)\""));
+    return hidden.match(QString::fromUtf8(html)).captured(1);
+}
+
+QByteArray basicCredentials(const QByteArray &userPass)
+{
+    return "Basic " + userPass.toBase64();
+}
+
+} // namespace
+
+class TestSandbox : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+
+    void startsOnLoopback();
+    void startFailsOnUsedPort();
+    void discoveryDocument();
+    void jwksParsesWithJose();
+    void unknownPathAndMethod();
+
+    void authorizeShowsLoginPage();
+    void authorizeAcceptsRegisteredRedirects_data();
+    void authorizeAcceptsRegisteredRedirects();
+    void authorizeBadClientOrRedirectShowsPage_data();
+    void authorizeBadClientOrRedirectShowsPage();
+    void authorizeErrorsRedirectBack_data();
+    void authorizeErrorsRedirectBack();
+
+    void loginWrongPassword();
+    void loginCancel();
+    void loginSuccessRedirectsWithCode();
+    void loginUnknownRequestId();
+
+    void tokenExchangeWithPkce();
+    void tokenRejections_data();
+    void tokenRejections();
+    void codeReuseRevokesTokens();
+    void codeExpiresAfterSixtySeconds();
+    void confidentialClientBasicAuth();
+    void confidentialClientRawBasicRejected();
+    void confidentialClientSecretPost();
+    void publicClientWithSecretRejected();
+    void refreshTokenRotation();
+
+    void idTokenVerifiesAgainstJwks();
+    void accessTokenClaims();
+    void userinfoEndpoint();
+
+    void graphqlWithIdToken();
+    void graphqlFieldOrderAndAliases();
+    void graphqlVariablesAndOperationName();
+    void graphqlFragmentsAndDirectives();
+    void graphqlErrors_data();
+    void graphqlErrors();
+    void graphqlSyntaxErrorIs400();
+    void graphqlOverGet();
+    void graphqlWithAccessToken();
+    void graphqlWithoutToken();
+    void graphqlRejectsBadTokens_data();
+    void graphqlRejectsBadTokens();
+    void graphqlRejectsExpiredToken();
+    void backendClaimChecks_data();
+    void backendClaimChecks();
+    void backendStepsInTrace();
+    void requestServedHasNoQuery();
+
+private:
+    Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {}, const Headers &headers = {});
+    Reply get(const QString &path, const Headers &headers = {}) { return send("GET", endpoint(path), {}, headers); }
+    Reply postForm(const QString &path, const QByteArray &body, Headers headers = {})
+    {
+        headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/x-www-form-urlencoded")));
+        return send("POST", endpoint(path), body, headers);
+    }
+    Reply postGraphql(const QString &token, const QJsonObject &request, SandboxServer *server = nullptr);
+    QUrl endpoint(const QString &pathAndQuery, SandboxServer *server = nullptr) const
+    {
+        return QUrl((server ? server : m_server)->issuer() + pathAndQuery);
+    }
+
+    Reply authorize(const AuthorizationRequest &request, SandboxServer *server = nullptr);
+    // Runs /authorize and a successful /login. Returns the code, or an empty string.
+    QString signIn(const AuthorizationRequest &request, SandboxServer *server = nullptr);
+    Reply exchangeCode(const AuthorizationRequest &request, const QString &code, SandboxServer *server = nullptr);
+    // Runs sign-in and code exchange for the public client. Returns the token response.
+    QJsonObject signInAndGetTokens(SandboxServer *server = nullptr);
+
+    QNetworkAccessManager m_network;
+    SandboxServer *m_server = nullptr;
+};
+
+void TestSandbox::initTestCase()
+{
+    // One debug line per request would bury the test output.
+    QLoggingCategory::setFilterRules(QStringLiteral("afx.sandbox.debug=false"));
+    // Never send the test's loopback traffic through a proxy from the environment.
+    m_network.setProxy(QNetworkProxy::NoProxy);
+    m_server = new SandboxServer(this);
+    QString error;
+    QVERIFY2(m_server->start(0, &error), qPrintable(error));
+}
+
+void TestSandbox::cleanup()
+{
+    // Tests that move the clock put it back here, so that a failure does not leak into others.
+    m_server->advanceClock(-m_server->clockOffset());
+}
+
+Reply TestSandbox::send(const QByteArray &method, const QUrl &url, const QByteArray &body, const Headers &headers)
+{
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
+    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(10000);
+
+    Reply result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.headers = reply->rawHeaderPairs();
+    result.error = reply->error();
+    reply->deleteLater();
+    return result;
+}
+
+Reply TestSandbox::postGraphql(const QString &token, const QJsonObject &request, SandboxServer *server)
+{
+    Headers headers = {{"Content-Type", "application/json"}};
+    if (!token.isEmpty())
+        headers.append(qMakePair(QByteArray("Authorization"), "Bearer " + token.toLatin1()));
+    return send("POST", endpoint(QStringLiteral("/graphql"), server), QJsonDocument(request).toJson(QJsonDocument::Compact),
+                headers);
+}
+
+Reply TestSandbox::authorize(const AuthorizationRequest &request, SandboxServer *server)
+{
+    return send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(request.fields())), server));
+}
+
+QString TestSandbox::signIn(const AuthorizationRequest &request, SandboxServer *server)
+{
+    const Reply page = authorize(request, server);
+    if (page.status != 200)
+        return {};
+    const QByteArray body = formBody({{QStringLiteral("request_id"), requestIdFromPage(page.body)},
+                                      {QStringLiteral("email"), SandboxServer::demoEmail()},
+                                      {QStringLiteral("password"), SandboxServer::demoPassword()},
+                                      {QStringLiteral("action"), QStringLiteral("login")}});
+    const Reply login = send("POST", endpoint(QStringLiteral("/login"), server), body,
+                             {{"Content-Type", "application/x-www-form-urlencoded"}});
+    if (login.status != 302)
+        return {};
+    return parseRedirect(login).params.value(QStringLiteral("code"));
+}
+
+Reply TestSandbox::exchangeCode(const AuthorizationRequest &request, const QString &code, SandboxServer *server)
+{
+    const QByteArray body = formBody({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                      {QStringLiteral("code"), code},
+                                      {QStringLiteral("redirect_uri"), request.redirectUri},
+                                      {QStringLiteral("client_id"), request.clientId},
+                                      {QStringLiteral("code_verifier"), request.verifier}});
+    return send("POST", endpoint(QStringLiteral("/token"), server), body,
+                {{"Content-Type", "application/x-www-form-urlencoded"}});
+}
+
+QJsonObject TestSandbox::signInAndGetTokens(SandboxServer *server)
+{
+    const AuthorizationRequest request;
+    const QString code = signIn(request, server);
+    if (code.isEmpty())
+        return {};
+    const Reply reply = exchangeCode(request, code, server);
+    return reply.status == 200 ? reply.json() : QJsonObject();
+}
+
+void TestSandbox::startsOnLoopback()
+{
+    QVERIFY(m_server->isRunning());
+    QVERIFY(m_server->port() != 0);
+    QCOMPARE(m_server->issuer(), QStringLiteral("http://127.0.0.1:%1").arg(m_server->port()));
+    QCOMPARE(m_server->graphqlUrl(), QUrl(m_server->issuer() + QStringLiteral("/graphql")));
+    QCOMPARE(SandboxServer::publicClientId(), QStringLiteral("explorer-sandbox"));
+    QCOMPARE(SandboxServer::confidentialClientId(), QStringLiteral("explorer-sandbox-confidential"));
+    for (const QChar special : {QLatin1Char('+'), QLatin1Char('/'), QLatin1Char('='), QLatin1Char(':')})
+        QVERIFY(SandboxServer::confidentialClientSecret().contains(special));
+}
+
+void TestSandbox::startFailsOnUsedPort()
+{
+    SandboxServer second;
+    QString error;
+    QVERIFY(!second.start(m_server->port(), &error));
+    QVERIFY2(error.contains(QString::number(m_server->port())), qPrintable(error));
+    QVERIFY(!second.isRunning());
+
+    QVERIFY(!m_server->start(0, &error));
+    QVERIFY2(error.contains(QStringLiteral("already runs")), qPrintable(error));
+}
+
+void TestSandbox::discoveryDocument()
+{
+    const Reply reply = get(QStringLiteral("/.well-known/openid-configuration"));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Content-Type").startsWith("application/json"));
+    const QJsonObject metadata = reply.json();
+    const QString issuer = m_server->issuer();
+    QCOMPARE(metadata.value(QStringLiteral("issuer")).toString(), issuer);
+    QCOMPARE(metadata.value(QStringLiteral("authorization_endpoint")).toString(), issuer + QStringLiteral("/authorize"));
+    QCOMPARE(metadata.value(QStringLiteral("token_endpoint")).toString(), issuer + QStringLiteral("/token"));
+    QCOMPARE(metadata.value(QStringLiteral("jwks_uri")).toString(), issuer + QStringLiteral("/jwks"));
+    QCOMPARE(metadata.value(QStringLiteral("userinfo_endpoint")).toString(), issuer + QStringLiteral("/userinfo"));
+
+    const auto list = [&metadata](const char *name) {
+        QStringList values;
+        for (const QJsonValue &value : metadata.value(QLatin1String(name)).toArray())
+            values.append(value.toString());
+        return values;
+    };
+    QCOMPARE(list("response_types_supported"), QStringList{QStringLiteral("code")});
+    QCOMPARE(list("response_modes_supported"), QStringList{QStringLiteral("query")});
+    QCOMPARE(list("grant_types_supported"), (QStringList{QStringLiteral("authorization_code"), QStringLiteral("refresh_token")}));
+    QCOMPARE(list("subject_types_supported"), QStringList{QStringLiteral("public")});
+    QCOMPARE(list("id_token_signing_alg_values_supported"), QStringList{QStringLiteral("RS256")});
+    QCOMPARE(list("code_challenge_methods_supported"), QStringList{QStringLiteral("S256")});
+    QCOMPARE(list("token_endpoint_auth_methods_supported"),
+             (QStringList{QStringLiteral("none"), QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")}));
+    QCOMPARE(list("scopes_supported"), (QStringList{QStringLiteral("openid"), QStringLiteral("profile"),
+                                                    QStringLiteral("email"), QStringLiteral("offline_access")}));
+    for (const char *claim : {"sub", "iss", "aud", "exp", "iat", "nonce", "email", "email_verified", "name"})
+        QVERIFY2(list("claims_supported").contains(QLatin1String(claim)), claim);
+    QCOMPARE(metadata.value(QStringLiteral("authorization_response_iss_parameter_supported")), QJsonValue(true));
+}
+
+void TestSandbox::jwksParsesWithJose()
+{
+    const Reply reply = get(QStringLiteral("/jwks"));
+    QCOMPARE(reply.status, 200);
+    afx::jose::Jwks jwks;
+    QString error;
+    QVERIFY2(afx::jose::Jwks::parse(reply.body, &jwks, &error), qPrintable(error));
+    QCOMPARE(jwks.keys.size(), 1);
+    QVERIFY(jwks.skipped.isEmpty());
+
+    const afx::jose::Jwk &jwk = jwks.keys.first();
+    QCOMPARE(jwk.kty, QStringLiteral("RSA"));
+    QCOMPARE(jwk.alg, QStringLiteral("RS256"));
+    QCOMPARE(jwk.use, QStringLiteral("sig"));
+    QVERIFY(!jwk.key.isNull());
+    QVERIFY(!jwk.key.hasPrivate());
+    QVERIFY(!jwk.json.contains(QStringLiteral("d"))); // no private member leaks
+
+    // The kid is the RFC 7638 thumbprint, computed here independently.
+    const QByteArray canonical = "{\"e\":\"" + jwk.json.value(QStringLiteral("e")).toString().toLatin1()
+        + "\",\"kty\":\"RSA\",\"n\":\"" + jwk.json.value(QStringLiteral("n")).toString().toLatin1() + "\"}";
+    QCOMPARE(jwk.kid, QString::fromLatin1(base64Url(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256))));
+    // 2048-bit modulus: 256 bytes, 342 base64url characters.
+    QCOMPARE(jwk.json.value(QStringLiteral("n")).toString().size(), 342);
+}
+
+void TestSandbox::unknownPathAndMethod()
+{
+    QCOMPARE(get(QStringLiteral("/nothing-here")).status, 404);
+    const Reply wrongMethod = send("DELETE", endpoint(QStringLiteral("/token")));
+    QCOMPARE(wrongMethod.status, 405);
+    QCOMPARE(wrongMethod.header("Allow"), QByteArray("POST"));
+    QCOMPARE(get(QStringLiteral("/login")).status, 405);
+
+    // HEAD is not served, and its 405 response has no body.
+    const Reply head = send("HEAD", endpoint(QStringLiteral("/jwks")));
+    QCOMPARE(head.status, 405);
+    QVERIFY(head.body.isEmpty());
+    QCOMPARE(get(QStringLiteral("/jwks")).status, 200); // the connection is still usable
+}
+
+void TestSandbox::authorizeShowsLoginPage()
+{
+    const Reply reply = authorize(AuthorizationRequest());
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Content-Type").startsWith("text/html"));
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    QVERIFY(reply.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
+    QVERIFY(reply.header("Location").isEmpty());
+
+    const QString html = QString::fromUtf8(reply.body);
+    QVERIFY(html.contains(QStringLiteral("<title>Sandbox sign-in</title>")));
+    QVERIFY(html.contains(QStringLiteral("<input id=\"email\"")));
+    QVERIFY(html.contains(QStringLiteral("<input id=\"password\"")));
+    QVERIFY(html.contains(QStringLiteral("<button id=\"login\"")));
+    QVERIFY(html.contains(QStringLiteral(">Sign in</button>")));
+    QVERIFY(html.contains(QStringLiteral("<button id=\"cancel\"")));
+    QVERIFY(html.contains(QStringLiteral(">Cancel</button>")));
+    QVERIFY(html.contains(QStringLiteral("Demo account: demo@example.com / demo-password")));
+    QVERIFY(html.contains(QStringLiteral("action=\"/login\"")));
+    QVERIFY(!requestIdFromPage(reply.body).isEmpty());
+    // Nothing from the request besides the client and scopes is echoed into the page.
+    QVERIFY(!html.contains(QStringLiteral("nonce-12345")));
+    QVERIFY(!html.contains(QStringLiteral("state+with")));
+    QVERIFY(!html.contains(QStringLiteral("code_challenge")));
+}
+
+void TestSandbox::authorizeAcceptsRegisteredRedirects_data()
+{
+    QTest::addColumn<QString>("redirectUri");
+    QTest::newRow("custom scheme") << QStringLiteral("com.example.explorer:/callback");
+    QTest::newRow("IPv4 loopback with port") << QStringLiteral("http://127.0.0.1:5555/callback");
+    QTest::newRow("IPv4 loopback without port") << QStringLiteral("http://127.0.0.1/callback");
+    QTest::newRow("IPv6 loopback with port") << QStringLiteral("http://[::1]:65535/callback");
+}
+
+void TestSandbox::authorizeAcceptsRegisteredRedirects()
+{
+    QFETCH(QString, redirectUri);
+    AuthorizationRequest request;
+    request.redirectUri = redirectUri;
+    const Reply reply = authorize(request);
+    QCOMPARE(reply.status, 200);
+    QVERIFY(!requestIdFromPage(reply.body).isEmpty());
+}
+
+void TestSandbox::authorizeBadClientOrRedirectShowsPage_data()
+{
+    QTest::addColumn<QString>("clientId");
+    QTest::addColumn<QString>("redirectUri");
+    QTest::addColumn<QString>("messagePart");
+
+    const QString client = SandboxServer::publicClientId();
+    QTest::newRow("other host") << client << QStringLiteral("https://attacker.example/callback") << QStringLiteral("not registered");
+    QTest::newRow("localhost instead of 127.0.0.1") << client << QStringLiteral("http://localhost:8080/callback")
+                                                    << QStringLiteral("not registered");
+    QTest::newRow("https loopback") << client << QStringLiteral("https://127.0.0.1:8080/callback") << QStringLiteral("not registered");
+    QTest::newRow("other path") << client << QStringLiteral("http://127.0.0.1:8080/callback/x") << QStringLiteral("not registered");
+    QTest::newRow("query added") << client << QStringLiteral("http://127.0.0.1:8080/callback?next=x") << QStringLiteral("not registered");
+    QTest::newRow("fragment added") << client << QStringLiteral("com.example.explorer:/callback#x") << QStringLiteral("not registered");
+    QTest::newRow("userinfo host trick") << client << QStringLiteral("http://127.0.0.1:80@attacker.example/callback")
+                                         << QStringLiteral("not registered");
+    QTest::newRow("longer host") << client << QStringLiteral("http://127.0.0.10:8080/callback") << QStringLiteral("not registered");
+    QTest::newRow("port zero") << client << QStringLiteral("http://127.0.0.1:0/callback") << QStringLiteral("not registered");
+    QTest::newRow("port too large") << client << QStringLiteral("http://127.0.0.1:65536/callback") << QStringLiteral("not registered");
+    QTest::newRow("upper-case scheme") << client << QStringLiteral("HTTP://127.0.0.1:8080/callback") << QStringLiteral("not registered");
+    QTest::newRow("other custom path") << client << QStringLiteral("com.example.explorer:/other") << QStringLiteral("not registered");
+    QTest::newRow("missing redirect") << client << QString() << QStringLiteral("no redirect_uri");
+    QTest::newRow("unknown client") << QStringLiteral("someone-else") << QStringLiteral("http://127.0.0.1:8080/callback")
+                                    << QStringLiteral("Unknown client_id");
+    QTest::newRow("missing client") << QString() << QStringLiteral("http://127.0.0.1:8080/callback") << QStringLiteral("no client_id");
+}
+
+void TestSandbox::authorizeBadClientOrRedirectShowsPage()
+{
+    QFETCH(QString, clientId);
+    QFETCH(QString, redirectUri);
+    QFETCH(QString, messagePart);
+
+    QList<QPair<QString, QString>> fields = {{QStringLiteral("response_type"), QStringLiteral("code")},
+                                             {QStringLiteral("scope"), QStringLiteral("openid")},
+                                             {QStringLiteral("state"), QStringLiteral("s1")},
+                                             {QStringLiteral("code_challenge"), challengeFor(newVerifier())},
+                                             {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}};
+    if (!clientId.isEmpty())
+        fields.append({QStringLiteral("client_id"), clientId});
+    if (!redirectUri.isEmpty())
+        fields.append({QStringLiteral("redirect_uri"), redirectUri});
+    const Reply reply = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(fields))));
+
+    QCOMPARE(reply.status, 400);
+    QVERIFY(reply.header("Location").isEmpty());
+    QVERIFY(reply.header("Content-Type").startsWith("text/html"));
+    const QString html = QString::fromUtf8(reply.body);
+    QVERIFY(html.contains(QStringLiteral("Sign-in request rejected")));
+    QVERIFY2(html.contains(messagePart), qPrintable(html));
+    QVERIFY(!html.contains(QStringLiteral("id=\"password\"")));
+}
+
+void TestSandbox::authorizeErrorsRedirectBack_data()
+{
+    QTest::addColumn<QString>("clientId");
+    QTest::addColumn<bool>("usePkce");
+    QTest::addColumn<QStringList>("override"); // name, value pairs replacing or adding parameters
+    QTest::addColumn<QString>("error");
+
+    const QString publicClient = SandboxServer::publicClientId();
+    QTest::newRow("public client without PKCE") << publicClient << false << QStringList() << QStringLiteral("invalid_request");
+    QTest::newRow("plain PKCE") << publicClient << true
+                                << QStringList{QStringLiteral("code_challenge_method"), QStringLiteral("plain")}
+                                << QStringLiteral("invalid_request");
+    QTest::newRow("short challenge") << publicClient << true << QStringList{QStringLiteral("code_challenge"), QStringLiteral("abc")}
+                                     << QStringLiteral("invalid_request");
+    QTest::newRow("token response type") << publicClient << true << QStringList{QStringLiteral("response_type"), QStringLiteral("token")}
+                                         << QStringLiteral("unsupported_response_type");
+    QTest::newRow("scope without openid") << publicClient << true << QStringList{QStringLiteral("scope"), QStringLiteral("profile")}
+                                          << QStringLiteral("invalid_scope");
+    QTest::newRow("unknown scope") << publicClient << true << QStringList{QStringLiteral("scope"), QStringLiteral("openid admin")}
+                                   << QStringLiteral("invalid_scope");
+    QTest::newRow("prompt none") << publicClient << true << QStringList{QStringLiteral("prompt"), QStringLiteral("none")}
+                                 << QStringLiteral("login_required");
+    QTest::newRow("fragment response mode") << publicClient << true
+                                            << QStringList{QStringLiteral("response_mode"), QStringLiteral("fragment")}
+                                            << QStringLiteral("invalid_request");
+    QTest::newRow("request object") << publicClient << true << QStringList{QStringLiteral("request"), QStringLiteral("eyJ0.x.y")}
+                                    << QStringLiteral("request_not_supported");
+    QTest::newRow("confidential client plain PKCE")
+        << SandboxServer::confidentialClientId() << true
+        << QStringList{QStringLiteral("code_challenge_method"), QStringLiteral("plain")} << QStringLiteral("invalid_request");
+}
+
+void TestSandbox::authorizeErrorsRedirectBack()
+{
+    QFETCH(QString, clientId);
+    QFETCH(bool, usePkce);
+    QFETCH(QStringList, override);
+    QFETCH(QString, error);
+
+    AuthorizationRequest request;
+    request.clientId = clientId;
+    request.usePkce = usePkce;
+    QList<QPair<QString, QString>> fields = request.fields();
+    for (qsizetype i = 0; i + 1 < override.size(); i += 2) {
+        fields.removeIf([&](const auto &field) { return field.first == override.at(i); });
+        fields.append({override.at(i), override.at(i + 1)});
+    }
+    const Reply reply = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(fields))));
+
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QCOMPARE(redirect.params.value(QStringLiteral("error")), error);
+    QVERIFY(!redirect.params.value(QStringLiteral("error_description")).isEmpty());
+    QCOMPARE(redirect.params.value(QStringLiteral("state")), request.state);
+    QCOMPARE(redirect.params.value(QStringLiteral("iss")), m_server->issuer());
+    QVERIFY(!redirect.params.contains(QStringLiteral("code")));
+}
+
+void TestSandbox::loginWrongPassword()
+{
+    const AuthorizationRequest request;
+    const Reply page = authorize(request);
+    const QString requestId = requestIdFromPage(page.body);
+    QVERIFY(!requestId.isEmpty());
+
+    const Reply wrong = postForm(QStringLiteral("/login"),
+                                 formBody({{QStringLiteral("request_id"), requestId},
+                                           {QStringLiteral("email"), SandboxServer::demoEmail()},
+                                           {QStringLiteral("password"), QStringLiteral("not-the-password")},
+                                           {QStringLiteral("action"), QStringLiteral("login")}}));
+    QCOMPARE(wrong.status, 200);
+    QVERIFY(wrong.header("Location").isEmpty());
+    const QString html = QString::fromUtf8(wrong.body);
+    QVERIFY(html.contains(QStringLiteral("Wrong email or password.")));
+    QVERIFY(html.contains(QStringLiteral("value=\"demo@example.com\"")));
+    QVERIFY(!html.contains(QStringLiteral("not-the-password")));
+    QCOMPARE(requestIdFromPage(wrong.body), requestId);
+
+    const Reply unknownUser = postForm(QStringLiteral("/login"),
+                                       formBody({{QStringLiteral("request_id"), requestId},
+                                                 {QStringLiteral("email"), QStringLiteral("nobody@example.com")},
+                                                 {QStringLiteral("password"), SandboxServer::demoPassword()}}));
+    QCOMPARE(unknownUser.status, 200);
+    QVERIFY(QString::fromUtf8(unknownUser.body).contains(QStringLiteral("Wrong email or password.")));
+
+    // The same sign-in request still works with the right password.
+    const Reply right = postForm(QStringLiteral("/login"),
+                                 formBody({{QStringLiteral("request_id"), requestId},
+                                           {QStringLiteral("email"), QStringLiteral(" DEMO@example.com ")},
+                                           {QStringLiteral("password"), SandboxServer::demoPassword()},
+                                           {QStringLiteral("action"), QStringLiteral("login")}}));
+    QCOMPARE(right.status, 302);
+    QVERIFY(!parseRedirect(right).params.value(QStringLiteral("code")).isEmpty());
+}
+
+void TestSandbox::loginCancel()
+{
+    const AuthorizationRequest request;
+    const QString requestId = requestIdFromPage(authorize(request).body);
+    const Reply reply = postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestId},
+                                                                     {QStringLiteral("email"), QString()},
+                                                                     {QStringLiteral("password"), QString()},
+                                                                     {QStringLiteral("action"), QStringLiteral("cancel")}}));
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QVERIFY2(redirect.location.contains("?error=access_denied&error_description=The+user+cancelled+the+sign-in.&state="),
+             redirect.location.constData());
+    QCOMPARE(redirect.params.value(QStringLiteral("state")), request.state);
+    QCOMPARE(redirect.params.value(QStringLiteral("iss")), m_server->issuer());
+    QVERIFY(!redirect.params.contains(QStringLiteral("code")));
+
+    // The request is finished: the id cannot be used again.
+    const Reply again = postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestId},
+                                                                     {QStringLiteral("action"), QStringLiteral("cancel")}}));
+    QCOMPARE(again.status, 400);
+}
+
+void TestSandbox::loginSuccessRedirectsWithCode()
+{
+    AuthorizationRequest request;
+    request.redirectUri = QStringLiteral("com.example.explorer:/callback");
+    request.state = QStringLiteral("a+b/c=d e:f");
+    const QString requestId = requestIdFromPage(authorize(request).body);
+    const Reply reply = postForm(QStringLiteral("/login"),
+                                 formBody({{QStringLiteral("request_id"), requestId},
+                                           {QStringLiteral("email"), SandboxServer::demoEmail()},
+                                           {QStringLiteral("password"), SandboxServer::demoPassword()},
+                                           {QStringLiteral("action"), QStringLiteral("login")}}));
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QVERIFY(redirect.location.startsWith("com.example.explorer:/callback?code="));
+    QVERIFY(!redirect.params.value(QStringLiteral("code")).isEmpty());
+    // '+' in a value must arrive as %2B, or the client would read it as a space.
+    QVERIFY2(redirect.location.contains("&state=a%2Bb%2Fc%3Dd+e%3Af&"), redirect.location.constData());
+    QCOMPARE(redirect.params.value(QStringLiteral("state")), request.state);
+    QCOMPARE(redirect.params.value(QStringLiteral("iss")), m_server->issuer());
+    QCOMPARE(redirect.params.size(), 3);
+}
+
+void TestSandbox::loginUnknownRequestId()
+{
+    const Reply reply = postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), QStringLiteral("made-up")},
+                                                                     {QStringLiteral("email"), SandboxServer::demoEmail()},
+                                                                     {QStringLiteral("password"), SandboxServer::demoPassword()}}));
+    QCOMPARE(reply.status, 400);
+    QVERIFY(reply.header("Location").isEmpty());
+    QVERIFY(QString::fromUtf8(reply.body).contains(QStringLiteral("unknown or has expired")));
+
+    const Reply wrongType = send("POST", endpoint(QStringLiteral("/login")), "{}", {{"Content-Type", "application/json"}});
+    QCOMPARE(wrongType.status, 415);
+}
+
+void TestSandbox::tokenExchangeWithPkce()
+{
+    const AuthorizationRequest request;
+    const QString code = signIn(request);
+    QVERIFY(!code.isEmpty());
+    const Reply reply = exchangeCode(request, code);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    const QJsonObject tokens = reply.json();
+    QVERIFY(!tokens.value(QStringLiteral("access_token")).toString().isEmpty());
+    QCOMPARE(tokens.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
+    QCOMPARE(tokens.value(QStringLiteral("expires_in")).toInt(), 300);
+    QVERIFY(!tokens.value(QStringLiteral("id_token")).toString().isEmpty());
+    QVERIFY(!tokens.value(QStringLiteral("refresh_token")).toString().isEmpty());
+    QCOMPARE(tokens.value(QStringLiteral("scope")).toString(), request.scope);
+}
+
+void TestSandbox::tokenRejections_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("wrong verifier") << QStringLiteral("wrong-verifier") << 400 << QStringLiteral("invalid_grant");
+    QTest::newRow("missing verifier") << QStringLiteral("no-verifier") << 400 << QStringLiteral("invalid_grant");
+    QTest::newRow("malformed verifier") << QStringLiteral("short-verifier") << 400 << QStringLiteral("invalid_grant");
+    QTest::newRow("redirect_uri mismatch") << QStringLiteral("other-redirect") << 400 << QStringLiteral("invalid_grant");
+    QTest::newRow("redirect_uri missing") << QStringLiteral("no-redirect") << 400 << QStringLiteral("invalid_grant");
+    QTest::newRow("unknown code") << QStringLiteral("unknown-code") << 400 << QStringLiteral("invalid_grant");
+    QTest::newRow("code of another client") << QStringLiteral("other-client") << 400 << QStringLiteral("invalid_grant");
+    QTest::newRow("unknown client") << QStringLiteral("unknown-client") << 400 << QStringLiteral("invalid_client");
+    QTest::newRow("no client") << QStringLiteral("no-client") << 400 << QStringLiteral("invalid_client");
+    QTest::newRow("unsupported grant") << QStringLiteral("password-grant") << 400 << QStringLiteral("unsupported_grant_type");
+    QTest::newRow("repeated parameter") << QStringLiteral("repeated") << 400 << QStringLiteral("invalid_request");
+    QTest::newRow("JSON body") << QStringLiteral("json-body") << 400 << QStringLiteral("invalid_request");
+}
+
+void TestSandbox::tokenRejections()
+{
+    QFETCH(QString, variant);
+    QFETCH(int, status);
+    QFETCH(QString, error);
+
+    const AuthorizationRequest request;
+    QString code = signIn(request);
+    QVERIFY(!code.isEmpty());
+
+    QList<QPair<QString, QString>> fields = {{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                             {QStringLiteral("code"), code},
+                                             {QStringLiteral("redirect_uri"), request.redirectUri},
+                                             {QStringLiteral("client_id"), request.clientId},
+                                             {QStringLiteral("code_verifier"), request.verifier}};
+    const auto set = [&fields](const QString &name, const QString &value) {
+        fields.removeIf([&name](const auto &field) { return field.first == name; });
+        if (!value.isNull())
+            fields.append({name, value});
+    };
+    QByteArray contentType = "application/x-www-form-urlencoded";
+    if (variant == QLatin1String("wrong-verifier"))
+        set(QStringLiteral("code_verifier"), newVerifier());
+    else if (variant == QLatin1String("no-verifier"))
+        set(QStringLiteral("code_verifier"), QString());
+    else if (variant == QLatin1String("short-verifier"))
+        set(QStringLiteral("code_verifier"), QStringLiteral("too-short"));
+    else if (variant == QLatin1String("other-redirect"))
+        set(QStringLiteral("redirect_uri"), QStringLiteral("http://127.0.0.1:49153/callback"));
+    else if (variant == QLatin1String("no-redirect"))
+        set(QStringLiteral("redirect_uri"), QString());
+    else if (variant == QLatin1String("unknown-code"))
+        set(QStringLiteral("code"), QStringLiteral("not-a-code"));
+    else if (variant == QLatin1String("other-client")) {
+        set(QStringLiteral("client_id"), SandboxServer::confidentialClientId());
+        set(QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret());
+    } else if (variant == QLatin1String("unknown-client"))
+        set(QStringLiteral("client_id"), QStringLiteral("someone-else"));
+    else if (variant == QLatin1String("no-client"))
+        set(QStringLiteral("client_id"), QString());
+    else if (variant == QLatin1String("password-grant"))
+        set(QStringLiteral("grant_type"), QStringLiteral("password"));
+    else if (variant == QLatin1String("repeated"))
+        fields.append({QStringLiteral("code"), code});
+    else if (variant == QLatin1String("json-body"))
+        contentType = "application/json";
+
+    const Reply reply = send("POST", endpoint(QStringLiteral("/token")), formBody(fields), {{"Content-Type", contentType}});
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), error);
+    QVERIFY(!reply.jsonString(QStringLiteral("error_description")).isEmpty());
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    QVERIFY(!reply.json().contains(QStringLiteral("access_token")));
+}
+
+void TestSandbox::codeReuseRevokesTokens()
+{
+    const AuthorizationRequest request;
+    const QString code = signIn(request);
+    const Reply first = exchangeCode(request, code);
+    QCOMPARE(first.status, 200);
+    const QString refreshToken = first.jsonString(QStringLiteral("refresh_token"));
+    const QString accessToken = first.jsonString(QStringLiteral("access_token"));
+    QCOMPARE(get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + accessToken.toLatin1()}}).status, 200);
+
+    const Reply second = exchangeCode(request, code);
+    QCOMPARE(second.status, 400);
+    QCOMPARE(second.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+    QVERIFY(second.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("already used")));
+
+    const Reply refresh = postForm(QStringLiteral("/token"), formBody({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                                      {QStringLiteral("refresh_token"), refreshToken},
+                                                                      {QStringLiteral("client_id"), request.clientId}}));
+    QCOMPARE(refresh.status, 400);
+    QCOMPARE(refresh.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+
+    const Reply userinfo = get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + accessToken.toLatin1()}});
+    QCOMPARE(userinfo.status, 401);
+    QVERIFY(userinfo.header("WWW-Authenticate").contains("invalid_token"));
+}
+
+void TestSandbox::codeExpiresAfterSixtySeconds()
+{
+    const AuthorizationRequest request;
+    const QString code = signIn(request);
+    QVERIFY(!code.isEmpty());
+    m_server->advanceClock(61);
+    const Reply reply = exchangeCode(request, code);
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+    QVERIFY(reply.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("expired")));
+
+    // Within the lifetime the code works.
+    m_server->advanceClock(-61);
+    const AuthorizationRequest fresh;
+    const QString freshCode = signIn(fresh);
+    m_server->advanceClock(59);
+    QCOMPARE(exchangeCode(fresh, freshCode).status, 200);
+}
+
+void TestSandbox::confidentialClientBasicAuth()
+{
+    AuthorizationRequest request;
+    request.clientId = SandboxServer::confidentialClientId();
+    request.usePkce = false; // PKCE is optional for the confidential client
+    const QString code = signIn(request);
+    QVERIFY(!code.isEmpty());
+
+    // RFC 6749 section 2.3.1: form-encode id and secret, join with ':', then Base64.
+    const QByteArray credentials = formEncode(SandboxServer::confidentialClientId()) + ':'
+        + formEncode(SandboxServer::confidentialClientSecret());
+    QVERIFY(credentials.contains("%2B") && credentials.contains("%2F") && credentials.contains("%3D") && credentials.contains("%3A"));
+    const Reply reply = postForm(QStringLiteral("/token"),
+                                 formBody({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                           {QStringLiteral("code"), code},
+                                           {QStringLiteral("redirect_uri"), request.redirectUri}}),
+                                 {{"Authorization", basicCredentials(credentials)}});
+    QCOMPARE(reply.status, 200);
+    QVERIFY(!reply.jsonString(QStringLiteral("id_token")).isEmpty());
+
+    afx::jose::CompactJws idToken = *afx::jose::CompactJws::parse(reply.jsonString(QStringLiteral("id_token")).toLatin1(), nullptr);
+    QCOMPARE(idToken.claims.value(QStringLiteral("aud")).toString(), SandboxServer::confidentialClientId());
+}
+
+void TestSandbox::confidentialClientRawBasicRejected()
+{
+    AuthorizationRequest request;
+    request.clientId = SandboxServer::confidentialClientId();
+    request.usePkce = false;
+    const QString code = signIn(request);
+    const QByteArray body = formBody({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                      {QStringLiteral("code"), code},
+                                      {QStringLiteral("redirect_uri"), request.redirectUri}});
+
+    // Base64 of the raw "id:secret", as many clients wrongly do: the '+' decodes to a space.
+    const QByteArray raw = SandboxServer::confidentialClientId().toLatin1() + ':' + SandboxServer::confidentialClientSecret().toLatin1();
+    const Reply naive = postForm(QStringLiteral("/token"), body, {{"Authorization", basicCredentials(raw)}});
+    QCOMPARE(naive.status, 401);
+    QCOMPARE(naive.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+    QVERIFY(naive.header("WWW-Authenticate").startsWith("Basic"));
+    QVERIFY2(naive.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("form-encod")),
+             qPrintable(naive.jsonString(QStringLiteral("error_description"))));
+
+    const Reply wrongSecret = postForm(QStringLiteral("/token"), body,
+                                       {{"Authorization", basicCredentials(formEncode(SandboxServer::confidentialClientId()) + ":nope")}});
+    QCOMPARE(wrongSecret.status, 401);
+    QCOMPARE(wrongSecret.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+
+    const Reply notBase64 = postForm(QStringLiteral("/token"), body, {{"Authorization", "Basic %%%"}});
+    QCOMPARE(notBase64.status, 401);
+
+    // Failed client authentication does not use up the code.
+    const QByteArray encoded = formEncode(SandboxServer::confidentialClientId()) + ':'
+        + formEncode(SandboxServer::confidentialClientSecret());
+    QCOMPARE(postForm(QStringLiteral("/token"), body, {{"Authorization", basicCredentials(encoded)}}).status, 200);
+}
+
+void TestSandbox::confidentialClientSecretPost()
+{
+    AuthorizationRequest request;
+    request.clientId = SandboxServer::confidentialClientId();
+    const QString code = signIn(request); // with PKCE this time, which a confidential client may use
+    QList<QPair<QString, QString>> fields = {{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                             {QStringLiteral("code"), code},
+                                             {QStringLiteral("redirect_uri"), request.redirectUri},
+                                             {QStringLiteral("code_verifier"), request.verifier},
+                                             {QStringLiteral("client_id"), request.clientId}};
+
+    const Reply wrong = postForm(QStringLiteral("/token"), formBody(fields + QList<QPair<QString, QString>>{
+                                                                                 {QStringLiteral("client_secret"), QStringLiteral("wrong")}}));
+    QCOMPARE(wrong.status, 400);
+    QCOMPARE(wrong.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+
+    const Reply missing = postForm(QStringLiteral("/token"), formBody(fields));
+    QCOMPARE(missing.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+
+    const QByteArray encoded = formEncode(request.clientId) + ':' + formEncode(SandboxServer::confidentialClientSecret());
+    const Reply both = postForm(QStringLiteral("/token"),
+                                formBody(fields + QList<QPair<QString, QString>>{
+                                                      {QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()}}),
+                                {{"Authorization", basicCredentials(encoded)}});
+    QCOMPARE(both.status, 400);
+    QCOMPARE(both.jsonString(QStringLiteral("error")), QStringLiteral("invalid_request"));
+
+    const Reply right = postForm(QStringLiteral("/token"),
+                                 formBody(fields + QList<QPair<QString, QString>>{
+                                                       {QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()}}));
+    QCOMPARE(right.status, 200);
+    QVERIFY(!right.jsonString(QStringLiteral("access_token")).isEmpty());
+}
+
+void TestSandbox::publicClientWithSecretRejected()
+{
+    const AuthorizationRequest request;
+    const QString code = signIn(request);
+    const Reply reply = postForm(QStringLiteral("/token"),
+                                 formBody({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                           {QStringLiteral("code"), code},
+                                           {QStringLiteral("redirect_uri"), request.redirectUri},
+                                           {QStringLiteral("code_verifier"), request.verifier},
+                                           {QStringLiteral("client_id"), request.clientId},
+                                           {QStringLiteral("client_secret"), QStringLiteral("anything")}}));
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+}
+
+void TestSandbox::refreshTokenRotation()
+{
+    const QJsonObject tokens = signInAndGetTokens();
+    const QString firstRefresh = tokens.value(QStringLiteral("refresh_token")).toString();
+    QVERIFY(!firstRefresh.isEmpty());
+    const auto refresh = [this](const QString &token, const QString &scope = {}) {
+        QList<QPair<QString, QString>> fields = {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                 {QStringLiteral("refresh_token"), token},
+                                                 {QStringLiteral("client_id"), SandboxServer::publicClientId()}};
+        if (!scope.isEmpty())
+            fields.append({QStringLiteral("scope"), scope});
+        return postForm(QStringLiteral("/token"), formBody(fields));
+    };
+
+    const Reply widened = refresh(firstRefresh, QStringLiteral("openid profile email offline_access phone"));
+    QCOMPARE(widened.jsonString(QStringLiteral("error")), QStringLiteral("invalid_scope"));
+
+    const Reply rotated = refresh(firstRefresh);
+    QCOMPARE(rotated.status, 200);
+    const QString secondRefresh = rotated.jsonString(QStringLiteral("refresh_token"));
+    QVERIFY(!secondRefresh.isEmpty());
+    QVERIFY(secondRefresh != firstRefresh);
+    QVERIFY(rotated.jsonString(QStringLiteral("access_token")) != tokens.value(QStringLiteral("access_token")).toString());
+
+    const afx::jose::CompactJws oldId = *afx::jose::CompactJws::parse(tokens.value(QStringLiteral("id_token")).toString().toLatin1(), nullptr);
+    const afx::jose::CompactJws newId = *afx::jose::CompactJws::parse(rotated.jsonString(QStringLiteral("id_token")).toLatin1(), nullptr);
+    QVERIFY(oldId.claims.contains(QStringLiteral("nonce")));
+    QVERIFY(!newId.claims.contains(QStringLiteral("nonce")));
+    QCOMPARE(newId.claims.value(QStringLiteral("auth_time")), oldId.claims.value(QStringLiteral("auth_time")));
+    QCOMPARE(newId.claims.value(QStringLiteral("sub")), oldId.claims.value(QStringLiteral("sub")));
+
+    // A narrower scope is allowed.
+    const Reply narrowed = refresh(secondRefresh, QStringLiteral("openid"));
+    QCOMPARE(narrowed.status, 200);
+    QCOMPARE(narrowed.jsonString(QStringLiteral("scope")), QStringLiteral("openid"));
+    const QString thirdRefresh = narrowed.jsonString(QStringLiteral("refresh_token"));
+
+    // The rotated-out token is dead, and its reuse revokes the newest one too.
+    const Reply reused = refresh(firstRefresh);
+    QCOMPARE(reused.status, 400);
+    QCOMPARE(reused.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+    const Reply afterRevocation = refresh(thirdRefresh);
+    QCOMPARE(afterRevocation.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+}
+
+void TestSandbox::idTokenVerifiesAgainstJwks()
+{
+    AuthorizationRequest request;
+    request.nonce = QStringLiteral("n-0S6_WzA2Mj");
+    const QString code = signIn(request);
+    const Reply reply = exchangeCode(request, code);
+    QCOMPARE(reply.status, 200);
+    const QByteArray idToken = reply.jsonString(QStringLiteral("id_token")).toLatin1();
+    const QByteArray accessToken = reply.jsonString(QStringLiteral("access_token")).toLatin1();
+
+    afx::jose::Jwks jwks;
+    QString error;
+    QVERIFY(afx::jose::Jwks::parse(get(QStringLiteral("/jwks")).body, &jwks, &error));
+
+    const std::optional<afx::jose::CompactJws> jws = afx::jose::CompactJws::parse(idToken, &error);
+    QVERIFY2(jws, qPrintable(error));
+    QCOMPARE(jws->alg(), QStringLiteral("RS256"));
+    QCOMPARE(jws->kid(), jwks.keys.first().kid);
+    QVERIFY2(afx::jose::verifySignature(jws->alg(), jwks.keys.first().key, jws->signingInput, jws->signature, &error),
+             qPrintable(error));
+
+    // A changed payload no longer verifies.
+    QVERIFY(!afx::jose::verifySignature(jws->alg(), jwks.keys.first().key, jws->signingInput + "x", jws->signature, &error));
+
+    const QJsonObject &claims = jws->claims;
+    QCOMPARE(claims.value(QStringLiteral("iss")).toString(), m_server->issuer());
+    QCOMPARE(claims.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+    QCOMPARE(claims.value(QStringLiteral("aud")).toString(), SandboxServer::publicClientId());
+    const qint64 iat = claims.value(QStringLiteral("iat")).toInteger();
+    QVERIFY(qAbs(iat - QDateTime::currentSecsSinceEpoch()) < 60);
+    QCOMPARE(claims.value(QStringLiteral("exp")).toInteger(), iat + 300);
+    QVERIFY(claims.value(QStringLiteral("auth_time")).toInteger() <= iat);
+    QCOMPARE(claims.value(QStringLiteral("nonce")).toString(), request.nonce);
+    QCOMPARE(claims.value(QStringLiteral("email")).toString(), SandboxServer::demoEmail());
+    QCOMPARE(claims.value(QStringLiteral("email_verified")), QJsonValue(true));
+    QCOMPARE(claims.value(QStringLiteral("name")).toString(), QStringLiteral("Demo User"));
+
+    // at_hash: left half of SHA-256 over the access token, base64url (OpenID Connect Core 3.1.3.6).
+    const QByteArray digest = QCryptographicHash::hash(accessToken, QCryptographicHash::Sha256);
+    QCOMPARE(claims.value(QStringLiteral("at_hash")).toString(), QString::fromLatin1(base64Url(digest.first(16))));
+    QCOMPARE(claims.value(QStringLiteral("at_hash")).toString(), QString::fromLatin1(afx::jose::halfHash(QStringLiteral("RS256"), accessToken)));
+}
+
+void TestSandbox::accessTokenClaims()
+{
+    const QJsonObject tokens = signInAndGetTokens();
+    QString error;
+    const std::optional<afx::jose::CompactJws> jws =
+        afx::jose::CompactJws::parse(tokens.value(QStringLiteral("access_token")).toString().toLatin1(), &error);
+    QVERIFY2(jws, qPrintable(error));
+    QCOMPARE(jws->header.value(QStringLiteral("typ")).toString(), QStringLiteral("at+jwt"));
+    QCOMPARE(jws->alg(), QStringLiteral("RS256"));
+    QVERIFY(!jws->kid().isEmpty());
+    const QJsonObject &claims = jws->claims;
+    QCOMPARE(claims.value(QStringLiteral("aud")).toString(), m_server->graphqlUrl().toString());
+    QCOMPARE(claims.value(QStringLiteral("client_id")).toString(), SandboxServer::publicClientId());
+    QCOMPARE(claims.value(QStringLiteral("scope")).toString(), QStringLiteral("openid profile email offline_access"));
+    QCOMPARE(claims.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+    QCOMPARE(claims.value(QStringLiteral("iss")).toString(), m_server->issuer());
+    QCOMPARE(claims.value(QStringLiteral("exp")).toInteger(), claims.value(QStringLiteral("iat")).toInteger() + 300);
+    QVERIFY(!claims.value(QStringLiteral("jti")).toString().isEmpty());
+}
+
+void TestSandbox::userinfoEndpoint()
+{
+    const QJsonObject tokens = signInAndGetTokens();
+    const QByteArray accessToken = tokens.value(QStringLiteral("access_token")).toString().toLatin1();
+
+    const Reply ok = get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + accessToken}});
+    QCOMPARE(ok.status, 200);
+    QCOMPARE(ok.jsonString(QStringLiteral("sub")), QStringLiteral("demo-user-1"));
+    QCOMPARE(ok.jsonString(QStringLiteral("email")), SandboxServer::demoEmail());
+    QCOMPARE(ok.json().value(QStringLiteral("email_verified")), QJsonValue(true));
+    QCOMPARE(ok.jsonString(QStringLiteral("name")), QStringLiteral("Demo User"));
+
+    const Reply missing = get(QStringLiteral("/userinfo"));
+    QCOMPARE(missing.status, 401);
+    QCOMPARE(missing.header("WWW-Authenticate"), QByteArray("Bearer realm=\"sandbox\""));
+
+    const Reply idToken = get(QStringLiteral("/userinfo"),
+                              {{"Authorization", "Bearer " + tokens.value(QStringLiteral("id_token")).toString().toLatin1()}});
+    QCOMPARE(idToken.status, 401);
+    QVERIFY(idToken.header("WWW-Authenticate").contains("error=\"invalid_token\""));
+
+    const Reply garbage = get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer not-a-token"}});
+    QCOMPARE(garbage.status, 401);
+    QVERIFY(garbage.header("WWW-Authenticate").contains("error=\"invalid_token\""));
+}
+
+void TestSandbox::graphqlWithIdToken()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    const Reply reply = postGraphql(idToken, {{QStringLiteral("query"), QStringLiteral("{ me { sub email name } todos { id title done } }")}});
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Content-Type").startsWith("application/json"));
+    QVERIFY2(reply.body.startsWith("{\"data\":{\"me\":{\"sub\":\"demo-user-1\",\"email\":\"demo@example.com\",\"name\":\"Demo User\"},"
+                                   "\"todos\":[{\"id\":\"1\",\"title\":"),
+             reply.body.constData());
+    const QJsonObject data = reply.json().value(QStringLiteral("data")).toObject();
+    QVERIFY(!reply.json().contains(QStringLiteral("errors")));
+    const QJsonArray todos = data.value(QStringLiteral("todos")).toArray();
+    QVERIFY(todos.size() >= 3);
+    for (const QJsonValue &todo : todos) {
+        QVERIFY(todo.toObject().value(QStringLiteral("id")).isString());
+        QVERIFY(todo.toObject().value(QStringLiteral("title")).isString());
+        QVERIFY(todo.toObject().value(QStringLiteral("done")).isBool());
+    }
+}
+
+void TestSandbox::graphqlFieldOrderAndAliases()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    const Reply reply = postGraphql(idToken, {{QStringLiteral("query"),
+                                               QStringLiteral("query { z: me { name first: sub } __typename "
+                                                              "a: todos { done id } me { email } }")}});
+    QCOMPARE(reply.status, 200);
+    const QByteArray expectedStart = "{\"data\":{\"z\":{\"name\":\"Demo User\",\"first\":\"demo-user-1\"},\"__typename\":\"Query\","
+                                     "\"a\":[{\"done\":";
+    QVERIFY2(reply.body.startsWith(expectedStart), reply.body.constData());
+    QVERIFY2(reply.body.endsWith(",\"me\":{\"email\":\"demo@example.com\"}}}"), reply.body.constData());
+}
+
+void TestSandbox::graphqlVariablesAndOperationName()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    const QString document = QStringLiteral(
+        "query Count { todos { id } }\n"
+        "mutation Add($title: String!) { added: addTodo(title: $title) { id title done __typename } }\n"
+        "mutation Finish($id: ID!, $done: Boolean! = true) { setDone(id: $id, done: $done) { id done } }\n");
+
+    const int before = postGraphql(idToken, {{QStringLiteral("query"), document}, {QStringLiteral("operationName"), QStringLiteral("Count")}})
+                           .json().value(QStringLiteral("data")).toObject().value(QStringLiteral("todos")).toArray().size();
+    QVERIFY(before >= 3);
+
+    const Reply added = postGraphql(idToken, {{QStringLiteral("query"), document},
+                                              {QStringLiteral("operationName"), QStringLiteral("Add")},
+                                              {QStringLiteral("variables"), QJsonObject{{QStringLiteral("title"), QStringLiteral("Write \"tests\" + more")}}}});
+    QCOMPARE(added.status, 200);
+    const QJsonObject item = added.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("added")).toObject();
+    QCOMPARE(item.value(QStringLiteral("title")).toString(), QStringLiteral("Write \"tests\" + more"));
+    QCOMPARE(item.value(QStringLiteral("done")), QJsonValue(false));
+    QCOMPARE(item.value(QStringLiteral("__typename")).toString(), QStringLiteral("Todo"));
+    const QString id = item.value(QStringLiteral("id")).toString();
+
+    const int after = postGraphql(idToken, {{QStringLiteral("query"), document}, {QStringLiteral("operationName"), QStringLiteral("Count")}})
+                          .json().value(QStringLiteral("data")).toObject().value(QStringLiteral("todos")).toArray().size();
+    QCOMPARE(after, before + 1);
+
+    // The default value of $done applies, and the ID may also come as a number.
+    const Reply finished = postGraphql(idToken, {{QStringLiteral("query"), document},
+                                                 {QStringLiteral("operationName"), QStringLiteral("Finish")},
+                                                 {QStringLiteral("variables"), QJsonObject{{QStringLiteral("id"), id.toInt()}}}});
+    QCOMPARE(finished.body, QByteArray("{\"data\":{\"setDone\":{\"id\":\"" + id.toLatin1() + "\",\"done\":true}}}"));
+
+    // An unknown id gives null with an error and a path.
+    const Reply missing = postGraphql(idToken, {{QStringLiteral("query"), document},
+                                                {QStringLiteral("operationName"), QStringLiteral("Finish")},
+                                                {QStringLiteral("variables"), QJsonObject{{QStringLiteral("id"), QStringLiteral("999")}}}});
+    QCOMPARE(missing.status, 200);
+    QCOMPARE(missing.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("setDone")), QJsonValue(QJsonValue::Null));
+    const QJsonObject error = missing.json().value(QStringLiteral("errors")).toArray().first().toObject();
+    QCOMPARE(error.value(QStringLiteral("message")).toString(), QStringLiteral("No to-do item with id \"999\"."));
+    QCOMPARE(error.value(QStringLiteral("path")).toArray(), QJsonArray{QStringLiteral("setDone")});
+
+    // An empty title fails the non-null field, so data becomes null.
+    const Reply empty = postGraphql(idToken, {{QStringLiteral("query"), document},
+                                              {QStringLiteral("operationName"), QStringLiteral("Add")},
+                                              {QStringLiteral("variables"), QJsonObject{{QStringLiteral("title"), QStringLiteral("   ")}}}});
+    QCOMPARE(empty.json().value(QStringLiteral("data")), QJsonValue(QJsonValue::Null));
+    QCOMPARE(empty.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("message")).toString(),
+             QStringLiteral("The title must not be empty."));
+}
+
+void TestSandbox::graphqlFragmentsAndDirectives()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    const QString document = QStringLiteral(
+        "query Q($withMail: Boolean!) { me { ...Who ... on User { name } email @include(if: $withMail) sub @skip(if: true) } }\n"
+        "fragment Who on User { sub }\n");
+    const Reply with = postGraphql(idToken, {{QStringLiteral("query"), document},
+                                             {QStringLiteral("variables"), QJsonObject{{QStringLiteral("withMail"), true}}}});
+    QCOMPARE(with.body, QByteArray("{\"data\":{\"me\":{\"sub\":\"demo-user-1\",\"name\":\"Demo User\",\"email\":\"demo@example.com\"}}}"));
+    const Reply without = postGraphql(idToken, {{QStringLiteral("query"), document},
+                                                {QStringLiteral("variables"), QJsonObject{{QStringLiteral("withMail"), false}}}});
+    QCOMPARE(without.body, QByteArray("{\"data\":{\"me\":{\"sub\":\"demo-user-1\",\"name\":\"Demo User\"}}}"));
+}
+
+void TestSandbox::graphqlErrors_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QJsonObject>("variables");
+    QTest::addColumn<QString>("operationName");
+    QTest::addColumn<QString>("message");
+
+    QTest::newRow("unknown field") << QStringLiteral("{ me { sub } x }") << QJsonObject() << QString()
+                                   << QStringLiteral("Cannot query field \"x\" on type \"Query\".");
+    QTest::newRow("unknown nested field") << QStringLiteral("{ todos { id owner } }") << QJsonObject() << QString()
+                                          << QStringLiteral("Cannot query field \"owner\" on type \"Todo\".");
+    QTest::newRow("object without selection") << QStringLiteral("{ me }") << QJsonObject() << QString()
+                                              << QStringLiteral("Field \"me\" of type \"User!\" must have a selection of subfields. "
+                                                                "Did you mean \"me { ... }\"?");
+    QTest::newRow("scalar with selection") << QStringLiteral("{ me { sub { x } } }") << QJsonObject() << QString()
+                                           << QStringLiteral("Field \"sub\" must not have a selection since type \"ID!\" has no subfields.");
+    QTest::newRow("missing argument") << QStringLiteral("mutation { addTodo { id } }") << QJsonObject() << QString()
+                                      << QStringLiteral("Field \"addTodo\" argument \"title\" of type \"String!\" is required, but it was not provided.");
+    QTest::newRow("wrong argument type") << QStringLiteral("mutation { addTodo(title: 5) { id } }") << QJsonObject() << QString()
+                                         << QStringLiteral("Expected value of type \"String\", found 5.");
+    QTest::newRow("unknown argument") << QStringLiteral("{ todos(first: 2) { id } }") << QJsonObject() << QString()
+                                      << QStringLiteral("Unknown argument \"first\" on field \"Query.todos\".");
+    QTest::newRow("undefined variable") << QStringLiteral("mutation M { addTodo(title: $t) { id } }") << QJsonObject() << QString()
+                                        << QStringLiteral("Variable \"$t\" is not defined by operation \"M\".");
+    QTest::newRow("unused variable") << QStringLiteral("query Q($a: Int) { me { sub } }") << QJsonObject() << QString()
+                                     << QStringLiteral("Variable \"$a\" is never used in operation \"Q\".");
+    QTest::newRow("nullable variable in non-null position")
+        << QStringLiteral("mutation M($t: String) { addTodo(title: $t) { id } }") << QJsonObject() << QString()
+        << QStringLiteral("Variable \"$t\" of type \"String\" used in position expecting type \"String!\".");
+    QTest::newRow("missing variable value") << QStringLiteral("mutation M($t: String!) { addTodo(title: $t) { id } }") << QJsonObject()
+                                            << QString() << QStringLiteral("Variable \"$t\" of required type \"String!\" was not provided.");
+    QTest::newRow("wrong variable type") << QStringLiteral("mutation M($t: String!) { addTodo(title: $t) { id } }")
+                                         << QJsonObject{{QStringLiteral("t"), 5}} << QString()
+                                         << QStringLiteral("Variable \"$t\" got an invalid value 5: expected type \"String\", found 5.");
+    QTest::newRow("several operations without name") << QStringLiteral("query A { me { sub } } query B { todos { id } }")
+                                                     << QJsonObject() << QString()
+                                                     << QStringLiteral("Must provide operationName when the document contains several operations.");
+    QTest::newRow("unknown operation name") << QStringLiteral("query A { me { sub } }") << QJsonObject() << QStringLiteral("B")
+                                            << QStringLiteral("Unknown operation named \"B\".");
+    QTest::newRow("anonymous among several") << QStringLiteral("{ me { sub } } query B { todos { id } }") << QJsonObject() << QString()
+                                             << QStringLiteral("This anonymous operation must be the only defined operation.");
+    QTest::newRow("duplicate operation name") << QStringLiteral("query A { me { sub } } query A { todos { id } }") << QJsonObject()
+                                              << QStringLiteral("A") << QStringLiteral("There can be only one operation named \"A\".");
+    QTest::newRow("unknown fragment") << QStringLiteral("{ me { ...Nope } }") << QJsonObject() << QString()
+                                      << QStringLiteral("Unknown fragment \"Nope\".");
+    QTest::newRow("fragment cycle") << QStringLiteral("{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }")
+                                    << QJsonObject() << QString()
+                                    << QStringLiteral("Cannot spread fragment \"A\" within itself via \"B\".");
+    QTest::newRow("fragment on wrong type") << QStringLiteral("{ me { ...T } } fragment T on Todo { id }") << QJsonObject() << QString()
+                                            << QStringLiteral("Fragment \"T\" cannot be spread here as objects of type \"User\" can never be of type \"Todo\".");
+    QTest::newRow("unused fragment") << QStringLiteral("{ me { sub } } fragment F on User { sub }") << QJsonObject() << QString()
+                                     << QStringLiteral("Fragment \"F\" is never used.");
+    QTest::newRow("alias conflict") << QStringLiteral("{ me { x: sub x: email } }") << QJsonObject() << QString()
+                                    << QStringLiteral("Fields \"x\" conflict because \"sub\" and \"email\" are different fields. Use different "
+                                                      "aliases on the fields to fetch both if this was intentional.");
+    QTest::newRow("unknown directive") << QStringLiteral("{ me { sub @upper } }") << QJsonObject() << QString()
+                                       << QStringLiteral("Unknown directive \"@upper\".");
+    QTest::newRow("subscription") << QStringLiteral("subscription { me { sub } }") << QJsonObject() << QString()
+                                  << QStringLiteral("The sandbox schema has no subscription type; use a query or a mutation.");
+}
+
+void TestSandbox::graphqlErrors()
+{
+    QFETCH(QString, query);
+    QFETCH(QJsonObject, variables);
+    QFETCH(QString, operationName);
+    QFETCH(QString, message);
+
+    static QString idToken;
+    if (idToken.isEmpty())
+        idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    QJsonObject request{{QStringLiteral("query"), query}, {QStringLiteral("variables"), variables}};
+    if (!operationName.isEmpty())
+        request.insert(QStringLiteral("operationName"), operationName);
+    const Reply reply = postGraphql(idToken, request);
+
+    QCOMPARE(reply.status, 200);
+    QVERIFY(!reply.json().contains(QStringLiteral("data")));
+    const QJsonArray errors = reply.json().value(QStringLiteral("errors")).toArray();
+    QVERIFY2(!errors.isEmpty(), reply.body.constData());
+    QStringList messages;
+    for (const QJsonValue &error : errors)
+        messages.append(error.toObject().value(QStringLiteral("message")).toString());
+    QVERIFY2(messages.contains(message), qPrintable(messages.join(QLatin1Char('\n'))));
+}
+
+void TestSandbox::graphqlSyntaxErrorIs400()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    const Reply reply = postGraphql(idToken, {{QStringLiteral("query"), QStringLiteral("{\n  me { sub\n")}});
+    QCOMPARE(reply.status, 400);
+    const QJsonObject error = reply.json().value(QStringLiteral("errors")).toArray().first().toObject();
+    QVERIFY2(error.value(QStringLiteral("message")).toString().startsWith(QStringLiteral("Syntax error at line 3, column 1:")),
+             qPrintable(error.value(QStringLiteral("message")).toString()));
+    const QJsonObject location = error.value(QStringLiteral("locations")).toArray().first().toObject();
+    QCOMPARE(location.value(QStringLiteral("line")).toInt(), 3);
+    QCOMPARE(location.value(QStringLiteral("column")).toInt(), 1);
+
+    // The error for an unknown field carries the field's location.
+    const Reply unknown = postGraphql(idToken, {{QStringLiteral("query"), QStringLiteral("{\n  me { sub }\n  nope\n}")}});
+    QCOMPARE(unknown.status, 200);
+    const QJsonObject unknownLocation =
+        unknown.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("locations")).toArray().first().toObject();
+    QCOMPARE(unknownLocation.value(QStringLiteral("line")).toInt(), 3);
+    QCOMPARE(unknownLocation.value(QStringLiteral("column")).toInt(), 3);
+
+    const Reply notJson = send("POST", endpoint(QStringLiteral("/graphql")), "{query",
+                               {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + idToken.toLatin1()}});
+    QCOMPARE(notJson.status, 400);
+    const Reply noQuery = postGraphql(idToken, {{QStringLiteral("variables"), QJsonObject()}});
+    QCOMPARE(noQuery.status, 400);
+    const Reply wrongType = send("POST", endpoint(QStringLiteral("/graphql")), "query=%7B%7D",
+                                 {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Bearer " + idToken.toLatin1()}});
+    QCOMPARE(wrongType.status, 415);
+}
+
+void TestSandbox::graphqlOverGet()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    const Headers auth = {{"Authorization", "Bearer " + idToken.toLatin1()}};
+    const Reply reply = get(QStringLiteral("/graphql?query=") + QString::fromLatin1(formEncode(QStringLiteral("{ me { sub } }"))), auth);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.body, QByteArray("{\"data\":{\"me\":{\"sub\":\"demo-user-1\"}}}"));
+
+    // '+' in a query string is a space, as in any form-encoded value.
+    const Reply plus = get(QStringLiteral("/graphql?query=%7B+me+%7B+email+%7D+%7D"), auth);
+    QCOMPARE(plus.body, QByteArray("{\"data\":{\"me\":{\"email\":\"demo@example.com\"}}}"));
+
+    const Reply mutation = get(QStringLiteral("/graphql?query=") +
+                                   QString::fromLatin1(formEncode(QStringLiteral("mutation { addTodo(title: \"x\") { id } }"))),
+                               auth);
+    QCOMPARE(mutation.status, 405);
+    QCOMPARE(mutation.header("Allow"), QByteArray("POST"));
+}
+
+void TestSandbox::graphqlWithAccessToken()
+{
+    const QString accessToken = signInAndGetTokens().value(QStringLiteral("access_token")).toString();
+    const Reply reply = postGraphql(accessToken, {{QStringLiteral("query"), QStringLiteral("{ me { sub name } }")}});
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.body, QByteArray("{\"data\":{\"me\":{\"sub\":\"demo-user-1\",\"name\":\"Demo User\"}}}"));
+}
+
+void TestSandbox::graphqlWithoutToken()
+{
+    const Reply reply = postGraphql(QString(), {{QStringLiteral("query"), QStringLiteral("{ me { sub } }")}});
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.header("WWW-Authenticate"), QByteArray("Bearer realm=\"sandbox\""));
+    QVERIFY(!reply.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("message")).toString().isEmpty());
+    QVERIFY(!reply.json().contains(QStringLiteral("data")));
+
+    const Reply basic = send("POST", endpoint(QStringLiteral("/graphql")), "{\"query\":\"{ me { sub } }\"}",
+                             {{"Content-Type", "application/json"}, {"Authorization", "Basic dXNlcjpwYXNz"}});
+    QCOMPARE(basic.status, 401);
+    QCOMPARE(basic.header("WWW-Authenticate"), QByteArray("Bearer realm=\"sandbox\""));
+}
+
+void TestSandbox::graphqlRejectsBadTokens_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<QString>("descriptionPart");
+
+    QTest::newRow("changed payload") << QStringLiteral("payload") << QStringLiteral("signature does not verify");
+    QTest::newRow("changed signature") << QStringLiteral("signature") << QStringLiteral("signature does not verify");
+    QTest::newRow("alg none") << QStringLiteral("none") << QStringLiteral("accepts only RS256");
+    QTest::newRow("foreign key") << QStringLiteral("foreign") << QStringLiteral("signature does not verify");
+    QTest::newRow("not a JWT") << QStringLiteral("opaque") << QStringLiteral("not a signed JWT");
+}
+
+void TestSandbox::graphqlRejectsBadTokens()
+{
+    QFETCH(QString, variant);
+    QFETCH(QString, descriptionPart);
+
+    const QByteArray idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString().toLatin1();
+    const QList<QByteArray> parts = idToken.split('.');
+    QCOMPARE(parts.size(), 3);
+    const afx::jose::CompactJws original = *afx::jose::CompactJws::parse(idToken, nullptr);
+
+    // Tokens signed with a key the sandbox never published, under the sandbox's kid.
+    const auto signForeign = [&original](const QJsonObject &claims) {
+        const afx::jose::Key foreignKey = afx::jose::Key::generateRsa(2048);
+        QString error;
+        return afx::jose::signCompact(QStringLiteral("RS256"), foreignKey,
+                                      QJsonObject{{QStringLiteral("kid"), original.kid()}}, claims, &error)
+            .value_or(QByteArray());
+    };
+
+    QByteArray token;
+    if (variant == QLatin1String("payload")) {
+        QJsonObject claims = original.claims;
+        claims.insert(QStringLiteral("sub"), QStringLiteral("someone-else"));
+        token = parts[0] + '.' + base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact)) + '.' + parts[2];
+    } else if (variant == QLatin1String("signature")) {
+        QByteArray signature = parts[2];
+        signature[10] = signature[10] == 'A' ? 'B' : 'A';
+        token = parts[0] + '.' + parts[1] + '.' + signature;
+    } else if (variant == QLatin1String("none")) {
+        token = base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + '.' + parts[1] + '.';
+    } else if (variant == QLatin1String("foreign")) {
+        token = signForeign(original.claims);
+    } else if (variant == QLatin1String("opaque")) {
+        token = "opaque-reference-token";
+    }
+    QVERIFY(!token.isEmpty());
+
+    const Reply reply = postGraphql(QString::fromLatin1(token), {{QStringLiteral("query"), QStringLiteral("{ me { sub } }")}});
+    QCOMPARE(reply.status, 401);
+    const QByteArray challenge = reply.header("WWW-Authenticate");
+    QVERIFY2(challenge.startsWith("Bearer "), challenge.constData());
+    QVERIFY2(challenge.contains("error=\"invalid_token\""), challenge.constData());
+    QVERIFY2(challenge.contains("error_description=\""), challenge.constData());
+    const QString message = reply.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(descriptionPart), qPrintable(message));
+    QVERIFY(!reply.json().contains(QStringLiteral("data")));
+}
+
+void TestSandbox::graphqlRejectsExpiredToken()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    QCOMPARE(postGraphql(idToken, {{QStringLiteral("query"), QStringLiteral("{ me { sub } }")}}).status, 200);
+
+    m_server->advanceClock(301);
+    const Reply reply = postGraphql(idToken, {{QStringLiteral("query"), QStringLiteral("{ me { sub } }")}});
+    QCOMPARE(reply.status, 401);
+    QVERIFY(reply.header("WWW-Authenticate").contains("error=\"invalid_token\""));
+    QVERIFY(reply.header("WWW-Authenticate").contains("expired"));
+}
+
+void TestSandbox::backendClaimChecks_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<QString>("failedStep"); // empty when the token must be accepted
+    QTest::addColumn<QString>("detailPart");
+
+    QTest::newRow("valid ID token") << QStringLiteral("valid") << QString() << QString();
+    QTest::newRow("audience list with a sandbox client") << QStringLiteral("audience-list") << QString() << QString();
+    QTest::newRow("access token audience") << QStringLiteral("api-audience") << QString() << QString();
+    QTest::newRow("foreign issuer") << QStringLiteral("issuer") << QStringLiteral("Check issuer") << QStringLiteral("trusts only");
+    QTest::newRow("foreign audience") << QStringLiteral("audience") << QStringLiteral("Check audience")
+                                      << QStringLiteral("none of those the backend accepts");
+    QTest::newRow("expired") << QStringLiteral("expired") << QStringLiteral("Check expiry") << QStringLiteral("expired 10 seconds ago");
+    QTest::newRow("no expiry") << QStringLiteral("no-exp") << QStringLiteral("Check expiry") << QStringLiteral("no numeric exp");
+    QTest::newRow("not yet valid") << QStringLiteral("nbf") << QStringLiteral("Check expiry") << QStringLiteral("not valid yet");
+    QTest::newRow("unknown kid") << QStringLiteral("kid") << QStringLiteral("Check signature") << QStringLiteral("no key with kid");
+    QTest::newRow("HS256 header") << QStringLiteral("hs256") << QStringLiteral("Check signature") << QStringLiteral("accepts only RS256");
+}
+
+void TestSandbox::backendClaimChecks()
+{
+    QFETCH(QString, variant);
+    QFETCH(QString, failedStep);
+    QFETCH(QString, detailPart);
+
+    // The provider and backend classes directly, so that tokens with chosen claims can be
+    // signed with the provider's real key. One provider serves all rows, because RSA key
+    // generation is slow. Each row gets a fresh backend and trace.
+    static afx::sandbox::SandboxClock clock;
+    static afx::sandbox::IdentityProvider provider(&clock);
+    QString error;
+    if (provider.keyId().isEmpty())
+        QVERIFY2(provider.generateSigningKey(&error), qPrintable(error));
+    provider.setIssuer(QStringLiteral("http://127.0.0.1:1"));
+    afx::sandbox::GraphqlBackend backend(&provider, &clock);
+    afx::Trace trace;
+    backend.setTrace(&trace);
+
+    const qint64 now = clock.now();
+    QJsonObject claims{{QStringLiteral("iss"), provider.issuer()},
+                       {QStringLiteral("sub"), QStringLiteral("demo-user-1")},
+                       {QStringLiteral("aud"), SandboxServer::publicClientId()},
+                       {QStringLiteral("iat"), now},
+                       {QStringLiteral("exp"), now + 300}};
+    QJsonObject header{{QStringLiteral("kid"), provider.keyId()}};
+    if (variant == QLatin1String("audience-list"))
+        claims.insert(QStringLiteral("aud"), QJsonArray{QStringLiteral("another-app"), SandboxServer::confidentialClientId()});
+    else if (variant == QLatin1String("api-audience"))
+        claims.insert(QStringLiteral("aud"), provider.graphqlUrl());
+    else if (variant == QLatin1String("issuer"))
+        claims.insert(QStringLiteral("iss"), QStringLiteral("https://issuer.example"));
+    else if (variant == QLatin1String("audience"))
+        claims.insert(QStringLiteral("aud"), QStringLiteral("another-app"));
+    else if (variant == QLatin1String("expired"))
+        claims.insert(QStringLiteral("exp"), now - 10);
+    else if (variant == QLatin1String("no-exp"))
+        claims.remove(QStringLiteral("exp"));
+    else if (variant == QLatin1String("nbf"))
+        claims.insert(QStringLiteral("nbf"), now + 100);
+    else if (variant == QLatin1String("kid"))
+        header.insert(QStringLiteral("kid"), QStringLiteral("some-other-key"));
+
+    QByteArray token;
+    if (variant == QLatin1String("hs256")) {
+        token = base64Url("{\"alg\":\"HS256\",\"kid\":\"" + provider.keyId().toLatin1() + "\"}") + '.'
+            + base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact)) + '.' + base64Url("not-a-real-mac");
+    } else {
+        token = afx::jose::signCompact(QStringLiteral("RS256"), provider.signingKey(), header, claims, &error).value_or(QByteArray());
+    }
+    QVERIFY2(!token.isEmpty(), qPrintable(error));
+
+    afx::sandbox::HttpRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/graphql");
+    request.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}};
+    request.body = "{\"query\":\"{ me { sub } }\"}";
+    const afx::sandbox::HttpResponse response = backend.handle(request);
+
+    QVERIFY(trace.count() > 0);
+    const afx::TraceStep &last = trace.steps().constLast();
+    if (failedStep.isEmpty()) {
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.body, QByteArray("{\"data\":{\"me\":{\"sub\":\"demo-user-1\"}}}"));
+        QCOMPARE(last.title, QStringLiteral("Check expiry"));
+        QCOMPARE(last.result, afx::StepResult::Ok);
+        return;
+    }
+    QCOMPARE(response.status, 401);
+    QVERIFY(response.header("WWW-Authenticate").contains("error=\"invalid_token\""));
+    QCOMPARE(last.title, failedStep);
+    QCOMPARE(last.result, afx::StepResult::Failed);
+    QVERIFY2(last.detail.contains(detailPart), qPrintable(last.detail));
+}
+
+void TestSandbox::backendStepsInTrace()
+{
+    // A server of its own, so that the JWKS has not been loaded yet.
+    SandboxServer server;
+    QVERIFY(server.start());
+    afx::Trace trace;
+    server.setTrace(&trace);
+    QCOMPARE(server.jwksFetchCount(), 0);
+
+    const QString idToken = signInAndGetTokens(&server).value(QStringLiteral("id_token")).toString();
+    QVERIFY(!idToken.isEmpty());
+    QCOMPARE(trace.count(), 0); // the provider's own endpoints report nothing
+
+    const QJsonObject query{{QStringLiteral("query"), QStringLiteral("{ me { sub } }")}};
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(postGraphql(idToken, query, &server).status, 200);
+    QCOMPARE(server.jwksFetchCount(), 1);
+
+    QStringList titles;
+    for (const afx::TraceStep &step : trace.steps())
+        titles.append(step.title);
+    const QStringList checks = {QStringLiteral("Check signature"), QStringLiteral("Check issuer"), QStringLiteral("Check audience"),
+                                QStringLiteral("Check expiry")};
+    QStringList expected = QStringList{QStringLiteral("GET /jwks")} + checks;
+    for (int i = 0; i < 2; ++i)
+        expected += QStringList{QStringLiteral("Signing keys from cache")} + checks;
+    QCOMPARE(titles, expected);
+
+    const afx::TraceStep &fetch = trace.step(0);
+    QCOMPARE(fetch.from, afx::Trace::Backend);
+    QCOMPARE(fetch.to, afx::Trace::Provider);
+    QCOMPARE(fetch.channel, afx::Channel::Back);
+    QCOMPARE(fetch.result, afx::StepResult::Ok);
+    QCOMPARE(fetch.request.method, QStringLiteral("GET"));
+    QCOMPARE(fetch.request.url, server.issuer() + QStringLiteral("/jwks"));
+    QCOMPARE(fetch.response.status, 200);
+    QCOMPARE(QJsonDocument::fromJson(fetch.response.body).object(),
+             QJsonDocument::fromJson(send("GET", endpoint(QStringLiteral("/jwks"), &server)).body).object());
+
+    for (int i = 1; i < trace.count(); ++i) {
+        const afx::TraceStep &step = trace.step(i);
+        QCOMPARE(step.from, afx::Trace::Backend);
+        QCOMPARE(step.to, afx::Trace::Backend);
+        QCOMPARE(step.channel, afx::Channel::Local);
+        QCOMPARE(step.result, afx::StepResult::Ok);
+        QVERIFY2(!step.detail.isEmpty() && step.detail.endsWith(QLatin1Char('.')), qPrintable(step.detail));
+        QVERIFY(!step.detail.contains(idToken)); // no token in the trace
+    }
+
+    // A tampered token stops at the signature check, which is reported as failed.
+    const int before = trace.count();
+    QByteArray tampered = idToken.toLatin1();
+    tampered[tampered.size() - 5] = tampered[tampered.size() - 5] == 'A' ? 'B' : 'A';
+    QCOMPARE(postGraphql(QString::fromLatin1(tampered), query, &server).status, 401);
+    QCOMPARE(trace.count(), before + 2);
+    QCOMPARE(trace.step(before).title, QStringLiteral("Signing keys from cache"));
+    QCOMPARE(trace.step(before + 1).title, QStringLiteral("Check signature"));
+    QCOMPARE(trace.step(before + 1).result, afx::StepResult::Failed);
+    QCOMPARE(server.jwksFetchCount(), 1);
+
+    // No token: one failed step, no key loading.
+    QCOMPARE(postGraphql(QString(), query, &server).status, 401);
+    QCOMPARE(trace.count(), before + 3);
+    QCOMPARE(trace.step(before + 2).result, afx::StepResult::Failed);
+
+    // Without a trace the backend still works.
+    server.setTrace(nullptr);
+    QCOMPARE(postGraphql(idToken, query, &server).status, 200);
+    QCOMPARE(trace.count(), before + 3);
+}
+
+void TestSandbox::requestServedHasNoQuery()
+{
+    QSignalSpy served(m_server, &SandboxServer::requestServed);
+    const AuthorizationRequest request;
+    const QString code = signIn(request);
+    QVERIFY(!code.isEmpty());
+    QTRY_COMPARE(served.count(), 2);
+    QCOMPARE(served.at(0).at(0).toString(), QStringLiteral("GET"));
+    QCOMPARE(served.at(0).at(1).toString(), QStringLiteral("/authorize"));
+    QCOMPARE(served.at(0).at(2).toInt(), 200);
+    QCOMPARE(served.at(1).at(0).toString(), QStringLiteral("POST"));
+    QCOMPARE(served.at(1).at(1).toString(), QStringLiteral("/login"));
+    QCOMPARE(served.at(1).at(2).toInt(), 302);
+    for (const QList<QVariant> &arguments : served)
+        QVERIFY(!arguments.at(1).toString().contains(code));
+}
+
+QTEST_GUILESS_MAIN(TestSandbox)
+#include "tst_sandbox.moc"
