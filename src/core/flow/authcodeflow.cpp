@@ -255,7 +255,8 @@ void AuthCodeFlow::onCallback(const QUrl &url)
         QString message = tr("The provider returned the error \"%1\"").arg(params->error);
         if (!params->errorDescription.isEmpty())
             message += QStringLiteral(": ") + params->errorDescription;
-        message += QLatin1Char('.');
+        if (!message.endsWith(QLatin1Char('.')))
+            message += QLatin1Char('.');
         if (!params->errorUri.isEmpty())
             message += QLatin1Char(' ') + tr("More: %1").arg(params->errorUri);
         message += QLatin1Char(' ') + tr("No code was exchanged.");
@@ -336,7 +337,8 @@ void AuthCodeFlow::exchangeCode(const QString &code)
                                   .arg(parsed.error);
             if (!parsed.errorDescription.isEmpty())
                 message += QStringLiteral(": ") + parsed.errorDescription;
-            message += QLatin1Char('.');
+            if (!message.endsWith(QLatin1Char('.')))
+                message += QLatin1Char('.');
             if (parsed.error == QLatin1String("invalid_client") && m_profile.clientAuth == ClientAuthMethod::ClientSecretBasic)
                 message += QLatin1Char(' ')
                     + tr("Check the client secret. Some servers decode client_secret_basic credentials wrongly when they "

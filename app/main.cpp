@@ -1,0 +1,78 @@
+#include "gui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    // WebEngine shares OpenGL contexts with the widgets; this must be set before the
+    // application object exists, even though WebEngine itself starts on the first login.
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("authflow-explorer"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Auth Flow Explorer"));
+    QApplication::setOrganizationName(QStringLiteral("authflow-explorer"));
+    QApplication::setApplicationVersion(QStringLiteral(AFX_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("authflow-explorer"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Runs OAuth 2.0 / OpenID Connect logins and draws every step."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("profile"), QStringLiteral("A profile file (JSON) to open and select."),
+                                 QStringLiteral("[PROFILE.json]"));
+    QCommandLineOption memoryStore(QStringLiteral("memory-store"),
+                                   QStringLiteral("Keep tokens in memory for this session instead of the OS keychain."));
+    QCommandLineOption profilesDir(QStringLiteral("profiles-dir"),
+                                   QStringLiteral("Folder for profile files (default: the user's config folder)."),
+                                   QStringLiteral("folder"));
+    QCommandLineOption sandboxPort(QStringLiteral("sandbox-port"),
+                                   QStringLiteral("Port for the built-in sandbox on 127.0.0.1 (default 47813, or any free port)."),
+                                   QStringLiteral("port"));
+    parser.addOptions({memoryStore, profilesDir, sandboxPort});
+    parser.process(app);
+
+    afx::gui::MainWindowOptions options;
+    options.useKeychain = !parser.isSet(memoryStore);
+    options.profilesDirectory = parser.value(profilesDir);
+    if (parser.isSet(sandboxPort)) {
+        bool ok = false;
+        const uint port = parser.value(sandboxPort).toUInt(&ok);
+        if (!ok || port == 0 || port > 65535) {
+            qCritical("Invalid --sandbox-port \"%s\": expected a number from 1 to 65535.", qPrintable(parser.value(sandboxPort)));
+            return 2;
+        }
+        options.sandboxPort = quint16(port);
+    }
+
+    afx::gui::MainWindow window(options);
+    window.show();
+
+    // Benchmarks (tests/bench) start the app with AFX_STARTUP_PROBE set: "shown" prints a line
+    // once the first frame is on screen and quits; "ready" prints a line once the window has
+    // loaded its profiles and probed the keychain, and keeps running.
+    const QByteArray probe = qgetenv("AFX_STARTUP_PROBE");
+    if (probe == "shown") {
+        QTimer::singleShot(0, &app, [] {
+            std::fputs("afx-probe shown\n", stdout);
+            std::fflush(stdout);
+            QCoreApplication::exit(0);
+        });
+    } else if (probe == "ready") {
+        QObject::connect(&window, &afx::gui::MainWindow::ready, &app, [] {
+            std::fputs("afx-probe ready\n", stdout);
+            std::fflush(stdout);
+        });
+    }
+    const QStringList positional = parser.positionalArguments();
+    // Work that needs the network or the keychain starts once the window is on screen.
+    QTimer::singleShot(0, &window, [&window, positional] {
+        window.initialize();
+        if (!positional.isEmpty())
+            window.openProfileFile(positional.first());
+    });
+    return app.exec();
+}

@@ -1,0 +1,619 @@
+#include "gui/mainwindow.h"
+
+#include "gui/diagramwidget.h"
+#include "gui/messagebanner.h"
+#include "gui/profiledialog.h"
+#include "gui/queryeditor.h"
+#include "gui/stepinspector.h"
+#include "gui/tokenpanel.h"
+#include "gui/webengineuseragent.h"
+#include "http/tracedhttpclient.h"
+#include "sandbox/sandboxserver.h"
+#include "storage/keychaintokenstore.h"
+#include "storage/memorytokenstore.h"
+#include "storage/profilestore.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLoggingCategory>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <QWebEngineView>
+
+Q_LOGGING_CATEGORY(lcWindow, "afx.window", QtInfoMsg)
+
+namespace afx::gui {
+
+namespace {
+
+// The sandbox prefers one port so that its issuer, and with it the keychain key of its
+// tokens, stays the same between runs. Any free port is used when it is taken.
+constexpr quint16 preferredSandboxPort = 47813;
+
+const QString lastProfileSetting = QStringLiteral("window/lastProfile");
+
+} // namespace
+
+MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_options(options)
+    , m_network(new QNetworkAccessManager(this))
+    , m_trace(new Trace(this))
+    , m_http(new TracedHttpClient(m_network, this))
+    , m_flow(new AuthCodeFlow(m_http, m_trace, this))
+    , m_profiles(options.profilesDirectory.isEmpty() ? new ProfileStore(this) : new ProfileStore(options.profilesDirectory, this))
+    , m_sandbox(new sandbox::SandboxServer(this))
+{
+    m_http->setTrace(m_trace);
+    m_sandbox->setTrace(m_trace);
+    setWindowTitle(tr("Auth Flow Explorer"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/authflow-explorer.svg")));
+    buildUi();
+    buildMenus();
+    connect(m_flow, &AuthCodeFlow::finished, this, &MainWindow::onFlowFinished);
+    connect(m_flow, &AuthCodeFlow::progress, this, [this](const QString &message) { setBusy(true, message); });
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildUi()
+{
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
+
+    m_banner = new MessageBanner(central);
+    layout->addWidget(m_banner);
+
+    auto *split = new QSplitter(Qt::Horizontal, central);
+    split->setObjectName(QStringLiteral("mainSplitter"));
+    auto *left = new QSplitter(Qt::Vertical, split);
+    m_diagram = new DiagramWidget(left);
+    m_diagram->setTrace(m_trace);
+    m_diagram->setAnimationDuration(m_options.animationMs);
+    m_inspector = new StepInspector(left);
+    m_inspector->setTrace(m_trace);
+    left->addWidget(m_diagram);
+    left->addWidget(m_inspector);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    connect(m_diagram, &DiagramWidget::stepSelected, m_inspector, &StepInspector::showStep);
+
+    m_tabs = new QTabWidget(split);
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+
+    m_browserStack = new QStackedWidget(m_tabs);
+    m_browserPlaceholder = new QLabel(tr("The provider's login page appears here when you press Log in (Ctrl+L).\n\n"
+                                         "Each login runs in a private browser profile: no cookies are kept between logins."),
+                                      m_browserStack);
+    m_browserPlaceholder->setAlignment(Qt::AlignCenter);
+    m_browserPlaceholder->setWordWrap(true);
+    m_browserStack->addWidget(m_browserPlaceholder);
+    m_tabs->addTab(m_browserStack, tr("&Browser"));
+
+    m_tokenPanel = new TokenPanel(m_tabs);
+    m_tokenPanel->setTrace(m_trace);
+    m_tabs->addTab(m_tokenPanel, tr("&Tokens"));
+
+    m_queryEditor = new QueryEditor(m_tabs);
+    m_queryEditor->setHttpClient(m_http);
+    m_tabs->addTab(m_queryEditor, tr("&Query"));
+    connect(m_queryEditor, &QueryEditor::apiTokenEdited, this, [this](const QString &token) {
+        if (!m_tokenStore || m_profile.id.isEmpty())
+            return;
+        const QString key = TokenStore::apiTokenKey(m_profile.id);
+        auto done = [this](bool ok, const QString &error) {
+            if (!ok)
+                m_banner->showMessage(MessageBanner::Kind::Error, tr("The API token could not be saved in the keychain: %1").arg(error));
+        };
+        if (token.isEmpty())
+            m_tokenStore->remove(key, done);
+        else
+            m_tokenStore->write(key, token, done);
+    });
+
+    split->addWidget(left);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    setCentralWidget(central);
+
+    auto *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setMovable(false);
+    auto *profileLabel = new QLabel(tr("Profile: "), toolbar);
+    toolbar->addWidget(profileLabel);
+    m_profileCombo = new QComboBox(toolbar);
+    m_profileCombo->setObjectName(QStringLiteral("profileCombo"));
+    m_profileCombo->setAccessibleName(tr("Profile"));
+    m_profileCombo->setMinimumContentsLength(22);
+    m_profileCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    profileLabel->setBuddy(m_profileCombo);
+    toolbar->addWidget(m_profileCombo);
+    connect(m_profileCombo, &QComboBox::activated, this, [this](int index) {
+        selectProfile(m_profileCombo->itemData(index).toString());
+    });
+
+    m_loginAction = new QAction(tr("&Log in"), this);
+    m_loginAction->setObjectName(QStringLiteral("loginAction"));
+    m_loginAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_loginAction->setToolTip(tr("Run the authorization code flow with PKCE (Ctrl+L)"));
+    connect(m_loginAction, &QAction::triggered, this, &MainWindow::login);
+    m_cancelAction = new QAction(tr("&Cancel login"), this);
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setEnabled(false);
+    connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelLogin);
+    m_replayAction = new QAction(tr("&Replay run"), this);
+    m_replayAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_replayAction->setToolTip(tr("Animate the steps of the last run again, one by one (Ctrl+R)"));
+    connect(m_replayAction, &QAction::triggered, m_diagram, &DiagramWidget::replay);
+    toolbar->addSeparator();
+    toolbar->addAction(m_loginAction);
+    toolbar->addAction(m_cancelAction);
+    toolbar->addAction(m_replayAction);
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("statusText"));
+    m_busy = new QProgressBar(this);
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(120);
+    m_busy->setVisible(false);
+    statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_busy);
+
+    connect(m_banner, &MessageBanner::actionTriggered, this, [this] {
+        // The banner's only action so far is the fallback to the memory store.
+        useMemoryStore();
+    });
+    resize(1360, 860);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newProfile = file->addAction(tr("&New profile..."), this, &MainWindow::newProfile);
+    newProfile->setShortcut(QKeySequence::New);
+    m_editProfileAction = file->addAction(tr("&Edit profile..."), this, &MainWindow::editProfile);
+    m_editProfileAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *open = file->addAction(tr("&Open profile file..."), this, &MainWindow::openProfileDialog);
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_loginAction);
+    run->addAction(m_cancelAction);
+    run->addAction(m_replayAction);
+    run->addSeparator();
+    run->addAction(tr("&Forget stored tokens"), this, &MainWindow::forgetTokens);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Auth Flow Explorer"), this, [this] {
+        QMessageBox::about(this, tr("About Auth Flow Explorer"),
+                           tr("<p><b>Auth Flow Explorer %1</b></p><p>Runs OAuth 2.0 / OpenID Connect logins in an embedded "
+                              "browser and draws every step between browser, app, provider and backend.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::initialize()
+{
+    QString error;
+    const quint16 port = m_options.sandboxPort ? m_options.sandboxPort : preferredSandboxPort;
+    if (!m_sandbox->start(port, &error) && !m_sandbox->start(0, &error)) {
+        m_sandboxError = error;
+        qCWarning(lcWindow).noquote() << "Sandbox did not start:" << error;
+    }
+    reloadProfiles(QSettings().value(lastProfileSetting, QStringLiteral("local-sandbox")).toString());
+    if (!m_profiles->problems().isEmpty())
+        m_banner->showMessage(MessageBanner::Kind::Warning, m_profiles->problems().join(QLatin1Char('\n')));
+    if (!m_sandboxError.isEmpty())
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("The built-in sandbox could not start: %1").arg(m_sandboxError));
+
+    if (m_options.useKeychain)
+        probeKeychain();
+    else
+        useMemoryStore();
+}
+
+Profile MainWindow::resolvedProfile(const Profile &profile) const
+{
+    Profile resolved = profile;
+    if (profile.sandbox && m_sandbox->isRunning()) {
+        resolved.issuer = m_sandbox->issuer();
+        resolved.graphqlUrl = m_sandbox->graphqlUrl();
+    }
+    return resolved;
+}
+
+void MainWindow::reloadProfiles(const QString &selectId)
+{
+    const QList<Profile> profiles = m_profiles->list();
+    m_profileCombo->clear();
+    int selectIndex = 0;
+    for (const Profile &profile : profiles) {
+        if (profile.id == selectId)
+            selectIndex = m_profileCombo->count();
+        m_profileCombo->addItem(profile.name, profile.id);
+    }
+    m_profileCombo->setCurrentIndex(selectIndex);
+    selectProfile(m_profileCombo->currentData().toString());
+}
+
+void MainWindow::selectProfile(const QString &id)
+{
+    QString error;
+    const auto loaded = m_profiles->load(id, &error);
+    if (!loaded) {
+        m_banner->showMessage(MessageBanner::Kind::Error, error);
+        return;
+    }
+    if (m_flow->isRunning())
+        m_flow->cancel();
+    m_profile = resolvedProfile(*loaded);
+    const int index = m_profileCombo->findData(id);
+    if (index >= 0)
+        m_profileCombo->setCurrentIndex(index);
+    QSettings().setValue(lastProfileSetting, id);
+    m_editProfileAction->setEnabled(!m_profile.sandbox);
+    m_queryEditor->setEndpoint(m_profile.graphqlUrl);
+    if (!m_profile.defaultQuery.isEmpty())
+        m_queryEditor->setQuery(m_profile.defaultQuery);
+    m_tokens = {};
+    m_tokenPanel->clear();
+    m_queryEditor->setTokens({});
+    m_statusLabel->setText(tr("Profile \"%1\": issuer %2").arg(m_profile.name, m_profile.issuer));
+    if (m_tokenStore && m_ready)
+        restoreTokens();
+}
+
+TokenKey MainWindow::tokenKey() const
+{
+    return TokenKey{m_profile.id, m_profile.issuer, m_profile.clientId, m_profile.audience};
+}
+
+void MainWindow::probeKeychain()
+{
+    auto *store = new KeychainTokenStore(this);
+    store->setTimeout(std::chrono::milliseconds(m_options.keychainTimeoutMs));
+    setBusy(true, tr("Checking the OS keychain..."));
+    store->probe([this, store](const KeychainProbeResult &probe) {
+        setBusy(false);
+        if (probe.ok) {
+            m_tokenStore = store;
+            qCInfo(lcWindow) << "Keychain available";
+            m_ready = true;
+            restoreTokens();
+            return;
+        }
+        store->deleteLater();
+        qCWarning(lcWindow).noquote() << "Keychain not available:" << probe.keychainError;
+        m_banner->showMessage(MessageBanner::Kind::Warning,
+                              tr("The OS keychain is not available, so tokens cannot be kept between runs. %1").arg(probe.message()),
+                              tr("Keep tokens in memory for this session"));
+        m_ready = true;
+        Q_EMIT ready();
+    });
+}
+
+void MainWindow::useMemoryStore()
+{
+    if (m_tokenStore && !m_tokenStore->isPersistent())
+        return;
+    m_tokenStore = new MemoryTokenStore(this);
+    m_banner->showMessage(MessageBanner::Kind::Info,
+                          tr("Tokens are kept in memory for this session only; they are gone when the app quits."));
+    statusBar()->showMessage(tr("Token store: %1").arg(m_tokenStore->backendName()), 5000);
+    if (!m_ready) {
+        m_ready = true;
+        Q_EMIT ready();
+    }
+}
+
+void MainWindow::restoreTokens()
+{
+    if (!m_tokenStore) {
+        Q_EMIT ready();
+        return;
+    }
+    const QString profileId = m_profile.id;
+    m_tokenStore->loadTokens(tokenKey(), [this, profileId](bool found, const TokenSet &tokens, const QString &error) {
+        if (profileId == m_profile.id) {
+            if (!error.isEmpty()) {
+                m_banner->showMessage(MessageBanner::Kind::Warning, tr("Stored tokens could not be read: %1").arg(error));
+            } else if (found && !tokens.isEmpty()) {
+                m_trace->addSecret(tokens.idToken);
+                m_trace->addSecret(tokens.accessToken);
+                m_trace->addSecret(tokens.refreshToken);
+                m_trace->appendLocal(Trace::App, tr("Tokens restored from %1").arg(m_tokenStore->backendName()), StepResult::Ok,
+                                     tr("Saved at %1; no new login was needed.")
+                                         .arg(QLocale().toString(tokens.obtainedAt.toLocalTime(), QLocale::ShortFormat)),
+                                     QStringLiteral("token-restore"));
+                showTokens(tokens, {}, tr("Restored from %1").arg(m_tokenStore->backendName()));
+            }
+        }
+        // The API token pasted earlier comes back too.
+        m_tokenStore->read(TokenStore::apiTokenKey(profileId), [this, profileId](bool apiFound, const QString &value, const QString &) {
+            if (apiFound && profileId == m_profile.id)
+                m_queryEditor->setApiToken(value);
+            Q_EMIT ready();
+        });
+    });
+}
+
+void MainWindow::showTokens(const TokenSet &tokens, const oidc::IdTokenValidation &validation, const QString &source)
+{
+    m_tokens = tokens;
+    m_tokenPanel->setTokens(tokens, validation, source);
+    m_queryEditor->setTokens(tokens);
+}
+
+void MainWindow::ensureBrowser(std::function<void()> then)
+{
+    if (m_browserView) {
+        then();
+        return;
+    }
+    // WebEngine starts its helper processes here, on the first login, not at application
+    // start. The flow waits until a blank page has loaded, so that the browser's start-up
+    // time does not end up in the timing of the first HTTP steps on the diagram.
+    setBusy(true, tr("Starting the embedded browser..."));
+    m_browserView = new QWebEngineView(m_browserStack);
+    m_browserView->setObjectName(QStringLiteral("browserView"));
+    m_browserStack->addWidget(m_browserView);
+    m_browserStack->setCurrentWidget(m_browserView);
+    m_agent = new WebEngineUserAgent(m_browserView, this);
+    m_flow->setUserAgent(m_agent);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(m_browserView, &QWebEngineView::loadFinished, this, [connection, then](bool) {
+        QObject::disconnect(*connection);
+        then();
+    });
+    m_browserView->setHtml(QString());
+}
+
+void MainWindow::login()
+{
+    if (m_flow->isRunning() || m_loginPending)
+        return;
+    const QStringList problems = m_profile.validate();
+    if (!problems.isEmpty()) {
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile cannot be used yet: %1").arg(problems.join(QLatin1Char(' '))));
+        return;
+    }
+    if (m_profile.sandbox && !m_sandbox->isRunning()) {
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("The built-in sandbox is not running: %1").arg(m_sandboxError));
+        return;
+    }
+    m_banner->hideMessage();
+    m_loginPending = true;
+    m_loginAction->setEnabled(false);
+    m_cancelAction->setEnabled(true);
+    m_tabs->setCurrentWidget(m_browserStack);
+    ensureBrowser([this] { startFlow(); });
+}
+
+void MainWindow::startFlow()
+{
+    if (!m_loginPending)
+        return; // cancelled while the browser started
+    m_trace->clear();
+    m_agent->setProviderUrl(QUrl(m_profile.issuer));
+    m_agent->setBackendUrl(m_profile.graphqlUrl);
+    m_browserStack->setCurrentWidget(m_browserView);
+
+    auto start = [this](const QString &secret) {
+        m_loginPending = false;
+        m_flow->start(m_profile, secret);
+    };
+    if (m_profile.clientAuth == ClientAuthMethod::None || !m_tokenStore) {
+        start(QString());
+        return;
+    }
+    m_tokenStore->read(TokenStore::clientSecretKey(m_profile.id), [this, start](bool found, const QString &secret, const QString &error) {
+        if (!found) {
+            m_loginPending = false;
+            m_loginAction->setEnabled(true);
+            m_cancelAction->setEnabled(false);
+            setBusy(false);
+            m_banner->showMessage(MessageBanner::Kind::Error,
+                                  tr("The profile uses %1 but no client secret is stored for it%2. Enter it in File > Edit profile.")
+                                      .arg(clientAuthMethodName(m_profile.clientAuth),
+                                           error.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(error)));
+            return;
+        }
+        start(secret);
+    });
+}
+
+void MainWindow::cancelLogin()
+{
+    if (m_loginPending) {
+        // The browser is still starting; the flow has not begun.
+        m_loginPending = false;
+        m_loginAction->setEnabled(true);
+        m_cancelAction->setEnabled(false);
+        setBusy(false);
+        return;
+    }
+    m_flow->cancel();
+}
+
+void MainWindow::onFlowFinished(const FlowResult &result)
+{
+    setBusy(false);
+    m_loginAction->setEnabled(true);
+    m_cancelAction->setEnabled(false);
+    if (!result.ok) {
+        m_banner->showMessage(result.stage == FlowStage::Cancelled ? MessageBanner::Kind::Info : MessageBanner::Kind::Error,
+                              m_trace->mask(result.message));
+        if (result.failedStep >= 0)
+            m_diagram->setCurrentStep(result.failedStep);
+        if (!result.tokens.isEmpty())
+            m_tokenPanel->setTokens(result.tokens, result.validation, tr("Rejected by validation"));
+        Q_EMIT loginFinished(false, result.message);
+        return;
+    }
+
+    showTokens(result.tokens, result.validation,
+               tr("Signed in %1").arg(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat)));
+    m_tabs->setCurrentWidget(m_tokenPanel);
+    m_banner->showMessage(MessageBanner::Kind::Success, result.message);
+
+    if (!m_tokenStore) {
+        Q_EMIT loginFinished(true, result.message);
+        return;
+    }
+    const int step = m_trace->appendLocal(Trace::App, tr("Save tokens"), StepResult::Pending,
+                                          tr("Writing to %1...").arg(m_tokenStore->backendName()), QStringLiteral("token-store"));
+    const QString message = result.message;
+    m_tokenStore->saveTokens(tokenKey(), result.tokens, [this, step, message](bool ok, const QString &error) {
+        m_trace->update(step, [&](TraceStep &traceStep) {
+            traceStep.result = ok ? StepResult::Ok : StepResult::Failed;
+            traceStep.detail = ok ? tr("Saved in %1 under the key %2.").arg(m_tokenStore->backendName(), tokenKey().toString())
+                                  : tr("Saving failed: %1").arg(error);
+        });
+        if (!ok)
+            m_banner->showMessage(MessageBanner::Kind::Error, tr("The tokens could not be saved: %1").arg(error),
+                                  tr("Keep tokens in memory for this session"));
+        Q_EMIT tokensSaved(ok);
+        Q_EMIT loginFinished(true, message);
+    });
+}
+
+void MainWindow::forgetTokens()
+{
+    if (!m_tokenStore)
+        return;
+    m_tokenStore->remove(tokenKey().toString(), [this](bool ok, const QString &error) {
+        if (ok) {
+            m_tokens = {};
+            m_tokenPanel->clear();
+            m_queryEditor->setTokens({});
+            statusBar()->showMessage(tr("Stored tokens for \"%1\" removed.").arg(m_profile.name), 5000);
+        } else {
+            m_banner->showMessage(MessageBanner::Kind::Error, tr("The tokens could not be removed: %1").arg(error));
+        }
+    });
+}
+
+void MainWindow::newProfile()
+{
+    ProfileDialog dialog(this);
+    Profile blank;
+    blank.id = ProfileStore::newId();
+    blank.sandbox = false;
+    dialog.setProfile(blank, QString());
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const Profile profile = dialog.profile();
+    QString error;
+    if (!m_profiles->save(profile, &error)) {
+        m_banner->showMessage(MessageBanner::Kind::Error, error);
+        return;
+    }
+    if (m_tokenStore && !dialog.clientSecret().isEmpty())
+        m_tokenStore->write(TokenStore::clientSecretKey(profile.id), dialog.clientSecret(), [this](bool ok, const QString &writeError) {
+            if (!ok)
+                m_banner->showMessage(MessageBanner::Kind::Error, tr("The client secret could not be saved: %1").arg(writeError));
+        });
+    reloadProfiles(profile.id);
+}
+
+void MainWindow::editProfile()
+{
+    if (m_profile.sandbox)
+        return;
+    const QString id = m_profile.id;
+    auto open = [this, id](const QString &secret) {
+        const auto stored = m_profiles->load(id);
+        if (!stored)
+            return;
+        ProfileDialog dialog(this);
+        dialog.setProfile(*stored, secret);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const Profile profile = dialog.profile();
+        QString error;
+        if (!m_profiles->save(profile, &error)) {
+            m_banner->showMessage(MessageBanner::Kind::Error, error);
+            return;
+        }
+        if (m_tokenStore) {
+            const QString key = TokenStore::clientSecretKey(profile.id);
+            auto done = [this](bool ok, const QString &writeError) {
+                if (!ok)
+                    m_banner->showMessage(MessageBanner::Kind::Error, tr("The client secret could not be saved: %1").arg(writeError));
+            };
+            if (dialog.clientSecret().isEmpty())
+                m_tokenStore->remove(key, done);
+            else
+                m_tokenStore->write(key, dialog.clientSecret(), done);
+        }
+        reloadProfiles(profile.id);
+    };
+    if (!m_tokenStore) {
+        open(QString());
+        return;
+    }
+    m_tokenStore->read(TokenStore::clientSecretKey(id), [open](bool, const QString &secret, const QString &) { open(secret); });
+}
+
+void MainWindow::openProfileDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open profile file"), QString(), tr("Profiles (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openProfileFile(path);
+}
+
+bool MainWindow::openProfileFile(const QString &path)
+{
+    Profile imported;
+    QStringList warnings;
+    QString error;
+    if (!m_profiles->importFile(path, &imported, &warnings, &error)) {
+        m_banner->showMessage(MessageBanner::Kind::Error, error);
+        return false;
+    }
+    reloadProfiles(imported.id);
+    QString text = tr("Opened profile \"%1\" from %2.").arg(imported.name, path);
+    if (!warnings.isEmpty())
+        text += QLatin1Char(' ') + warnings.join(QLatin1Char(' '));
+    m_banner->showMessage(warnings.isEmpty() ? MessageBanner::Kind::Info : MessageBanner::Kind::Warning, text);
+    return true;
+}
+
+void MainWindow::setBusy(bool busy, const QString &message)
+{
+    m_busy->setVisible(busy);
+    if (!message.isEmpty())
+        m_statusLabel->setText(message);
+    else if (!busy)
+        m_statusLabel->setText(tr("Profile \"%1\": issuer %2").arg(m_profile.name, m_profile.issuer));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_flow->isRunning())
+        m_flow->cancel();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace afx::gui

@@ -1,0 +1,140 @@
+#pragma once
+
+#include "flow/authcodeflow.h"
+#include "flow/trace.h"
+#include "storage/profile.h"
+#include "storage/tokenstore.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <functional>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QNetworkAccessManager;
+class QProgressBar;
+class QStackedWidget;
+class QTabWidget;
+class QWebEngineView;
+
+namespace afx {
+class ProfileStore;
+class TracedHttpClient;
+namespace sandbox {
+class SandboxServer;
+}
+} // namespace afx
+
+namespace afx::gui {
+
+class DiagramWidget;
+class MessageBanner;
+class QueryEditor;
+class StepInspector;
+class TokenPanel;
+class WebEngineUserAgent;
+
+// Options the command line and tests set before the window starts its work.
+struct MainWindowOptions {
+    QString profilesDirectory;     // empty: the user's config folder
+    bool useKeychain = true;       // false: tokens in memory only (tests of other parts)
+    int keychainTimeoutMs = 5000;
+    quint16 sandboxPort = 0;       // 0: try the usual port, then any free one
+    int animationMs = 350;
+};
+
+// The explorer's window: profile chooser, login, diagram with step inspector, and the
+// browser, token and query tabs. It owns the controllers (flow, sandbox, stores) and keeps
+// the widgets passive.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const MainWindowOptions &options = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Starts the sandbox, loads profiles and probes the keychain. Separate from the
+    // constructor so the window can be shown first.
+    void initialize();
+
+    // Imports a shared profile file and selects it; reports problems in the banner.
+    bool openProfileFile(const QString &path);
+
+    Profile currentProfile() const { return m_profile; }
+    Trace *trace() const { return m_trace; }
+    TokenSet tokens() const { return m_tokens; }
+    TokenStore *tokenStore() const { return m_tokenStore; }
+    sandbox::SandboxServer *sandboxServer() const { return m_sandbox; }
+    QWebEngineView *browserView() const { return m_browserView; }
+    MessageBanner *banner() const { return m_banner; }
+    DiagramWidget *diagram() const { return m_diagram; }
+    QueryEditor *queryEditor() const { return m_queryEditor; }
+    bool isReady() const { return m_ready; }
+
+public Q_SLOTS:
+    void login();
+    void cancelLogin();
+    void selectProfile(const QString &id);
+
+Q_SIGNALS:
+    void ready();                              // profiles loaded, keychain probed, tokens restored
+    void loginFinished(bool ok, const QString &message);
+    void tokensSaved(bool ok);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildUi();
+    void buildMenus();
+    void reloadProfiles(const QString &selectId);
+    Profile resolvedProfile(const Profile &profile) const;
+    void newProfile();
+    void editProfile();
+    void openProfileDialog();
+    void forgetTokens();
+    void probeKeychain();
+    void useMemoryStore();
+    void restoreTokens();
+    void onFlowFinished(const FlowResult &result);
+    void showTokens(const TokenSet &tokens, const oidc::IdTokenValidation &validation, const QString &source);
+    void setBusy(bool busy, const QString &message = {});
+    void ensureBrowser(std::function<void()> then);
+    void startFlow();
+    TokenKey tokenKey() const;
+
+    MainWindowOptions m_options;
+    QNetworkAccessManager *m_network;
+    Trace *m_trace;
+    TracedHttpClient *m_http;
+    AuthCodeFlow *m_flow;
+    ProfileStore *m_profiles;
+    TokenStore *m_tokenStore = nullptr;
+    sandbox::SandboxServer *m_sandbox;
+    QString m_sandboxError;
+    Profile m_profile;
+    TokenSet m_tokens;
+    bool m_ready = false;
+    bool m_loginPending = false; // between pressing Log in and the flow's start
+
+    QComboBox *m_profileCombo = nullptr;
+    MessageBanner *m_banner = nullptr;
+    DiagramWidget *m_diagram = nullptr;
+    StepInspector *m_inspector = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QStackedWidget *m_browserStack = nullptr;
+    QWebEngineView *m_browserView = nullptr;
+    QPointer<WebEngineUserAgent> m_agent;
+    QLabel *m_browserPlaceholder = nullptr;
+    TokenPanel *m_tokenPanel = nullptr;
+    QueryEditor *m_queryEditor = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QProgressBar *m_busy = nullptr;
+    QAction *m_loginAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+    QAction *m_replayAction = nullptr;
+    QAction *m_editProfileAction = nullptr;
+};
+
+} // namespace afx::gui

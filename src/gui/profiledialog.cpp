@@ -1,0 +1,142 @@
+#include "gui/profiledialog.h"
+
+#include "ui_profiledialog.h"
+
+#include <QPushButton>
+
+namespace afx::gui {
+
+ProfileDialog::ProfileDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::ProfileDialog>())
+{
+    m_ui->setupUi(this);
+    m_ui->message->setVisible(false);
+    for (const ClientAuthMethod method : {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost})
+        m_ui->clientAuth->addItem(clientAuthMethodName(method), int(method));
+    m_ui->responseType->addItem(QStringLiteral("code"));
+    m_ui->clientSecret->setEnabled(false);
+    connect(m_ui->clientAuth, &QComboBox::currentIndexChanged, this, [this] {
+        const bool needsSecret = ClientAuthMethod(m_ui->clientAuth->currentData().toInt()) != ClientAuthMethod::None;
+        m_ui->clientSecret->setEnabled(needsSecret);
+    });
+    m_ui->buttons->button(QDialogButtonBox::Save)->setDefault(true);
+    connect(m_ui->buttons, &QDialogButtonBox::accepted, this, &ProfileDialog::accept);
+    connect(m_ui->buttons, &QDialogButtonBox::rejected, this, &ProfileDialog::reject);
+    setProfile(Profile{}, QString());
+}
+
+ProfileDialog::~ProfileDialog() = default;
+
+void ProfileDialog::setProfile(const Profile &profile, const QString &clientSecret)
+{
+    m_base = profile;
+    m_ui->name->setText(profile.name);
+    m_ui->issuer->setText(profile.issuer);
+    m_ui->discoveryUrl->setText(profile.discoveryUrl.toString());
+    m_ui->clientId->setText(profile.clientId);
+    m_ui->clientAuth->setCurrentIndex(m_ui->clientAuth->findData(int(profile.clientAuth)));
+    m_ui->clientSecret->setText(clientSecret);
+    m_ui->clientSecret->setEnabled(profile.clientAuth != ClientAuthMethod::None);
+    m_ui->redirectUri->setText(profile.redirectUri);
+    m_ui->scopes->setText(profile.scopes.join(QLatin1Char(' ')));
+    m_ui->responseType->setCurrentText(profile.responseType);
+    m_ui->audience->setText(profile.audience);
+    m_ui->resource->setText(profile.resource);
+    QStringList lines;
+    for (const auto &[name, value] : profile.extraAuthorizeParams)
+        lines << name + QLatin1Char('=') + value;
+    m_ui->extraParams->setPlainText(lines.join(QLatin1Char('\n')));
+    m_ui->graphqlUrl->setText(profile.graphqlUrl.toString());
+    m_ui->algorithms->setText(profile.allowedAlgorithms.join(QLatin1Char(' ')));
+    m_ui->leeway->setValue(profile.leewaySeconds);
+    m_ui->timeout->setValue(profile.timeoutSeconds);
+    setWindowTitle(profile.name.isEmpty() ? tr("New profile") : tr("Profile: %1").arg(profile.name));
+}
+
+bool ProfileDialog::readForm(Profile *out, QStringList *problems) const
+{
+    Profile profile = m_base;
+    profile.sandbox = false;
+    profile.name = m_ui->name->text().trimmed();
+    profile.issuer = m_ui->issuer->text().trimmed();
+    const QString discovery = m_ui->discoveryUrl->text().trimmed();
+    profile.discoveryUrl = discovery.isEmpty() ? QUrl() : QUrl(discovery, QUrl::StrictMode);
+    if (!discovery.isEmpty() && (!profile.discoveryUrl.isValid() || profile.discoveryUrl.isRelative()))
+        problems->append(tr("The discovery URL \"%1\" is not an absolute URL.").arg(discovery));
+    profile.clientId = m_ui->clientId->text().trimmed();
+    profile.clientAuth = ClientAuthMethod(m_ui->clientAuth->currentData().toInt());
+    profile.redirectUri = m_ui->redirectUri->text().trimmed();
+    profile.scopes = m_ui->scopes->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    profile.responseType = m_ui->responseType->currentText();
+    profile.audience = m_ui->audience->text().trimmed();
+    profile.resource = m_ui->resource->text().trimmed();
+    profile.extraAuthorizeParams.clear();
+    const QStringList lines = m_ui->extraParams->toPlainText().split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString line = lines.at(i).trimmed();
+        if (line.isEmpty())
+            continue;
+        const qsizetype equals = line.indexOf(QLatin1Char('='));
+        if (equals <= 0) {
+            problems->append(tr("Extra authorize parameter on line %1 (\"%2\") needs the form name=value.").arg(i + 1).arg(line));
+            continue;
+        }
+        profile.extraAuthorizeParams.append({line.left(equals).trimmed(), line.mid(equals + 1).trimmed()});
+    }
+    const QString graphql = m_ui->graphqlUrl->text().trimmed();
+    profile.graphqlUrl = graphql.isEmpty() ? QUrl() : QUrl(graphql, QUrl::StrictMode);
+    if (!graphql.isEmpty() && (!profile.graphqlUrl.isValid() || profile.graphqlUrl.isRelative()))
+        problems->append(tr("The GraphQL endpoint \"%1\" is not an absolute URL.").arg(graphql));
+    profile.allowedAlgorithms = m_ui->algorithms->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (profile.allowedAlgorithms.contains(QStringLiteral("none"), Qt::CaseInsensitive))
+        problems->append(tr("The algorithm \"none\" cannot be allowed: an unsigned ID token proves nothing."));
+    profile.leewaySeconds = m_ui->leeway->value();
+    profile.timeoutSeconds = m_ui->timeout->value();
+    if (profile.name.isEmpty())
+        problems->append(tr("Give the profile a name."));
+    if (profile.clientAuth != ClientAuthMethod::None && m_ui->clientSecret->text().isEmpty())
+        problems->append(tr("%1 needs a client secret; enter it or choose \"none\".").arg(clientAuthMethodName(profile.clientAuth)));
+    *out = profile;
+    return problems->isEmpty();
+}
+
+Profile ProfileDialog::profile() const
+{
+    Profile profile;
+    QStringList ignored;
+    readForm(&profile, &ignored);
+    return profile;
+}
+
+QString ProfileDialog::clientSecret() const
+{
+    return m_ui->clientAuth->currentData().toInt() == int(ClientAuthMethod::None) ? QString() : m_ui->clientSecret->text();
+}
+
+void ProfileDialog::showProblems(const QStringList &problems)
+{
+    m_ui->message->setVisible(!problems.isEmpty());
+    QString html = QStringLiteral("<b>%1</b><ul style=\"margin:0\">").arg(tr("Fix these before saving:").toHtmlEscaped());
+    for (const QString &problem : problems)
+        html += QStringLiteral("<li>") + problem.toHtmlEscaped() + QStringLiteral("</li>");
+    html += QStringLiteral("</ul>");
+    m_ui->message->setText(html);
+    m_ui->message->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0; "
+                                                "border-radius: 4px; padding: 6px; }"));
+}
+
+void ProfileDialog::accept()
+{
+    Profile profile;
+    QStringList problems;
+    readForm(&profile, &problems);
+    problems += profile.validate();
+    if (!problems.isEmpty()) {
+        showProblems(problems);
+        return;
+    }
+    QDialog::accept();
+}
+
+} // namespace afx::gui

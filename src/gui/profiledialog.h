@@ -1,0 +1,39 @@
+#pragma once
+
+#include "storage/profile.h"
+
+#include <QDialog>
+
+#include <memory>
+
+namespace Ui {
+class ProfileDialog;
+}
+
+namespace afx::gui {
+
+// Form for creating or editing a login profile. The client secret is returned separately so
+// the caller can keep it in the keychain; it never enters the Profile.
+class ProfileDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit ProfileDialog(QWidget *parent = nullptr);
+    ~ProfileDialog() override;
+
+    void setProfile(const Profile &profile, const QString &clientSecret);
+    Profile profile() const;
+    QString clientSecret() const;
+
+    void accept() override;
+
+private:
+    // Reads the form into a profile; returns false with the problems when the form itself
+    // cannot be read (such as an extra parameter line without '=').
+    bool readForm(Profile *out, QStringList *problems) const;
+    void showProblems(const QStringList &problems);
+
+    std::unique_ptr<Ui::ProfileDialog> m_ui;
+    Profile m_base; // keeps id and members the form does not show
+};
+
+} // namespace afx::gui

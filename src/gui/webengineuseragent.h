@@ -1,0 +1,57 @@
+#pragma once
+
+#include "flow/useragent.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QUrl>
+#include <QWebEngineView>
+
+class QWebEngineLoadingInfo;
+class QWebEngineProfile;
+
+namespace afx::gui {
+
+class CallbackCatchingPage;
+
+// Runs the authorization request in an embedded QWebEngineView. Each login gets its own
+// off-the-record QWebEngineProfile, so no cookie or cache outlives it. The redirect URI is
+// caught in QWebEnginePage::acceptNavigationRequest and never loaded.
+class WebEngineUserAgent : public UserAgent {
+    Q_OBJECT
+public:
+    // `view` shows the pages; the agent replaces its page for every login.
+    explicit WebEngineUserAgent(QWebEngineView *view, QObject *parent = nullptr);
+    ~WebEngineUserAgent() override;
+
+    // Lifelines: navigations to these authorities are drawn on the Provider / Backend lifelines;
+    // any other host gets a lifeline of its own.
+    void setProviderUrl(const QUrl &issuer) { m_providerAuthority = authorityOf(issuer); }
+    void setBackendUrl(const QUrl &backend) { m_backendAuthority = authorityOf(backend); }
+
+    void startAuthorization(const QUrl &authorizeUrl, const oidc::RedirectMatcher &matcher) override;
+    void cancel() override;
+
+    QWebEngineView *view() const { return m_view; }
+
+private:
+    friend class CallbackCatchingPage;
+    bool onNavigation(const QUrl &url, int type, bool isMainFrame);
+    void onLoadingChanged(const QWebEngineLoadingInfo &info);
+    void closeOpenHop(int status, const QString &detail);
+    QString lifelineFor(const QUrl &url);
+    static QString authorityOf(const QUrl &url);
+    void releasePage();
+
+    QPointer<QWebEngineView> m_view;
+    QPointer<CallbackCatchingPage> m_page;
+    QPointer<QWebEngineProfile> m_profile;
+    oidc::RedirectMatcher m_matcher;
+    QString m_providerAuthority;
+    QString m_backendAuthority;
+    int m_openHop = -1; // trace step of the navigation in progress
+    QElapsedTimer m_hopTimer;
+    bool m_active = false;
+};
+
+} // namespace afx::gui
