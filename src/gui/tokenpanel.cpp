@@ -1,5 +1,6 @@
 #include "gui/tokenpanel.h"
 
+#include "flow/checksteps.h"
 #include "flow/trace.h"
 #include "gui/diagramwidget.h"
 #include "http/graphqlrequest.h"
@@ -47,21 +48,6 @@ bool isDark(const QPalette &palette)
     return palette.color(QPalette::Base).lightness() < 128;
 }
 
-StepResult toStepResult(oidc::Check::Status status)
-{
-    switch (status) {
-    case oidc::Check::Status::Passed:
-        return StepResult::Ok;
-    case oidc::Check::Status::Failed:
-        return StepResult::Failed;
-    case oidc::Check::Status::Warning:
-        return StepResult::Warning;
-    case oidc::Check::Status::Skipped:
-        return StepResult::Skipped;
-    }
-    return StepResult::Skipped;
-}
-
 QString statusWord(oidc::Check::Status status)
 {
     switch (status) {
@@ -89,7 +75,7 @@ QIcon statusIcon(oidc::Check::Status status, const QPalette &palette)
         painter.setRenderHint(QPainter::Antialiasing);
         painter.scale(size / 16.0, size / 16.0);
         painter.setPen(Qt::NoPen);
-        painter.setBrush(resultColor(toStepResult(status), palette));
+        painter.setBrush(resultColor(stepResultForCheck(status), palette));
         painter.drawEllipse(QRectF(1, 1, 14, 14));
 
         QPen glyph(palette.color(QPalette::Base), 2.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
@@ -777,7 +763,7 @@ void TokenPanel::showChecks()
         item->setText(0, check.name);
         item->setIcon(0, statusIcon(check.status, pal));
         item->setText(1, statusWord(check.status));
-        item->setForeground(1, resultColor(toStepResult(check.status), pal));
+        item->setForeground(1, resultColor(stepResultForCheck(check.status), pal));
         item->setText(2, check.reason);
         QString tip = check.reason.toHtmlEscaped();
         if (!check.spec.isEmpty())

@@ -290,16 +290,16 @@ HttpResponse GraphqlBackend::handleQuery(const HttpRequest &request, const UserA
             return errorResponse(400, QStringLiteral("\"operationName\" must be a string."));
         graphqlRequest.operationName = operationName.toString();
     } else {
-        FormFields params;
+        oidc::FormFields params;
         QString parseError;
-        if (!FormFields::parse(request.rawQuery, &params, &parseError))
+        if (!oidc::formDecodeFields(request.rawQuery, &params, &parseError))
             return errorResponse(400, parseError);
-        if (!params.has(QStringLiteral("query")))
+        if (!hasField(params, QStringLiteral("query")))
             return errorResponse(400, QStringLiteral("The request has no \"query\" parameter."));
-        graphqlRequest.query = params.value(QStringLiteral("query")).toUtf8();
-        graphqlRequest.operationName = params.value(QStringLiteral("operationName"));
+        graphqlRequest.query = fieldValue(params, QStringLiteral("query")).toUtf8();
+        graphqlRequest.operationName = fieldValue(params, QStringLiteral("operationName"));
         graphqlRequest.readOnly = true;
-        const QString variables = params.value(QStringLiteral("variables"));
+        const QString variables = fieldValue(params, QStringLiteral("variables"));
         if (!variables.isEmpty()) {
             QJsonParseError jsonError;
             const QJsonDocument document = QJsonDocument::fromJson(variables.toUtf8(), &jsonError);

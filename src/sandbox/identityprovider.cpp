@@ -219,14 +219,14 @@ HttpResponse IdentityProvider::redirectWithError(const QString &redirectUri, con
                                                  const QString &error, const QString &description) const
 {
     qCInfo(lcSandbox).noquote() << "authorization request rejected:" << error;
-    FormFields fields;
-    fields.append(QStringLiteral("error"), error);
-    fields.append(QStringLiteral("error_description"), safeErrorDescription(description));
+    oidc::FormFields fields;
+    fields.append({QStringLiteral("error"), error});
+    fields.append({QStringLiteral("error_description"), safeErrorDescription(description)});
     if (state)
-        fields.append(QStringLiteral("state"), *state);
-    fields.append(QStringLiteral("iss"), m_issuer);
+        fields.append({QStringLiteral("state"), *state});
+    fields.append({QStringLiteral("iss"), m_issuer});
     // Registered redirect URIs never have a query, so the parameters start one.
-    return HttpResponse::redirect(redirectUri.toUtf8() + '?' + fields.encode());
+    return HttpResponse::redirect(redirectUri.toUtf8() + '?' + oidc::formEncodeFields(fields));
 }
 
 HttpResponse IdentityProvider::renderSignIn(const QString &requestId, const PendingSignIn &signIn,
@@ -252,26 +252,26 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     const bool isPost = request.method == "POST";
     if (isPost && request.mediaType() != formMediaType.toLatin1())
         return errorPage(QStringLiteral("A POST to /authorize must be application/x-www-form-urlencoded."));
-    FormFields params;
+    oidc::FormFields params;
     QString parseError;
-    if (!FormFields::parse(isPost ? request.body : request.rawQuery, &params, &parseError))
+    if (!oidc::formDecodeFields(isPost ? request.body : request.rawQuery, &params, &parseError))
         return errorPage(parseError);
 
     // Until client_id and redirect_uri are known to be good, errors go to a page, because a
     // redirect to an unchecked URI would make the sandbox an open redirector.
-    const QStringList repeated = params.repeatedNames();
+    const QStringList repeated = repeatedFieldNames(params);
     for (const QString &name : {QStringLiteral("client_id"), QStringLiteral("redirect_uri")}) {
         if (repeated.contains(name))
             return errorPage(QStringLiteral("The parameter %1 appears more than once.").arg(name));
     }
-    const QString clientId = params.value(QStringLiteral("client_id"));
+    const QString clientId = fieldValue(params, QStringLiteral("client_id"));
     if (clientId.isEmpty())
         return errorPage(QStringLiteral("The request has no client_id."));
     const ClientRegistration *client = findClient(clientId);
     if (!client)
         return errorPage(QStringLiteral("Unknown client_id \"%1\". The sandbox knows \"%2\" and \"%3\".")
                              .arg(clientId.left(100), SandboxServer::publicClientId(), SandboxServer::confidentialClientId()));
-    const QString redirectUri = params.value(QStringLiteral("redirect_uri"));
+    const QString redirectUri = fieldValue(params, QStringLiteral("redirect_uri"));
     if (redirectUri.isEmpty())
         return errorPage(QStringLiteral("The request has no redirect_uri; OpenID Connect requires it."));
     if (!isRegisteredRedirectUri(redirectUri))
@@ -280,8 +280,8 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
                              .arg(redirectUri.left(200), clientId, QLatin1String(customSchemeRedirectUri)));
 
     std::optional<QString> state;
-    if (params.has(QStringLiteral("state")) && !repeated.contains(QStringLiteral("state")))
-        state = params.value(QStringLiteral("state"));
+    if (hasField(params, QStringLiteral("state")) && !repeated.contains(QStringLiteral("state")))
+        state = fieldValue(params, QStringLiteral("state"));
     const auto fail = [&](const QString &error, const QString &description) {
         return redirectWithError(redirectUri, state, error, description);
     };
@@ -291,27 +291,27 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
                     QStringLiteral("The parameter %1 appears more than once.").arg(repeated.first()));
     for (const QString &name : {QStringLiteral("state"), QStringLiteral("nonce"), QStringLiteral("scope"),
                                 QStringLiteral("code_challenge"), QStringLiteral("login_hint")}) {
-        if (params.value(name).size() > maxParameterLength)
+        if (fieldValue(params, name).size() > maxParameterLength)
             return fail(QStringLiteral("invalid_request"),
                         QStringLiteral("The parameter %1 is longer than %2 characters.").arg(name).arg(maxParameterLength));
     }
-    if (params.has(QStringLiteral("request")))
+    if (hasField(params, QStringLiteral("request")))
         return fail(QStringLiteral("request_not_supported"), QStringLiteral("The sandbox does not accept request objects."));
-    if (params.has(QStringLiteral("request_uri")))
+    if (hasField(params, QStringLiteral("request_uri")))
         return fail(QStringLiteral("request_uri_not_supported"), QStringLiteral("The sandbox does not accept request_uri."));
 
-    const QString responseType = params.value(QStringLiteral("response_type"));
+    const QString responseType = fieldValue(params, QStringLiteral("response_type"));
     if (responseType.isEmpty())
         return fail(QStringLiteral("invalid_request"), QStringLiteral("The request has no response_type; use code."));
     if (responseType != QLatin1String("code"))
         return fail(QStringLiteral("unsupported_response_type"),
                     QStringLiteral("The sandbox supports only response_type=code (the Authorization Code flow)."));
-    if (params.has(QStringLiteral("response_mode")) && params.value(QStringLiteral("response_mode")) != QLatin1String("query"))
+    if (hasField(params, QStringLiteral("response_mode")) && fieldValue(params, QStringLiteral("response_mode")) != QLatin1String("query"))
         return fail(QStringLiteral("invalid_request"),
                     QStringLiteral("response_mode %1 is not supported; the sandbox returns the code in the query.")
-                        .arg(params.value(QStringLiteral("response_mode")).left(40)));
+                        .arg(fieldValue(params, QStringLiteral("response_mode")).left(40)));
 
-    const QStringList scopes = splitScope(params.value(QStringLiteral("scope")));
+    const QStringList scopes = splitScope(fieldValue(params, QStringLiteral("scope")));
     if (!scopes.contains(QStringLiteral("openid")))
         return fail(QStringLiteral("invalid_scope"), QStringLiteral("The scope must contain openid."));
     for (const QString &scope : scopes) {
@@ -320,9 +320,9 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
                                                              .arg(scope.left(60), supportedScopes().join(QLatin1Char(' '))));
     }
 
-    const QString challenge = params.value(QStringLiteral("code_challenge"));
-    const bool hasMethod = params.has(QStringLiteral("code_challenge_method"));
-    const QString method = params.value(QStringLiteral("code_challenge_method"));
+    const QString challenge = fieldValue(params, QStringLiteral("code_challenge"));
+    const bool hasMethod = hasField(params, QStringLiteral("code_challenge_method"));
+    const QString method = fieldValue(params, QStringLiteral("code_challenge_method"));
     if (!challenge.isEmpty() || hasMethod) {
         if (challenge.isEmpty())
             return fail(QStringLiteral("invalid_request"),
@@ -347,7 +347,7 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
                                    "code_challenge_method=S256.").arg(client->id));
     }
 
-    const QStringList prompts = params.value(QStringLiteral("prompt")).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    const QStringList prompts = fieldValue(params, QStringLiteral("prompt")).split(QLatin1Char(' '), Qt::SkipEmptyParts);
     for (const QString &prompt : prompts) {
         if (prompt == QLatin1String("none"))
             return fail(QStringLiteral("login_required"),
@@ -360,10 +360,10 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     signIn.clientId = client->id;
     signIn.redirectUri = redirectUri;
     signIn.state = state;
-    signIn.nonce = params.value(QStringLiteral("nonce"));
+    signIn.nonce = fieldValue(params, QStringLiteral("nonce"));
     signIn.scope = scopes.join(QLatin1Char(' '));
     signIn.codeChallenge = challenge;
-    signIn.loginHint = params.value(QStringLiteral("login_hint"));
+    signIn.loginHint = fieldValue(params, QStringLiteral("login_hint"));
     signIn.createdAt = m_clock->now();
 
     if (m_signIns.size() >= maxPendingSignIns) {
@@ -388,12 +388,12 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
     };
     if (request.mediaType() != formMediaType.toLatin1())
         return errorPage(415, QStringLiteral("The sign-in form must be posted as application/x-www-form-urlencoded."));
-    FormFields form;
+    oidc::FormFields form;
     QString parseError;
-    if (!FormFields::parse(request.body, &form, &parseError))
+    if (!oidc::formDecodeFields(request.body, &form, &parseError))
         return errorPage(400, parseError);
 
-    const QString requestId = form.value(QStringLiteral("request_id"));
+    const QString requestId = fieldValue(form, QStringLiteral("request_id"));
     const auto found = m_signIns.constFind(requestId);
     if (requestId.isEmpty() || found == m_signIns.constEnd())
         return errorPage(400, QStringLiteral("This sign-in request is unknown or has expired (they last %1 minutes). "
@@ -401,17 +401,17 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
                                   .arg(signInLifetimeSeconds / 60));
     const PendingSignIn signIn = *found;
 
-    if (form.value(QStringLiteral("action")) == QLatin1String("cancel")) {
+    if (fieldValue(form, QStringLiteral("action")) == QLatin1String("cancel")) {
         m_signIns.remove(requestId);
         return redirectWithError(signIn.redirectUri, signIn.state, QStringLiteral("access_denied"),
                                  QStringLiteral("The user cancelled the sign-in."));
     }
 
-    const QString email = form.value(QStringLiteral("email"));
+    const QString email = fieldValue(form, QStringLiteral("email"));
     const UserAccount *user = findUserByEmail(email);
     // Both branches compare a password, so the response time does not tell whether the
     // e-mail address exists.
-    const bool passwordMatches = constantTimeEquals(form.value(QStringLiteral("password")),
+    const bool passwordMatches = constantTimeEquals(fieldValue(form, QStringLiteral("password")),
                                                     user ? user->password : demoUser().password);
     if (!user || !passwordMatches) {
         qCInfo(lcSandbox) << "sign-in with a wrong email or password for client" << signIn.clientId;
@@ -432,12 +432,12 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
     const QString code = randomToken(32);
     m_codes.insert(code, grant);
 
-    FormFields fields;
-    fields.append(QStringLiteral("code"), code);
+    oidc::FormFields fields;
+    fields.append({QStringLiteral("code"), code});
     if (signIn.state)
-        fields.append(QStringLiteral("state"), *signIn.state);
-    fields.append(QStringLiteral("iss"), m_issuer);
-    return HttpResponse::redirect(signIn.redirectUri.toUtf8() + '?' + fields.encode());
+        fields.append({QStringLiteral("state"), *signIn.state});
+    fields.append({QStringLiteral("iss"), m_issuer});
+    return HttpResponse::redirect(signIn.redirectUri.toUtf8() + '?' + oidc::formEncodeFields(fields));
 }
 
 HttpResponse IdentityProvider::tokenError(int status, const QString &error, const QString &description) const
@@ -451,7 +451,7 @@ HttpResponse IdentityProvider::tokenError(int status, const QString &error, cons
     return response;
 }
 
-std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpRequest &request, const FormFields &form,
+std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpRequest &request, const oidc::FormFields &form,
                                                                  const ClientRegistration **client) const
 {
     const QString invalidClient = QStringLiteral("invalid_client");
@@ -466,7 +466,7 @@ std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpReque
         };
         if (!authorization.startsWith("Basic ") && !authorization.startsWith("basic "))
             return basicFailure(QStringLiteral("The token endpoint accepts only the Basic scheme in the Authorization header."));
-        if (form.has(QStringLiteral("client_secret")))
+        if (hasField(form, QStringLiteral("client_secret")))
             return tokenError(400, QStringLiteral("invalid_request"),
                               QStringLiteral("The request uses two client authentication methods (Basic header and "
                                              "client_secret in the body); use one."));
@@ -481,7 +481,7 @@ std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpReque
 
         QString clientId;
         QString secret;
-        if (!formDecode(credentials.first(colon), &clientId) || !formDecode(credentials.sliced(colon + 1), &secret))
+        if (!oidc::formDecode(credentials.first(colon), &clientId) || !oidc::formDecode(credentials.sliced(colon + 1), &secret))
             return basicFailure(QStringLiteral("The Basic credentials are not correctly form-encoded."));
         const ClientRegistration *registration = findClient(clientId);
         if (!registration)
@@ -499,14 +499,14 @@ std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpReque
                                                    "so '+' must be sent as %2B, '/' as %2F, '=' as %3D and ':' as %3A."));
             return basicFailure(QStringLiteral("The client secret is wrong."));
         }
-        if (form.has(QStringLiteral("client_id")) && form.value(QStringLiteral("client_id")) != clientId)
+        if (hasField(form, QStringLiteral("client_id")) && fieldValue(form, QStringLiteral("client_id")) != clientId)
             return tokenError(400, QStringLiteral("invalid_request"),
                               QStringLiteral("client_id in the body differs from the client in the Basic credentials."));
         *client = registration;
         return std::nullopt;
     }
 
-    const QString clientId = form.value(QStringLiteral("client_id"));
+    const QString clientId = fieldValue(form, QStringLiteral("client_id"));
     if (clientId.isEmpty())
         return tokenError(400, invalidClient,
                           QStringLiteral("The request has no client authentication: send client_id (public client), "
@@ -515,13 +515,13 @@ std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpReque
     if (!registration)
         return tokenError(400, invalidClient, QStringLiteral("Unknown client %1.").arg(clientId.left(100)));
 
-    if (form.has(QStringLiteral("client_secret"))) {
+    if (hasField(form, QStringLiteral("client_secret"))) {
         // client_secret_post
         if (registration->isPublic)
             return tokenError(400, invalidClient,
                               QStringLiteral("The client %1 is public and has no secret; do not send client_secret.")
                                   .arg(clientId));
-        if (!constantTimeEquals(form.value(QStringLiteral("client_secret")), registration->secret))
+        if (!constantTimeEquals(fieldValue(form, QStringLiteral("client_secret")), registration->secret))
             return tokenError(400, invalidClient, QStringLiteral("The client secret is wrong."));
     } else if (!registration->isPublic) {
         return tokenError(400, invalidClient,
@@ -538,11 +538,11 @@ HttpResponse IdentityProvider::token(const HttpRequest &request)
     if (request.mediaType() != formMediaType.toLatin1())
         return tokenError(400, QStringLiteral("invalid_request"),
                           QStringLiteral("The token request must be application/x-www-form-urlencoded."));
-    FormFields form;
+    oidc::FormFields form;
     QString parseError;
-    if (!FormFields::parse(request.body, &form, &parseError))
+    if (!oidc::formDecodeFields(request.body, &form, &parseError))
         return tokenError(400, QStringLiteral("invalid_request"), parseError);
-    const QStringList repeated = form.repeatedNames();
+    const QStringList repeated = repeatedFieldNames(form);
     if (!repeated.isEmpty())
         return tokenError(400, QStringLiteral("invalid_request"),
                           QStringLiteral("The parameter %1 appears more than once.").arg(repeated.first()));
@@ -551,7 +551,7 @@ HttpResponse IdentityProvider::token(const HttpRequest &request)
     if (std::optional<HttpResponse> failure = authenticateClient(request, form, &client))
         return *failure;
 
-    const QString grantType = form.value(QStringLiteral("grant_type"));
+    const QString grantType = fieldValue(form, QStringLiteral("grant_type"));
     if (grantType.isEmpty())
         return tokenError(400, QStringLiteral("invalid_request"), QStringLiteral("The request has no grant_type."));
     if (grantType == QLatin1String("authorization_code"))
@@ -563,10 +563,10 @@ HttpResponse IdentityProvider::token(const HttpRequest &request)
                           .arg(grantType.left(60)));
 }
 
-HttpResponse IdentityProvider::redeemCode(const FormFields &form, const ClientRegistration &client)
+HttpResponse IdentityProvider::redeemCode(const oidc::FormFields &form, const ClientRegistration &client)
 {
     const QString invalidGrant = QStringLiteral("invalid_grant");
-    const QString code = form.value(QStringLiteral("code"));
+    const QString code = fieldValue(form, QStringLiteral("code"));
     if (code.isEmpty())
         return tokenError(400, QStringLiteral("invalid_request"), QStringLiteral("The request has no code."));
     const auto found = m_codes.find(code);
@@ -590,16 +590,16 @@ HttpResponse IdentityProvider::redeemCode(const FormFields &form, const ClientRe
         return tokenError(400, invalidGrant,
                           QStringLiteral("The authorization code expired; codes are valid for %1 seconds.")
                               .arg(codeLifetimeSeconds));
-    if (!form.has(QStringLiteral("redirect_uri")))
+    if (!hasField(form, QStringLiteral("redirect_uri")))
         return tokenError(400, invalidGrant,
                           QStringLiteral("The request has no redirect_uri; send the one used in the authorization request."));
-    if (form.value(QStringLiteral("redirect_uri")) != grant.redirectUri)
+    if (fieldValue(form, QStringLiteral("redirect_uri")) != grant.redirectUri)
         return tokenError(400, invalidGrant,
                           QStringLiteral("redirect_uri differs from the one in the authorization request; it must "
                                          "match exactly."));
 
-    const bool hasVerifier = form.has(QStringLiteral("code_verifier"));
-    const QString verifier = form.value(QStringLiteral("code_verifier"));
+    const bool hasVerifier = hasField(form, QStringLiteral("code_verifier"));
+    const QString verifier = fieldValue(form, QStringLiteral("code_verifier"));
     if (!grant.codeChallenge.isEmpty()) {
         if (!hasVerifier)
             return tokenError(400, invalidGrant,
@@ -620,10 +620,10 @@ HttpResponse IdentityProvider::redeemCode(const FormFields &form, const ClientRe
     return issueTokens(client, grant.sub, grant.scope, grant.authTime, grant.nonce, grant.grantId);
 }
 
-HttpResponse IdentityProvider::redeemRefreshToken(const FormFields &form, const ClientRegistration &client)
+HttpResponse IdentityProvider::redeemRefreshToken(const oidc::FormFields &form, const ClientRegistration &client)
 {
     const QString invalidGrant = QStringLiteral("invalid_grant");
-    const QString token = form.value(QStringLiteral("refresh_token"));
+    const QString token = fieldValue(form, QStringLiteral("refresh_token"));
     if (token.isEmpty())
         return tokenError(400, QStringLiteral("invalid_request"), QStringLiteral("The request has no refresh_token."));
     const auto found = m_refreshTokens.find(token);
@@ -640,9 +640,9 @@ HttpResponse IdentityProvider::redeemRefreshToken(const FormFields &form, const 
     }
 
     QString scope = record.scope;
-    if (form.has(QStringLiteral("scope"))) {
+    if (hasField(form, QStringLiteral("scope"))) {
         const QStringList granted = splitScope(record.scope);
-        const QStringList requested = splitScope(form.value(QStringLiteral("scope")));
+        const QStringList requested = splitScope(fieldValue(form, QStringLiteral("scope")));
         for (const QString &item : requested) {
             if (!granted.contains(item))
                 return tokenError(400, QStringLiteral("invalid_scope"),

@@ -4,6 +4,7 @@
 #include "sandbox/httpexchange.h"
 
 #include "jose/key.h"
+#include "oidc/formencoding.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -13,8 +14,6 @@
 #include <optional>
 
 namespace afx::sandbox {
-
-class FormFields;
 
 // The sandbox's OpenID provider: discovery, JWKS, authorization with a login page, token
 // endpoint and userinfo. State (pending sign-ins, codes, refresh tokens) lives in memory.
@@ -86,10 +85,10 @@ private:
                                    const QString &error, const QString &description) const;
     HttpResponse tokenError(int status, const QString &error, const QString &description) const;
     // Authenticates the client of a token request. Returns the error response on failure.
-    std::optional<HttpResponse> authenticateClient(const HttpRequest &request, const FormFields &form,
+    std::optional<HttpResponse> authenticateClient(const HttpRequest &request, const oidc::FormFields &form,
                                                    const ClientRegistration **client) const;
-    HttpResponse redeemCode(const FormFields &form, const ClientRegistration &client);
-    HttpResponse redeemRefreshToken(const FormFields &form, const ClientRegistration &client);
+    HttpResponse redeemCode(const oidc::FormFields &form, const ClientRegistration &client);
+    HttpResponse redeemRefreshToken(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse issueTokens(const ClientRegistration &client, const QString &sub, const QString &scope,
                              qint64 authTime, const QString &nonce, const QString &grantId);
     // Checks an access token this provider issued. Returns its claims, or nullopt with *error set.

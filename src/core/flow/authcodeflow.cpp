@@ -1,5 +1,6 @@
 #include "flow/authcodeflow.h"
 
+#include "flow/checksteps.h"
 #include "jose/jws.h"
 #include "oidc/clientauth.h"
 #include "oidc/formencoding.h"
@@ -10,25 +11,6 @@
 Q_LOGGING_CATEGORY(lcFlow, "afx.flow", QtInfoMsg)
 
 namespace afx {
-
-namespace {
-
-StepResult toStepResult(oidc::Check::Status status)
-{
-    switch (status) {
-    case oidc::Check::Status::Passed:
-        return StepResult::Ok;
-    case oidc::Check::Status::Failed:
-        return StepResult::Failed;
-    case oidc::Check::Status::Warning:
-        return StepResult::Warning;
-    case oidc::Check::Status::Skipped:
-        return StepResult::Skipped;
-    }
-    return StepResult::Skipped;
-}
-
-} // namespace
 
 AuthCodeFlow::AuthCodeFlow(TracedHttpClient *http, Trace *trace, QObject *parent)
     : QObject(parent)
@@ -331,7 +313,7 @@ void AuthCodeFlow::exchangeCode(const QString &code)
             return;
         }
         if (parsed.isError()) {
-            QString message = tr("The token endpoint %1 answered HTTP %2 with \"%3\"")
+            QString message = tr("The token endpoint %1 returned HTTP %2 with \"%3\"")
                                   .arg(request.url.toString())
                                   .arg(response.status)
                                   .arg(parsed.error);
@@ -405,7 +387,7 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
     int firstFailedStep = -1;
     if (m_trace) {
         for (const oidc::Check &check : validation.checks) {
-            const int index = m_trace->appendLocal(Trace::App, check.name, toStepResult(check.status),
+            const int index = m_trace->appendLocal(Trace::App, check.name, stepResultForCheck(check.status),
                                                    check.reason + (check.spec.isEmpty() ? QString() : QStringLiteral(" (") + check.spec + QLatin1Char(')')),
                                                    check.id);
             if (check.status == oidc::Check::Status::Failed && firstFailedStep < 0)

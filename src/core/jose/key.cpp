@@ -2,6 +2,7 @@
 
 #include "jose/base64url.h"
 #include "jose/openssl_p.h"
+#include "json/jsontypes.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -86,27 +87,6 @@ bool fail(QString *error, const QString &message)
     return false;
 }
 
-QString describeJsonType(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("missing");
-}
-
 std::optional<QString> readStringMember(const QJsonObject &jwk, const QString &name, QString *error)
 {
     const QJsonValue value = jwk.value(name);
@@ -116,7 +96,7 @@ std::optional<QString> readStringMember(const QJsonObject &jwk, const QString &n
     }
     if (!value.isString()) {
         fail(error, QStringLiteral("The JWK member \"%1\" must be a string, but it is %2.")
-                        .arg(name, describeJsonType(value)));
+                        .arg(name, json::jsonTypeName(value)));
         return std::nullopt;
     }
     return value.toString();
@@ -549,11 +529,11 @@ bool readStringList(const QJsonObject &jwk, const QString &name, QStringList *ou
         return true;
     if (!value.isArray())
         return fail(error, QStringLiteral("The JWK member \"%1\" must be an array of strings, but it is %2.")
-                               .arg(name, describeJsonType(value)));
+                               .arg(name, json::jsonTypeName(value)));
     for (const QJsonValue &item : value.toArray()) {
         if (!item.isString())
             return fail(error, QStringLiteral("The JWK member \"%1\" must be an array of strings, but it contains %2.")
-                                   .arg(name, describeJsonType(item)));
+                                   .arg(name, json::jsonTypeName(item)));
         out->append(item.toString());
     }
     return true;
@@ -566,7 +546,7 @@ bool readOptionalString(const QJsonObject &jwk, const QString &name, QString *ou
         return true;
     if (!value.isString())
         return fail(error, QStringLiteral("The JWK member \"%1\" must be a string, but it is %2.")
-                               .arg(name, describeJsonType(value)));
+                               .arg(name, json::jsonTypeName(value)));
     *out = value.toString();
     return true;
 }
@@ -744,7 +724,7 @@ bool Jwks::parse(const QByteArray &json, Jwks *out, QString *error, qsizetype ma
         return fail(error, QStringLiteral("The JWKS document has no \"keys\" member."));
     if (!keys.isArray())
         return fail(error, QStringLiteral("The JWKS member \"keys\" must be an array, but it is %1.")
-                               .arg(describeJsonType(keys)));
+                               .arg(json::jsonTypeName(keys)));
 
     Jwks result;
     const QJsonArray entries = keys.toArray();
@@ -753,7 +733,7 @@ bool Jwks::parse(const QByteArray &json, Jwks *out, QString *error, qsizetype ma
         if (!entry.isObject()) {
             result.skipped.append(QStringLiteral("Key %1 was skipped because it is %2, not a JSON object.")
                                       .arg(index)
-                                      .arg(describeJsonType(entry)));
+                                      .arg(json::jsonTypeName(entry)));
             continue;
         }
 

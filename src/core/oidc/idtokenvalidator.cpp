@@ -1,6 +1,7 @@
 #include "oidc/idtokenvalidator.h"
 
 #include "jose/jws.h"
+#include "json/jsontypes.h"
 
 #include <QJsonArray>
 
@@ -15,26 +16,7 @@ namespace {
 
 const QString coreValidation = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7");
 
-QString jsonTypeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("undefined");
-}
+using json::jsonTypeName;
 
 QString quoted(const QString &text)
 {

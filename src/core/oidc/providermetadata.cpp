@@ -1,5 +1,7 @@
 #include "oidc/providermetadata.h"
 
+#include "json/jsontypes.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -9,26 +11,7 @@ namespace afx::oidc {
 
 namespace {
 
-QString jsonTypeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("undefined");
-}
+using json::jsonTypeName;
 
 // Skips leading JSON whitespace and a UTF-8 byte order mark.
 QByteArrayView trimmedStart(const QByteArray &body)
