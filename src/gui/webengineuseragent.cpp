@@ -23,7 +23,7 @@ public:
 protected:
     bool acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame) override
     {
-        // Matched on the URL alone: server 302s, script redirects and form posts answered with
+        // Matched on the URL alone: server 302s, script redirects and form posts followed by
         // a redirect all arrive as NavigationTypeRedirect or other types.
         return m_agent->onNavigation(url, int(type), isMainFrame);
     }
@@ -113,7 +113,7 @@ void WebEngineUserAgent::startAuthorization(const QUrl &authorizeUrl, const oidc
     // Without this policy Chromium drops a navigation to a custom scheme that no user gesture
     // started, before acceptNavigationRequest runs, and the callback would be lost.
     m_page->settings()->setUnknownUrlSchemePolicy(QWebEngineSettings::AllowAllUnknownUrlSchemes);
-    // loadingChanged, unlike loadFinished, says why a load failed (an HTTP status, a network
+    // loadingChanged, unlike loadFinished, reports why a load failed (an HTTP status, a network
     // error); in Qt 6.4 it also arrives after loadFinished for the same load.
     connect(m_page, &QWebEnginePage::loadingChanged, this, &WebEngineUserAgent::onLoadingChanged);
     m_view->setPage(m_page);
@@ -151,14 +151,14 @@ bool WebEngineUserAgent::onNavigation(const QUrl &url, int type, bool isMainFram
         return true;
     const bool redirect = QWebEnginePage::NavigationType(type) == QWebEnginePage::NavigationTypeRedirect;
     if (redirect && m_openHop >= 0 && m_trace) {
-        // The previous request ended in a redirect. The navigation hook sees no status code,
+        // The previous request ended in a redirect. The navigation hook gets no status code,
         // so the hop is recorded as a 3xx without guessing which one.
         const qint64 elapsed = m_hopTimer.elapsed();
         m_trace->update(m_openHop, [&](TraceStep &step) {
             step.durationMs = elapsed;
             step.result = StepResult::Ok;
             step.title += QStringLiteral("  → 3xx");
-            step.detail = tr("The server answered with a redirect to %1.")
+            step.detail = tr("The server responded with a redirect to %1.")
                               .arg(url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment).toString());
             step.response.headers = {{QStringLiteral("Location"), url.toString(QUrl::FullyEncoded)}};
         });
@@ -230,8 +230,8 @@ void WebEngineUserAgent::onLoadingChanged(const QWebEngineLoadingInfo &info)
     m_active = false;
     if (info.errorDomain() == QWebEngineLoadingInfo::HttpStatusCodeDomain) {
         const int status = info.errorCode();
-        closeOpenHop(status, tr("The server answered HTTP %1.").arg(status));
-        Q_EMIT failed(tr("The page %1 answered HTTP %2 and did not redirect back to the app, so the sign-in cannot go on. "
+        closeOpenHop(status, tr("The server responded with HTTP %1.").arg(status));
+        Q_EMIT failed(tr("The page %1 returned HTTP %2 and did not redirect back to the app, so the sign-in cannot go on. "
                          "The page is shown in the Browser tab; providers explain there what they rejected, "
                          "often the redirect URI or the client id.")
                           .arg(url)

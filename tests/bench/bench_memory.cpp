@@ -114,7 +114,8 @@ QString evaluate(QWebEnginePage *page, const QString &script)
         result = value.toString();
         done = true;
     });
-    QTest::qWaitFor([&] { return done; }, 10000);
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        qWarning("A script in the page did not finish within 10 s");
     return result;
 }
 
@@ -143,7 +144,8 @@ int main(int argc, char *argv[])
     afx::gui::MainWindow window(options);
     window.show();
     window.initialize();
-    QTest::qWaitFor([&] { return window.isReady(); }, 15000);
+    if (!QTest::qWaitFor([&] { return window.isReady(); }, 15000))
+        std::fprintf(stderr, "the window did not become ready within 15 s\n");
     QSignalSpy finished(&window, &afx::gui::MainWindow::loginFinished);
     window.login();
     const bool pageShown = QTest::qWaitFor(

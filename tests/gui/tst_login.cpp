@@ -1,6 +1,6 @@
-// End-to-end runs of the real window: the embedded WebEngine browser shows the provider's
-// login page, the test types into it like a user, the callback is caught, the tokens are
-// validated and written to the keychain (gnome-keyring in the private D-Bus session that
+// End-to-end runs of the real window. The embedded WebEngine browser shows the provider's
+// login page and the test types into it like a user. The callback is caught, and the tokens
+// are validated and written to the keychain (gnome-keyring in the private D-Bus session that
 // scripts/lib/test-session starts), and a GraphQL query returns the user's data. Runs against
 // the built-in sandbox and against oidc-provider from tests/interop.
 
@@ -43,7 +43,8 @@ QString evaluate(QWebEnginePage *page, const QString &script)
         result = value.toString();
         done = true;
     });
-    QTest::qWaitFor([&] { return done; }, 10000);
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        qWarning("A script in the page did not finish within 10 s");
     return result;
 }
 

@@ -1,6 +1,6 @@
 // The embedded browser's callback capture, in the real QWebEngineView: every way a provider
-// can send the browser to the redirect URI (server 302, script navigation, form post answered
-// with a redirect), for a custom-scheme and a loopback redirect URI, with the result in the
+// can send the browser to the redirect URI (server 302, script navigation, form post followed
+// by a redirect), for a custom-scheme and a loopback redirect URI, with the result in the
 // query or the fragment. The redirect URI must be caught, never loaded, and reported once.
 
 #include "flow/trace.h"
@@ -86,8 +86,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("via");
         QTest::addColumn<QString>("suffix");
         const QString custom = QStringLiteral("com.example.explorer:/callback");
-        for (const QString via : {QStringLiteral("302"), QStringLiteral("script"), QStringLiteral("form")}) {
-            for (const QString suffix : {QStringLiteral("?code=abc%2B1&state=s1"), QStringLiteral("#code=abc&state=s1")}) {
+        for (const QString &via : {QStringLiteral("302"), QStringLiteral("script"), QStringLiteral("form")}) {
+            for (const QString &suffix : {QStringLiteral("?code=abc%2B1&state=s1"), QStringLiteral("#code=abc&state=s1")}) {
                 const QString where = suffix.startsWith(QLatin1Char('#')) ? QStringLiteral("fragment") : QStringLiteral("query");
                 QTest::addRow("custom scheme, %s, %s", qPrintable(via), qPrintable(where)) << custom << via << suffix;
                 QTest::addRow("loopback, %s, %s", qPrintable(via), qPrintable(where)) << QString() << via << suffix;
