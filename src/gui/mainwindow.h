@@ -78,7 +78,9 @@ public Q_SLOTS:
     void selectProfile(const QString &id);
 
 Q_SIGNALS:
-    void ready();                              // profiles loaded, keychain probed, tokens restored
+    // Start-up work is done (profiles loaded, keychain probed, stored tokens looked up); emitted
+    // again each time another profile's stored tokens have been looked up.
+    void ready();
     void loginFinished(bool ok, const QString &message);
     void tokensSaved(bool ok);
 
