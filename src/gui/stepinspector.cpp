@@ -249,6 +249,10 @@ void StepInspector::buildOverview()
     QFont resultFont = m_result->font();
     resultFont.setBold(true);
     m_result->setFont(resultFont);
+    // Wide enough for the longest result name, so the wrapping timing label beside it cannot
+    // squeeze it.
+    m_result->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
+    m_result->setMinimumWidth(QFontMetrics(resultFont).horizontalAdvance(QStringLiteral("Warning ")));
     statusRow->addWidget(m_result, 0, Qt::AlignTop);
     m_timing = makeWrappingLabel(QStringLiteral("stepTiming"), m_overview);
     statusRow->addWidget(m_timing, 1);

@@ -149,17 +149,23 @@ bool WebEngineUserAgent::onNavigation(const QUrl &url, int type, bool isMainFram
 {
     if (!isMainFrame)
         return true;
-    const bool redirect = QWebEnginePage::NavigationType(type) == QWebEnginePage::NavigationTypeRedirect;
-    if (redirect && m_openHop >= 0 && m_trace) {
-        // The previous request ended in a redirect. The navigation hook gets no status code,
-        // so the hop is recorded as a 3xx without guessing which one.
+    if (m_openHop >= 0 && m_trace) {
+        // A new navigation while the previous hop has no outcome yet. If the previous URL never
+        // became the page's URL, its response was a redirect. The navigation hook gets no status
+        // code, so the hop is recorded as a 3xx without guessing which one. Otherwise the page
+        // loaded and then sent the browser on (a script, a form, a link), before its load finished.
+        const bool committed = m_page && m_page->url() == m_openHopUrl;
         const qint64 elapsed = m_hopTimer.elapsed();
         m_trace->update(m_openHop, [&](TraceStep &step) {
             step.durationMs = elapsed;
             step.result = StepResult::Ok;
+            const QString target = url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
+            if (committed) {
+                step.detail = tr("The page loaded and sent the browser on to %1 (%2 navigation).").arg(target, navigationTypeName(type));
+                return;
+            }
             step.title += QStringLiteral("  → 3xx");
-            step.detail = tr("The server responded with a redirect to %1.")
-                              .arg(url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment).toString());
+            step.detail = tr("The server responded with a redirect to %1.").arg(target);
             step.response.headers = {{QStringLiteral("Location"), url.toString(QUrl::FullyEncoded)}};
         });
         m_openHop = -1;
@@ -205,6 +211,7 @@ bool WebEngineUserAgent::onNavigation(const QUrl &url, int type, bool isMainFram
             step.request.body = QByteArrayLiteral("(form fields are sent by the browser; the app does not see them)");
         step.detail = tr("Navigation: %1.").arg(navigationTypeName(type));
         m_openHop = m_trace->append(step);
+        m_openHopUrl = url;
         m_hopTimer.start();
     }
     return true;

@@ -50,6 +50,7 @@ private:
     QString m_providerAuthority;
     QString m_backendAuthority;
     int m_openHop = -1; // trace step of the navigation in progress
+    QUrl m_openHopUrl;
     QElapsedTimer m_hopTimer;
     bool m_active = false;
 };

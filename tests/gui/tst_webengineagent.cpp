@@ -132,6 +132,9 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 0);
         QCOMPARE(m_loopbackHits, 0);
         QVERIFY(!view.url().toString().startsWith(redirectUri));
+        // Every hop before the callback has its outcome on the diagram.
+        for (const TraceStep &step : trace.steps())
+            QVERIFY2(step.result != StepResult::Pending, qPrintable(step.title));
     }
 
     void intermediateHostsAreNotTheCallback()
@@ -161,6 +164,13 @@ private Q_SLOTS:
         for (const TraceStep &step : trace.steps())
             hops += step.from == Trace::Browser ? 1 : 0;
         QVERIFY2(hops >= 3, qPrintable(QString::number(hops)));
+        // A server redirect and a page that navigates by script are told apart.
+        for (const TraceStep &step : trace.steps()) {
+            if (step.title.startsWith(QLatin1String("GET /social")))
+                QVERIFY2(step.title.contains(QLatin1String("3xx")), qPrintable(step.title));
+            if (step.title.startsWith(QLatin1String("GET /callback-extra")))
+                QVERIFY2(!step.title.contains(QLatin1String("3xx")), qPrintable(step.title));
+        }
     }
 
     void otherCustomSchemeIsReportedNotOpened()
