@@ -1,3 +1,4 @@
+#include "gui/firstpaint.h"
 #include "gui/mainwindow.h"
 
 #include <QApplication>
@@ -49,30 +50,30 @@ int main(int argc, char *argv[])
     }
 
     afx::gui::MainWindow window(options);
-    window.show();
-
-    // Benchmarks (tests/bench) start the app with AFX_STARTUP_PROBE set: "shown" prints a line
-    // once the first frame is on screen and quits; "ready" prints a line once the window has
-    // loaded its profiles and probed the keychain, and keeps running.
+    const QStringList positional = parser.positionalArguments();
     const QByteArray probe = qgetenv("AFX_STARTUP_PROBE");
-    if (probe == "shown") {
-        QTimer::singleShot(0, &app, [] {
+
+    // Work that needs the network, the keychain or key generation (the sandbox makes an RSA
+    // key) starts once the first frame is on screen, so it never delays the window.
+    afx::gui::runAfterFirstPaint(&window, [&window, positional, probe] {
+        // Benchmarks (tests/bench) start the app with AFX_STARTUP_PROBE set: "shown" prints a
+        // line at this point and quits; "ready" prints a line once the window has loaded its
+        // profiles and probed the keychain, and keeps running.
+        if (probe == "shown") {
             std::fputs("afx-probe shown\n", stdout);
             std::fflush(stdout);
             QCoreApplication::exit(0);
-        });
-    } else if (probe == "ready") {
-        QObject::connect(&window, &afx::gui::MainWindow::ready, &app, [] {
-            std::fputs("afx-probe ready\n", stdout);
-            std::fflush(stdout);
-        });
-    }
-    const QStringList positional = parser.positionalArguments();
-    // Work that needs the network or the keychain starts once the window is on screen.
-    QTimer::singleShot(0, &window, [&window, positional] {
+            return;
+        }
+        if (probe == "ready")
+            QObject::connect(&window, &afx::gui::MainWindow::ready, &window, [] {
+                std::fputs("afx-probe ready\n", stdout);
+                std::fflush(stdout);
+            });
         window.initialize();
         if (!positional.isEmpty())
             window.openProfileFile(positional.first());
     });
+    window.show();
     return app.exec();
 }

@@ -82,7 +82,7 @@ qint64 idleRssKb(const QString &app)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("AFX_STARTUP_PROBE"), QStringLiteral("ready"));
     process.setProcessEnvironment(env);
-    process.start(app, {QStringLiteral("--sandbox-port"), QStringLiteral("0")});
+    process.start(app, {});
     QElapsedTimer timer;
     timer.start();
     QByteArray output;
@@ -123,7 +123,6 @@ QString evaluate(QWebEnginePage *page, const QString &script)
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("authflow-explorer-bench"));
     if (app.arguments().size() < 2) {

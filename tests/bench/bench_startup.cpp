@@ -18,9 +18,6 @@ double launchUntilShown(const QString &program)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("AFX_STARTUP_PROBE"), QStringLiteral("shown"));
     process.setProcessEnvironment(env);
-    process.setArguments({QStringLiteral("--memory-store")});
-    if (program.endsWith(QLatin1String("bench_bare_window")))
-        process.setArguments({});
     process.setProgram(program);
     QElapsedTimer timer;
     timer.start();
