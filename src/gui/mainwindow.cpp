@@ -113,6 +113,12 @@ void MainWindow::buildUi()
     m_queryEditor = new QueryEditor(m_tabs);
     m_queryEditor->setHttpClient(m_http);
     m_tabs->addTab(m_queryEditor, tr("&Query"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        // Ctrl+Enter then sends right away.
+        if (m_tabs->widget(index) == m_queryEditor)
+            if (auto *query = m_queryEditor->findChild<QWidget *>(QStringLiteral("query")))
+                query->setFocus();
+    });
     connect(m_queryEditor, &QueryEditor::apiTokenEdited, this, [this](const QString &token) {
         if (!m_tokenStore || m_profile.id.isEmpty())
             return;
@@ -279,6 +285,9 @@ void MainWindow::selectProfile(const QString &id)
     m_tokens = {};
     m_tokenPanel->clear();
     m_queryEditor->setTokens({});
+    // The diagram and messages belong to the previous profile's run.
+    m_trace->clear();
+    m_banner->hideMessage();
     m_statusLabel->setText(tr("Profile \"%1\": issuer %2").arg(m_profile.name, m_profile.issuer));
     if (m_tokenStore && m_ready)
         restoreTokens();
@@ -320,6 +329,8 @@ void MainWindow::useMemoryStore()
     m_tokenStore = new MemoryTokenStore(this);
     m_banner->showMessage(MessageBanner::Kind::Info,
                           tr("Tokens are kept in memory for this session only; they are gone when the app quits."));
+    if (!m_tokens.isEmpty())
+        m_tokenStore->saveTokens(tokenKey(), m_tokens, [](bool, const QString &) {});
     statusBar()->showMessage(tr("Token store: %1").arg(m_tokenStore->backendName()), 5000);
     if (!m_ready) {
         m_ready = true;
@@ -478,6 +489,13 @@ void MainWindow::onFlowFinished(const FlowResult &result)
     m_banner->showMessage(MessageBanner::Kind::Success, result.message);
 
     if (!m_tokenStore) {
+        m_trace->appendLocal(Trace::App, tr("Tokens not saved"), StepResult::Warning,
+                             tr("The OS keychain is not available and the memory store was not chosen, so these tokens "
+                                "are gone when the app quits."),
+                             QStringLiteral("token-store"));
+        m_banner->showMessage(MessageBanner::Kind::Warning,
+                              tr("Signed in, but the tokens are not saved: the OS keychain is not available."),
+                              tr("Keep tokens in memory for this session"));
         Q_EMIT loginFinished(true, result.message);
         return;
     }

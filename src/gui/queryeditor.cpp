@@ -893,7 +893,9 @@ void QueryEditor::handleResponse(const TracedRequest &request, const TracedRespo
             detail += QStringLiteral(": ") + description;
         else if (!graphqlErrors.isEmpty())
             detail += QStringLiteral(": ") + graphqlErrors.first();
-        detail += QLatin1Char('.');
+        // Descriptions from servers often end with a full stop already.
+        if (!detail.endsWith(QLatin1Char('.')))
+            detail += QLatin1Char('.');
     }
 
     statusPalette.setColor(QPalette::WindowText, resultColor(result, palette()));
@@ -902,7 +904,9 @@ void QueryEditor::handleResponse(const TracedRequest &request, const TracedRespo
 
     if (result == StepResult::Failed) {
         QString fix;
-        if (status == 401)
+        if (status == 401 && credential() == Credential::ApiToken)
+            fix = tr(" Check the pasted API token or choose another credential.");
+        else if (status == 401)
             fix = tr(" Sign in again or choose another credential.");
         else if (status == 403)
             fix = tr(" Request the missing scope or permission for this user or client.");

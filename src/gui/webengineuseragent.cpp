@@ -123,8 +123,12 @@ void WebEngineUserAgent::startAuthorization(const QUrl &authorizeUrl, const oidc
 void WebEngineUserAgent::cancel()
 {
     m_active = false;
-    if (m_page)
-        m_page->triggerAction(QWebEnginePage::Stop);
+    if (!m_page)
+        return;
+    // A login page left on screen would still accept a sign-in whose callback nobody waits for.
+    m_page->triggerAction(QWebEnginePage::Stop);
+    m_page->setHtml(tr("<html><body style=\"font-family: sans-serif; color: #555; margin: 3em;\">"
+                       "<p>This login was stopped. Press <b>Log in</b> (Ctrl+L) to start a new one.</p></body></html>"));
 }
 
 void WebEngineUserAgent::closeOpenHop(int status, const QString &detail)

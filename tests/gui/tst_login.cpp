@@ -186,6 +186,8 @@ private Q_SLOTS:
             QCOMPARE(countSteps(trace, QStringLiteral("token-request"), StepResult::Ok), 1);
             QCOMPARE(countSteps(trace, QStringLiteral("check-signature"), StepResult::Ok), 1);
             QCOMPARE(countSteps(trace, QStringLiteral("token-store"), StepResult::Ok), 1);
+            for (const TraceStep &step : trace->steps())
+                QVERIFY2(step.result != StepResult::Pending, qPrintable(step.title + QStringLiteral(" is still pending")));
             // The redirect URI is a custom scheme: the browser never tried to load it.
             QVERIFY(!window->browserView()->url().toString().startsWith(QLatin1String("com.example.explorer:")));
 
