@@ -46,6 +46,8 @@ namespace {
 constexpr quint16 preferredSandboxPort = 47813;
 
 const QString lastProfileSetting = QStringLiteral("window/lastProfile");
+// Keychain entry of the sandbox's RSA signing key (PEM).
+const QString sandboxKeyName = QStringLiteral("sandbox/signing-key");
 
 } // namespace
 
@@ -221,6 +223,37 @@ void MainWindow::buildMenus()
 
 void MainWindow::initialize()
 {
+    // The keychain comes first: it may hold the sandbox's signing key from an earlier run.
+    if (m_options.useKeychain)
+        probeKeychain();
+    else
+        useMemoryStore();
+}
+
+void MainWindow::startSandbox()
+{
+    if (!m_tokenStore || !m_tokenStore->isPersistent()) {
+        startSandboxWithKey();
+        return;
+    }
+    // The same key in every run keeps tokens saved by an earlier run verifiable.
+    m_tokenStore->read(sandboxKeyName, [this](bool found, const QString &pem, const QString &) {
+        QString error;
+        const jose::Key key = found ? jose::Key::fromPrivatePem(pem.toLatin1(), &error) : jose::Key();
+        if (!key.isNull())
+            m_sandbox->setSigningKey(key);
+        startSandboxWithKey();
+        if (key.isNull() && m_sandbox->isRunning())
+            m_tokenStore->write(sandboxKeyName, QString::fromLatin1(m_sandbox->signingKey().toPrivatePem()),
+                                [](bool ok, const QString &writeError) {
+                                    if (!ok)
+                                        qCWarning(lcWindow).noquote() << "The sandbox key was not saved:" << writeError;
+                                });
+    });
+}
+
+void MainWindow::startSandboxWithKey()
+{
     QString error;
     const quint16 port = m_options.sandboxPort ? m_options.sandboxPort : preferredSandboxPort;
     if (!m_sandbox->start(port, &error) && !m_sandbox->start(0, &error)) {
@@ -232,11 +265,8 @@ void MainWindow::initialize()
         m_banner->showMessage(MessageBanner::Kind::Warning, m_profiles->problems().join(QLatin1Char('\n')));
     if (!m_sandboxError.isEmpty())
         m_banner->showMessage(MessageBanner::Kind::Error, tr("The built-in sandbox could not start: %1").arg(m_sandboxError));
-
-    if (m_options.useKeychain)
-        probeKeychain();
-    else
-        useMemoryStore();
+    m_ready = true;
+    restoreTokens();
 }
 
 Profile MainWindow::resolvedProfile(const Profile &profile) const
@@ -285,9 +315,11 @@ void MainWindow::selectProfile(const QString &id)
     m_tokens = {};
     m_tokenPanel->clear();
     m_queryEditor->setTokens({});
-    // The diagram and messages belong to the previous profile's run.
+    // The diagram and messages belong to the previous profile's run. At start-up the banner
+    // may carry the keychain's state, which stays.
     m_trace->clear();
-    m_banner->hideMessage();
+    if (m_ready)
+        m_banner->hideMessage();
     m_statusLabel->setText(tr("Profile \"%1\": issuer %2").arg(m_profile.name, m_profile.issuer));
     if (m_tokenStore && m_ready)
         restoreTokens();
@@ -308,8 +340,7 @@ void MainWindow::probeKeychain()
         if (probe.ok) {
             m_tokenStore = store;
             qCInfo(lcWindow) << "Keychain available";
-            m_ready = true;
-            restoreTokens();
+            startSandbox();
             return;
         }
         store->deleteLater();
@@ -317,8 +348,7 @@ void MainWindow::probeKeychain()
         m_banner->showMessage(MessageBanner::Kind::Warning,
                               tr("The OS keychain is not available, so tokens cannot be kept between runs. %1").arg(probe.message()),
                               tr("Keep tokens in memory for this session"));
-        m_ready = true;
-        Q_EMIT ready();
+        startSandbox();
     });
 }
 
@@ -332,10 +362,8 @@ void MainWindow::useMemoryStore()
     if (!m_tokens.isEmpty())
         m_tokenStore->saveTokens(tokenKey(), m_tokens, [](bool, const QString &) {});
     statusBar()->showMessage(tr("Token store: %1").arg(m_tokenStore->backendName()), 5000);
-    if (!m_ready) {
-        m_ready = true;
-        Q_EMIT ready();
-    }
+    if (!m_sandbox->isRunning() && m_sandboxError.isEmpty())
+        startSandbox(); // start-up without the keychain
 }
 
 void MainWindow::restoreTokens()

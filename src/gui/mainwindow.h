@@ -97,6 +97,8 @@ private:
     void openProfileDialog();
     void forgetTokens();
     void probeKeychain();
+    void startSandbox();
+    void startSandboxWithKey();
     void useMemoryStore();
     void restoreTokens();
     void onFlowFinished(const FlowResult &result);

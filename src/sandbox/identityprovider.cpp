@@ -134,12 +134,19 @@ IdentityProvider::IdentityProvider(const SandboxClock *clock)
 
 bool IdentityProvider::generateSigningKey(QString *error)
 {
-    m_signingKey = jose::Key::generateRsa(2048);
-    if (m_signingKey.isNull() || !m_signingKey.hasPrivate()) {
+    if (!useSigningKey(jose::Key::generateRsa(2048))) {
         if (error)
             *error = QStringLiteral("Generating the sandbox's RSA-2048 signing key failed.");
         return false;
     }
+    return true;
+}
+
+bool IdentityProvider::useSigningKey(const jose::Key &key)
+{
+    if (key.isNull() || !key.hasPrivate() || key.kty() != QLatin1String("RSA"))
+        return false;
+    m_signingKey = key;
 
     // kid = the JWK thumbprint of RFC 7638: SHA-256 over the required members in
     // lexicographic order, without whitespace.

@@ -30,6 +30,8 @@ public:
 
     // Generates the RSA-2048 signing key. Returns false with *error set on failure.
     bool generateSigningKey(QString *error);
+    // Uses `key` (an RSA private key) instead of generating one; false when it is not one.
+    bool useSigningKey(const jose::Key &key);
     void setIssuer(const QString &issuer) { m_issuer = issuer; }
     QString issuer() const { return m_issuer; }
     QString graphqlUrl() const { return m_issuer + QStringLiteral("/graphql"); }

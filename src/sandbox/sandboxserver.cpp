@@ -146,6 +146,7 @@ public:
     GraphqlBackend backend;
     HttpServerAdapter *server = nullptr;
     quint16 port = 0;
+    bool keyPreset = false; // setSigningKey() chose the key; start() keeps it
 };
 
 SandboxServer::SandboxServer(QObject *parent)
@@ -159,6 +160,17 @@ SandboxServer::~SandboxServer()
     stop();
 }
 
+bool SandboxServer::setSigningKey(const jose::Key &key)
+{
+    d->keyPreset = d->provider.useSigningKey(key);
+    return d->keyPreset;
+}
+
+jose::Key SandboxServer::signingKey() const
+{
+    return d->provider.signingKey();
+}
+
 bool SandboxServer::start(quint16 port, QString *error)
 {
     if (isRunning()) {
@@ -168,7 +180,7 @@ bool SandboxServer::start(quint16 port, QString *error)
     }
 
     QString keyError;
-    if (!d->provider.generateSigningKey(&keyError)) {
+    if (!d->keyPreset && !d->provider.generateSigningKey(&keyError)) {
         if (error)
             *error = keyError;
         qCWarning(lcSandbox).noquote() << keyError;

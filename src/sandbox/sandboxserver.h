@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "jose/key.h"
+
 namespace afx {
 class Trace;
 }
@@ -47,6 +49,12 @@ public:
 
     // Trace that receives the backend's token checks as steps, or null. Not owned.
     void setTrace(afx::Trace *trace);
+
+    // The RSA key the provider signs with. Set before start() to keep one key across runs, so
+    // tokens saved in an earlier run still verify; otherwise start() generates a new one.
+    // Returns false when `key` is not an RSA private key.
+    bool setSigningKey(const jose::Key &key);
+    jose::Key signingKey() const;
     // How many times the backend loaded the provider's JWKS (it caches the keys).
     int jwksFetchCount() const;
 

@@ -204,6 +204,8 @@ private Q_SLOTS:
         auto restarted = openWindow();
         QTRY_VERIFY_WITH_TIMEOUT(!restarted->tokens().idToken.isEmpty(), 10000);
         QCOMPARE(countSteps(restarted->trace(), QStringLiteral("token-restore"), StepResult::Ok), 1);
+        // The sandbox signs with the same key as before, so the restored tokens still work.
+        sendQuery(restarted.get(), QStringLiteral("{ me { email } }"), "demo@example.com");
     }
 
     void failedLoginKeepsStoredTokens()

@@ -11,7 +11,9 @@
 #include <QJsonValue>
 
 #include <openssl/core_names.h>
+#include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
 #include <array>
 #include <cstring>
@@ -692,6 +694,38 @@ QByteArray Key::thumbprint() const
     // serialization is exactly that form.
     const QByteArray canonical = QJsonDocument(members).toJson(QJsonDocument::Compact);
     return base64UrlEncode(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256));
+}
+
+QByteArray Key::toPrivatePem() const
+{
+    if (!m_key || !m_private)
+        return {};
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (!bio)
+        return {};
+    QByteArray pem;
+    if (PEM_write_bio_PrivateKey(bio, m_key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1) {
+        char *data = nullptr;
+        const long size = BIO_get_mem_data(bio, &data);
+        pem = QByteArray(data, int(size));
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    return pem;
+}
+
+Key Key::fromPrivatePem(const QByteArray &pem, QString *error)
+{
+    BIO *bio = BIO_new_mem_buf(pem.constData(), int(pem.size()));
+    EVP_PKEY *key = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    ERR_clear_error();
+    if (!key) {
+        if (error)
+            *error = QStringLiteral("The PEM text does not contain a readable private key.");
+        return {};
+    }
+    return adopt(key, true);
 }
 
 Key Key::adopt(evp_pkey_st *key, bool hasPrivate)

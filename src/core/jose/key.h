@@ -45,6 +45,11 @@ public:
     // choice for "kid". Empty for a null key.
     QByteArray thumbprint() const;
 
+    // PKCS #8 PEM of a private key, for keeping it in the keychain; empty for a public key.
+    QByteArray toPrivatePem() const;
+    // Reads a PKCS #8 (or traditional) PEM private key; a null key with *error on failure.
+    static Key fromPrivatePem(const QByteArray &pem, QString *error);
+
     evp_pkey_st *handle() const { return m_key.get(); }
     static Key adopt(evp_pkey_st *key, bool hasPrivate); // takes ownership
 
