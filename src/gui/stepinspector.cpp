@@ -219,6 +219,9 @@ StepInspector::StepInspector(QWidget *parent)
                                     &m_responseView);
 
     connect(m_reveal, &QPushButton::toggled, this, &StepInspector::refresh);
+    connect(m_reveal, &QPushButton::toggled, this, [this](bool revealed) {
+        m_reveal->setText(revealed ? tr("Hide secrets") : tr("Reveal secrets"));
+    });
     connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_userSizedSplitter = true; });
 
     refresh();

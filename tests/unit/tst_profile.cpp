@@ -533,6 +533,9 @@ void ProfileTest::validate_data()
                                   << QStringLiteral("between 1 and 300 seconds, found 0");
     QTest::newRow("timeout too large") << QStringLiteral("timeoutSeconds") << QStringLiteral("301")
                                        << QStringLiteral("between 1 and 300 seconds, found 301");
+    QTest::newRow("extra param the app sets") << QStringLiteral("extraParam") << QStringLiteral("state=mine")
+                                               << QStringLiteral("\"state\"");
+    QTest::newRow("extra param prompt") << QStringLiteral("extraParam") << QStringLiteral("prompt=login") << QString();
 }
 
 void ProfileTest::validate()
@@ -561,6 +564,8 @@ void ProfileTest::validate()
         profile.leewaySeconds = value.toInt();
     } else if (field == QLatin1String("timeoutSeconds")) {
         profile.timeoutSeconds = value.toInt();
+    } else if (field == QLatin1String("extraParam")) {
+        profile.extraAuthorizeParams.append({value.section(u'=', 0, 0), value.section(u'=', 1)});
     } else {
         QVERIFY(field.isEmpty());
     }

@@ -501,6 +501,19 @@ QStringList Profile::validate() const
                             .arg(quoted(responseType)));
     }
 
+    // The authorization request sets these itself for every login; an extra value would be
+    // dropped, which the user would not see.
+    static const QStringList setByApp{QStringLiteral("response_type"), QStringLiteral("client_id"),
+                                      QStringLiteral("redirect_uri"), QStringLiteral("state"), QStringLiteral("nonce"),
+                                      QStringLiteral("code_challenge"), QStringLiteral("code_challenge_method")};
+    for (const auto &[name, value] : extraAuthorizeParams) {
+        if (setByApp.contains(name)) {
+            problems.append(tr("The extra authorize parameter %1 is set by the app for every login and would be "
+                               "ignored: remove it, or use the matching profile field.")
+                                .arg(quoted(name)));
+        }
+    }
+
     if (leewaySeconds < 0 || leewaySeconds > 3600) {
         problems.append(tr("The clock leeway must be between 0 and 3600 seconds, found %1.")
                             .arg(QString::number(leewaySeconds)));
