@@ -85,6 +85,7 @@ void MainWindow::buildUi()
     auto *split = new QSplitter(Qt::Horizontal, central);
     split->setObjectName(QStringLiteral("mainSplitter"));
     auto *left = new QSplitter(Qt::Vertical, split);
+    left->setObjectName(QStringLiteral("diagramSplitter"));
     m_diagram = new DiagramWidget(left);
     m_diagram->setTrace(m_trace);
     m_diagram->setAnimationDuration(m_options.animationMs);
@@ -190,6 +191,12 @@ void MainWindow::buildUi()
         useMemoryStore();
     });
     resize(1360, 860);
+
+    // The layout the user left last time, if any.
+    const QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    split->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
+    left->restoreState(settings.value(QStringLiteral("window/diagramSplitter")).toByteArray());
 }
 
 void MainWindow::buildMenus()
@@ -659,6 +666,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_flow->isRunning())
         m_flow->cancel();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    if (auto *split = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
+        settings.setValue(QStringLiteral("window/mainSplitter"), split->saveState());
+    if (auto *left = findChild<QSplitter *>(QStringLiteral("diagramSplitter")))
+        settings.setValue(QStringLiteral("window/diagramSplitter"), left->saveState());
     QMainWindow::closeEvent(event);
 }
 
