@@ -1,6 +1,7 @@
 #include "gui/stepinspector.h"
 
 #include "gui/diagramwidget.h"
+#include "http/httpstatus.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -61,32 +62,6 @@ QString headerValue(const HttpMessage &message, const QString &name)
             return header.second;
     }
     return {};
-}
-
-QString reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return QStringLiteral("OK");
-    case 201: return QStringLiteral("Created");
-    case 204: return QStringLiteral("No Content");
-    case 301: return QStringLiteral("Moved Permanently");
-    case 302: return QStringLiteral("Found");
-    case 303: return QStringLiteral("See Other");
-    case 304: return QStringLiteral("Not Modified");
-    case 307: return QStringLiteral("Temporary Redirect");
-    case 308: return QStringLiteral("Permanent Redirect");
-    case 400: return QStringLiteral("Bad Request");
-    case 401: return QStringLiteral("Unauthorized");
-    case 403: return QStringLiteral("Forbidden");
-    case 404: return QStringLiteral("Not Found");
-    case 405: return QStringLiteral("Method Not Allowed");
-    case 429: return QStringLiteral("Too Many Requests");
-    case 500: return QStringLiteral("Internal Server Error");
-    case 502: return QStringLiteral("Bad Gateway");
-    case 503: return QStringLiteral("Service Unavailable");
-    case 504: return QStringLiteral("Gateway Timeout");
-    default: return {};
-    }
 }
 
 // Returns the body as readable text: pretty-printed JSON, UTF-8 text, or a note for binary data.
@@ -538,7 +513,7 @@ QString StepInspector::formatResponse(const HttpMessage &response)
 {
     QStringList lines;
     if (response.status > 0)
-        lines << QStringLiteral("HTTP %1 %2").arg(response.status).arg(reasonPhrase(response.status)).trimmed();
+        lines << QStringLiteral("HTTP %1 %2").arg(response.status).arg(httpReasonPhrase(response.status)).trimmed();
     else
         lines << tr("(no status line)");
     for (const auto &header : response.headers)

@@ -20,7 +20,7 @@ QString jsonTypeName(const QJsonValue &value)
     case QJsonValue::Undefined:
         break;
     }
-    return QStringLiteral("undefined");
+    return QStringLiteral("nothing");
 }
 
 } // namespace afx::json

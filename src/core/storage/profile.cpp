@@ -1,5 +1,7 @@
 #include "storage/profile.h"
 
+#include "json/jsontypes.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonValue>
@@ -26,36 +28,15 @@ QString quoted(const QString &value)
     return u'"' + value.left(maxQuotedLength) + QStringLiteral("...\"");
 }
 
-QString describeType(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return tr("null");
-    case QJsonValue::Bool:
-        return tr("a boolean");
-    case QJsonValue::Double:
-        return tr("a number");
-    case QJsonValue::String:
-        return tr("a string");
-    case QJsonValue::Array:
-        return tr("an array");
-    case QJsonValue::Object:
-        return tr("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return tr("nothing");
-}
-
 QString wrongType(const QString &member, const QString &expected, const QJsonValue &found)
 {
-    return tr("Member \"%1\" must be %2, found %3.").arg(member, expected, describeType(found));
+    return tr("Member \"%1\" must be %2, found %3.").arg(member, expected, json::jsonTypeName(found));
 }
 
 QString wrongItemType(const QString &member, const QString &expected, const QJsonValue &found, qsizetype index)
 {
     return tr("Member \"%1\" must be %2, found %3 at index %4.")
-        .arg(member, expected, describeType(found), QString::number(index));
+        .arg(member, expected, json::jsonTypeName(found), QString::number(index));
 }
 
 bool isLoopbackHost(const QString &host)
@@ -182,11 +163,11 @@ public:
             if (!name.isString() || name.toString().isEmpty()) {
                 return fail(tr("Member \"%1\" at index %2: \"name\" must be a non-empty string, found %3.")
                                 .arg(member, QString::number(i),
-                                     name.isString() ? tr("an empty string") : describeType(name)));
+                                     name.isString() ? tr("an empty string") : json::jsonTypeName(name)));
             }
             if (!paramValue.isString()) {
                 return fail(tr("Member \"%1\" at index %2: \"value\" must be a string, found %3.")
-                                .arg(member, QString::number(i), describeType(paramValue)));
+                                .arg(member, QString::number(i), json::jsonTypeName(paramValue)));
             }
             if (looksLikeSecretName(name.toString())) {
                 if (warnings) {

@@ -1,5 +1,7 @@
 #include "storage/tokenstore.h"
 
+#include "json/jsontypes.h"
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,27 +18,6 @@ QString tr(const char *text)
 // Version of the JSON layout that TokenSet::toJson writes.
 constexpr int tokenSetVersion = 1;
 
-QString describeType(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return tr("null");
-    case QJsonValue::Bool:
-        return tr("a boolean");
-    case QJsonValue::Double:
-        return tr("a number");
-    case QJsonValue::String:
-        return tr("a string");
-    case QJsonValue::Array:
-        return tr("an array");
-    case QJsonValue::Object:
-        return tr("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return tr("nothing");
-}
-
 // Error messages name the member and the JSON type but never quote a value: values are tokens.
 bool readString(const QJsonObject &json, const QString &member, QString *out, QString *error)
 {
@@ -44,7 +25,7 @@ bool readString(const QJsonObject &json, const QString &member, QString *out, QS
     if (value.isUndefined() || value.isNull())
         return true;
     if (!value.isString()) {
-        *error = tr("Member \"%1\" must be a string, found %2.").arg(member, describeType(value));
+        *error = tr("Member \"%1\" must be a string, found %2.").arg(member, json::jsonTypeName(value));
         return false;
     }
     *out = value.toString();
@@ -113,7 +94,7 @@ bool TokenSet::fromJson(const QByteArray &json, TokenSet *out, QString *error)
     const QJsonValue version = object.value(QStringLiteral("version"));
     if (!version.isUndefined()) {
         if (!version.isDouble()) {
-            *error = tr("Member \"version\" must be a number, found %1.").arg(describeType(version));
+            *error = tr("Member \"version\" must be a number, found %1.").arg(json::jsonTypeName(version));
             return false;
         }
         if (version.toDouble() > tokenSetVersion) {
