@@ -113,8 +113,8 @@ void WebEngineUserAgent::startAuthorization(const QUrl &authorizeUrl, const oidc
     // Without this policy Chromium drops a navigation to a custom scheme that no user gesture
     // started, before acceptNavigationRequest runs, and the callback would be lost.
     m_page->settings()->setUnknownUrlSchemePolicy(QWebEngineSettings::AllowAllUnknownUrlSchemes);
-    // loadingChanged, unlike loadFinished, reports why a load failed (an HTTP status, a network
-    // error); in Qt 6.4 it also arrives after loadFinished for the same load.
+    // loadingChanged, unlike loadFinished, reports why a load failed (an HTTP status or a network
+    // error). In Qt 6.4 it also arrives after loadFinished for the same load.
     connect(m_page, &QWebEnginePage::loadingChanged, this, &WebEngineUserAgent::onLoadingChanged);
     m_view->setPage(m_page);
     m_page->load(authorizeUrl);
@@ -125,7 +125,7 @@ void WebEngineUserAgent::cancel()
     m_active = false;
     if (!m_page)
         return;
-    // A login page left on screen would still accept a sign-in whose callback nobody waits for.
+    // A login page left on screen would still accept a sign-in whose callback no flow waits for.
     m_page->triggerAction(QWebEnginePage::Stop);
     m_page->setHtml(tr("<html><body style=\"font-family: sans-serif; color: #555; margin: 3em;\">"
                        "<p>This login was stopped. Press <b>Log in</b> (Ctrl+L) to start a new one.</p></body></html>"));

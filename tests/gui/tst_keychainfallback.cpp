@@ -1,7 +1,7 @@
 // What the window does about the OS keychain at start. In a session with a working Secret
 // Service it uses the keychain silently. Run with AFX_NO_SECRET_SERVICE=1 through
-// scripts/lib/test-session (a D-Bus session without any Secret Service), it must say so in plain
-// words, with the error QtKeychain gave, and offer to keep tokens in memory instead.
+// scripts/lib/test-session (a D-Bus session without any Secret Service), it must report this
+// in plain words, with the error QtKeychain gave, and offer to keep tokens in memory instead.
 
 #include "gui/mainwindow.h"
 #include "gui/messagebanner.h"

@@ -164,7 +164,7 @@ private Q_SLOTS:
         for (const TraceStep &step : trace.steps())
             hops += step.from == Trace::Browser ? 1 : 0;
         QVERIFY2(hops >= 3, qPrintable(QString::number(hops)));
-        // A server redirect and a page that navigates by script are told apart.
+        // A server redirect and a page that navigates by script are recorded differently.
         for (const TraceStep &step : trace.steps()) {
             if (step.title.startsWith(QLatin1String("GET /social")))
                 QVERIFY2(step.title.contains(QLatin1String("3xx")), qPrintable(step.title));

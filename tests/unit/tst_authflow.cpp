@@ -1,6 +1,6 @@
 // Whole Authorization Code + PKCE runs of AuthCodeFlow over real HTTP on 127.0.0.1: against
 // the built-in sandbox, against oidc-provider from tests/interop (when scripts/test started
-// it), and against a scripted provider that answers with broken documents on purpose.
+// it), and against a scripted provider that returns broken documents on purpose.
 
 #include "flow/authcodeflow.h"
 #include "http/tracedhttpclient.h"
@@ -24,7 +24,7 @@ using namespace afx;
 
 namespace {
 
-// A provider whose every answer the test chooses. Endpoints: discovery, JWKS, authorize
+// A provider whose every response the test chooses. Endpoints: discovery, JWKS, authorize
 // (redirects straight back with a code), token.
 class ScriptedProvider {
 public:
@@ -403,7 +403,7 @@ private Q_SLOTS:
 
     void scriptedProviderSignsIn()
     {
-        // The control case: the same scripted provider with good answers succeeds.
+        // The control case: the same scripted provider with good responses succeeds.
         ScriptedProvider provider;
         const FlowResult result = run(provider.profile(), sandboxAgent());
         QVERIFY2(result.ok, qPrintable(result.message));
@@ -452,7 +452,7 @@ private Q_SLOTS:
         const FlowResult result = run(profile, sandboxAgent());
         QVERIFY(!result.ok);
         QCOMPARE(result.stage, FlowStage::Discovery);
-        QVERIFY2(result.message.contains(QLatin1String("did not answer within 1 s")), qPrintable(result.message));
+        QVERIFY2(result.message.contains(QLatin1String("did not respond within 1 s")), qPrintable(result.message));
     }
 };
 

@@ -18,7 +18,7 @@
 
 namespace afx {
 
-// Where a flow stopped.
+// The stage at which a flow stopped.
 enum class FlowStage { Discovery, Keys, Browser, Callback, TokenRequest, Validation, Done, Cancelled };
 
 struct FlowResult {

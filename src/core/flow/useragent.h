@@ -28,7 +28,7 @@ public:
 Q_SIGNALS:
     void callbackReceived(const QUrl &callbackUrl);
     // The page stopped somewhere that is not the redirect URI (a provider error page, a
-    // network error); `message` says where and what.
+    // network error); `message` names the URL and the failure.
     void failed(const QString &message);
 
 protected:

@@ -91,7 +91,7 @@ void TracedHttpClient::send(const TracedRequest &request, Callback callback)
         response.body = reply->readAll();
         response.timedOut = *timedOut;
         if (*timedOut) {
-            response.networkError = tr("No answer within %1 s").arg(request.timeoutMs / 1000.0, 0, 'g', 3);
+            response.networkError = tr("No response within %1 s").arg(request.timeoutMs / 1000.0, 0, 'g', 3);
         } else if (response.body.size() >= request.maxResponseBytes
                    || reply->error() == QNetworkReply::OperationCanceledError) {
             response.networkError = tr("The response is larger than the limit of %1 KiB").arg(request.maxResponseBytes / 1024);
@@ -124,14 +124,14 @@ QString TracedHttpClient::describeFailure(const TracedRequest &request, const Tr
 {
     const QString url = request.url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo).toString();
     if (response.timedOut)
-        return tr("%1 %2 did not answer within %3 s. Check that the server is running and reachable, "
+        return tr("%1 %2 did not respond within %3 s. Check that the server is running and reachable, "
                   "or raise the timeout in the profile.")
             .arg(request.method, url)
             .arg(request.timeoutMs / 1000);
     if (!response.networkError.isEmpty())
         return tr("%1 %2 failed: %3. Check the URL and that the server is running.")
             .arg(request.method, url, response.networkError);
-    return tr("%1 %2 answered HTTP %3.").arg(request.method, url).arg(response.status);
+    return tr("%1 %2 returned HTTP %3.").arg(request.method, url).arg(response.status);
 }
 
 } // namespace afx

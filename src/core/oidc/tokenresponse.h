@@ -8,7 +8,7 @@
 
 namespace afx::oidc {
 
-// A token endpoint answer (RFC 6749 sections 5.1 and 5.2).
+// A token endpoint response (RFC 6749 sections 5.1 and 5.2).
 struct TokenResponse {
     TokenSet tokens;
     QString error;            // error code of an error response

@@ -8,7 +8,7 @@
 
 namespace afx {
 
-// What a login yields. Raw values: never log them.
+// The tokens a login yields. They are raw values, so they are never logged.
 struct TokenSet {
     QString idToken;
     QString accessToken;
