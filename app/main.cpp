@@ -9,9 +9,6 @@
 
 int main(int argc, char *argv[])
 {
-    // WebEngine shares OpenGL contexts with the widgets; this must be set before the
-    // application object exists, even though WebEngine itself starts on the first login.
-    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("authflow-explorer"));
     QApplication::setApplicationDisplayName(QStringLiteral("Auth Flow Explorer"));

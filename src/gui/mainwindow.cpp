@@ -1,12 +1,13 @@
 #include "gui/mainwindow.h"
 
+#include "gui/browserloader.h"
 #include "gui/diagramwidget.h"
+#include "gui/embeddedbrowser.h"
 #include "gui/messagebanner.h"
 #include "gui/profiledialog.h"
 #include "gui/queryeditor.h"
 #include "gui/stepinspector.h"
 #include "gui/tokenpanel.h"
-#include "gui/webengineuseragent.h"
 #include "http/tracedhttpclient.h"
 #include "sandbox/sandboxserver.h"
 #include "storage/keychaintokenstore.h"
@@ -33,7 +34,6 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
-#include <QWebEngineView>
 
 Q_LOGGING_CATEGORY(lcWindow, "afx.window", QtInfoMsg)
 
@@ -413,26 +413,29 @@ void MainWindow::showTokens(const TokenSet &tokens, const oidc::IdTokenValidatio
 
 void MainWindow::ensureBrowser(std::function<void()> then)
 {
-    if (m_browserView) {
+    if (m_browserWidget) {
         then();
         return;
     }
-    // WebEngine starts its helper processes here, on the first login, not at application
-    // start. The flow waits until a blank page has loaded, so that the browser's start-up
-    // time does not end up in the timing of the first HTTP steps on the diagram.
+    // WebEngine is loaded and starts its helper processes here, on the first login, not at
+    // application start. The flow waits until a blank page has loaded, so that the browser's
+    // start-up time does not end up in the timing of the first HTTP steps on the diagram.
     setBusy(true, tr("Starting the embedded browser..."));
-    m_browserView = new QWebEngineView(m_browserStack);
-    m_browserView->setObjectName(QStringLiteral("browserView"));
-    m_browserStack->addWidget(m_browserView);
-    m_browserStack->setCurrentWidget(m_browserView);
-    m_agent = new WebEngineUserAgent(m_browserView, this);
-    m_flow->setUserAgent(m_agent);
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(m_browserView, &QWebEngineView::loadFinished, this, [connection, then](bool) {
-        QObject::disconnect(*connection);
-        then();
-    });
-    m_browserView->setHtml(QString());
+    QString error;
+    m_browser = createEmbeddedBrowser(m_browserStack, &error);
+    if (!m_browser) {
+        m_loginPending = false;
+        m_loginAction->setEnabled(true);
+        m_cancelAction->setEnabled(false);
+        setBusy(false);
+        m_banner->showMessage(MessageBanner::Kind::Error, error);
+        return;
+    }
+    m_browserWidget = m_browser->widget();
+    m_browserStack->addWidget(m_browserWidget);
+    m_browserStack->setCurrentWidget(m_browserWidget);
+    m_flow->setUserAgent(m_browser->userAgent());
+    m_browser->warmUp(then);
 }
 
 void MainWindow::login()
@@ -461,9 +464,8 @@ void MainWindow::startFlow()
     if (!m_loginPending)
         return; // cancelled while the browser started
     m_trace->clear();
-    m_agent->setProviderUrl(QUrl(m_profile.issuer));
-    m_agent->setBackendUrl(m_profile.graphqlUrl);
-    m_browserStack->setCurrentWidget(m_browserView);
+    m_browser->setLifelineUrls(QUrl(m_profile.issuer), m_profile.graphqlUrl);
+    m_browserStack->setCurrentWidget(m_browserWidget);
 
     auto start = [this](const QString &secret) {
         m_loginPending = false;

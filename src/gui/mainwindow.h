@@ -17,7 +17,6 @@ class QNetworkAccessManager;
 class QProgressBar;
 class QStackedWidget;
 class QTabWidget;
-class QWebEngineView;
 
 namespace afx {
 class ProfileStore;
@@ -30,11 +29,11 @@ class SandboxServer;
 namespace afx::gui {
 
 class DiagramWidget;
+class EmbeddedBrowser;
 class MessageBanner;
 class QueryEditor;
 class StepInspector;
 class TokenPanel;
-class WebEngineUserAgent;
 
 // Options the command line and tests set before the window starts its work.
 struct MainWindowOptions {
@@ -66,7 +65,8 @@ public:
     TokenSet tokens() const { return m_tokens; }
     TokenStore *tokenStore() const { return m_tokenStore; }
     sandbox::SandboxServer *sandboxServer() const { return m_sandbox; }
-    QWebEngineView *browserView() const { return m_browserView; }
+    // The embedded browser, once the first login has loaded it; nullptr before.
+    EmbeddedBrowser *browser() const { return m_browserWidget ? m_browser : nullptr; }
     MessageBanner *banner() const { return m_banner; }
     DiagramWidget *diagram() const { return m_diagram; }
     QueryEditor *queryEditor() const { return m_queryEditor; }
@@ -128,8 +128,8 @@ private:
     StepInspector *m_inspector = nullptr;
     QTabWidget *m_tabs = nullptr;
     QStackedWidget *m_browserStack = nullptr;
-    QWebEngineView *m_browserView = nullptr;
-    QPointer<WebEngineUserAgent> m_agent;
+    EmbeddedBrowser *m_browser = nullptr; // valid while m_browserWidget exists
+    QPointer<QWidget> m_browserWidget;
     QLabel *m_browserPlaceholder = nullptr;
     TokenPanel *m_tokenPanel = nullptr;
     QueryEditor *m_queryEditor = nullptr;

@@ -6,6 +6,7 @@
 //      this process and every process it started, WebEngine's helpers included (target: at
 //      most 350 MB PSS).
 // Usage: bench_memory APP
+#include "browserscript.h"
 #include "gui/mainwindow.h"
 #include "sandbox/sandboxserver.h"
 
@@ -18,8 +19,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QWebEnginePage>
-#include <QWebEngineView>
 
 #include <cstdio>
 #include <unistd.h>
@@ -106,19 +105,6 @@ qint64 idleRssKb(const QString &app)
     return rss;
 }
 
-QString evaluate(QWebEnginePage *page, const QString &script)
-{
-    QString result;
-    bool done = false;
-    page->runJavaScript(script, [&](const QVariant &value) {
-        result = value.toString();
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, 10000))
-        qWarning("A script in the page did not finish within 10 s");
-    return result;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -148,13 +134,13 @@ int main(int argc, char *argv[])
     QSignalSpy finished(&window, &afx::gui::MainWindow::loginFinished);
     window.login();
     const bool pageShown = QTest::qWaitFor(
-        [&] { return evaluate(window.browserView()->page(), QStringLiteral("document.querySelector('#email') !== null")) == QLatin1String("true"); },
+        [&] { return afx::test::evaluate(window.browser(), QStringLiteral("document.querySelector('#email') !== null")) == QLatin1String("true"); },
         30000);
     if (!pageShown) {
         std::fprintf(stderr, "the sandbox login page did not appear\n");
         return 1;
     }
-    evaluate(window.browserView()->page(),
+    afx::test::evaluate(window.browser(),
              QStringLiteral("document.querySelector('#email').value='%1';document.querySelector('#password').value='%2';"
                             "document.querySelector('#login').click();true")
                  .arg(afx::sandbox::SandboxServer::demoEmail(), afx::sandbox::SandboxServer::demoPassword()));

@@ -4,6 +4,7 @@
 // scripts/lib/test-session starts), and a GraphQL query returns the user's data. Runs against
 // the built-in sandbox and against oidc-provider from tests/interop.
 
+#include "browserscript.h"
 #include "flow/trace.h"
 #include "gui/mainwindow.h"
 #include "gui/diagramwidget.h"
@@ -26,50 +27,14 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QWebEnginePage>
-#include <QWebEngineView>
 
 using namespace afx;
 using namespace afx::gui;
+using afx::test::evaluate;
+using afx::test::typeAndSubmit;
+using afx::test::waitForElement;
 
 namespace {
-
-// Evaluates a script in the page and returns its result (converted to a string).
-QString evaluate(QWebEnginePage *page, const QString &script)
-{
-    QString result;
-    bool done = false;
-    page->runJavaScript(script, [&](const QVariant &value) {
-        result = value.toString();
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, 10000))
-        qWarning("A script in the page did not finish within 10 s");
-    return result;
-}
-
-// Waits until the page shows an element matching `selector`.
-bool waitForElement(QWebEngineView *view, const QString &selector, int timeoutMs = 30000)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < timeoutMs) {
-        if (view->page() && evaluate(view->page(), QStringLiteral("document.querySelector('%1') !== null").arg(selector)) == QLatin1String("true"))
-            return true;
-        QTest::qWait(100);
-    }
-    return false;
-}
-
-void typeAndSubmit(QWebEngineView *view, const QString &email, const QString &password, const QString &button)
-{
-    evaluate(view->page(), QStringLiteral("document.querySelector('#email').value = %1;"
-                                          "document.querySelector('#password').value = %2;"
-                                          "document.querySelector('%3').click(); true")
-                               .arg(QString::fromUtf8(QJsonDocument(QJsonArray{email}).toJson(QJsonDocument::Compact)).mid(1).chopped(1),
-                                    QString::fromUtf8(QJsonDocument(QJsonArray{password}).toJson(QJsonDocument::Compact)).mid(1).chopped(1),
-                                    button));
-}
 
 quint16 freePort()
 {
@@ -170,10 +135,10 @@ private Q_SLOTS:
             QSignalSpy finished(window.get(), &MainWindow::loginFinished);
             QSignalSpy saved(window.get(), &MainWindow::tokensSaved);
             window->login();
-            QVERIFY(window->browserView());
-            QVERIFY2(waitForElement(window->browserView(), QStringLiteral("#email")), "the sandbox login page did not appear");
+            QVERIFY(window->browser());
+            QVERIFY2(waitForElement(window->browser(), QStringLiteral("#email")), "the sandbox login page did not appear");
             saveScreenshot(window.get(), QStringLiteral("sandbox-login-page.png"));
-            typeAndSubmit(window->browserView(), sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword(),
+            typeAndSubmit(window->browser(), sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword(),
                           QStringLiteral("#login"));
             QVERIFY(finished.wait(30000));
             QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
@@ -189,7 +154,7 @@ private Q_SLOTS:
             for (const TraceStep &step : trace->steps())
                 QVERIFY2(step.result != StepResult::Pending, qPrintable(step.title + QStringLiteral(" is still pending")));
             // The redirect URI is a custom scheme: the browser never tried to load it.
-            QVERIFY(!window->browserView()->url().toString().startsWith(QLatin1String("com.example.explorer:")));
+            QVERIFY(!window->browser()->url().toString().startsWith(QLatin1String("com.example.explorer:")));
 
             sendQuery(window.get(), QStringLiteral("{ me { sub email } todos { id title done } }"), "demo@example.com");
             bool backendChecked = false;
@@ -216,8 +181,8 @@ private Q_SLOTS:
 
         QSignalSpy finished(window.get(), &MainWindow::loginFinished);
         window->login();
-        QVERIFY(waitForElement(window->browserView(), QStringLiteral("#cancel")));
-        evaluate(window->browserView()->page(), QStringLiteral("document.querySelector('#cancel').click(); true"));
+        QVERIFY(waitForElement(window->browser(), QStringLiteral("#cancel")));
+        evaluate(window->browser(), QStringLiteral("document.querySelector('#cancel').click(); true"));
         QVERIFY(finished.wait(30000));
         QVERIFY(!finished.first().at(0).toBool());
         QVERIFY2(window->banner()->text().contains(QLatin1String("access_denied")), qPrintable(window->banner()->text()));
@@ -263,12 +228,12 @@ private Q_SLOTS:
 
         QSignalSpy finished(window.get(), &MainWindow::loginFinished);
         window->login();
-        QVERIFY2(waitForElement(window->browserView(), QStringLiteral("#email")), "the oidc-provider login page did not appear");
-        typeAndSubmit(window->browserView(), QStringLiteral("alice@example.com"), QStringLiteral("correct horse battery staple"),
+        QVERIFY2(waitForElement(window->browser(), QStringLiteral("#email")), "the oidc-provider login page did not appear");
+        typeAndSubmit(window->browser(), QStringLiteral("alice@example.com"), QStringLiteral("correct horse battery staple"),
                       QStringLiteral("#login"));
-        QVERIFY2(waitForElement(window->browserView(), QStringLiteral("#consent")), "the consent page did not appear");
+        QVERIFY2(waitForElement(window->browser(), QStringLiteral("#consent")), "the consent page did not appear");
         saveScreenshot(window.get(), QStringLiteral("interop-consent-page.png"));
-        evaluate(window->browserView()->page(), QStringLiteral("document.querySelector('#consent').click(); true"));
+        evaluate(window->browser(), QStringLiteral("document.querySelector('#consent').click(); true"));
         QVERIFY(finished.wait(30000));
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
         QCOMPARE(countSteps(window->trace(), QStringLiteral("check-signature"), StepResult::Ok), 1);

@@ -4,7 +4,7 @@
 // query or the fragment. The redirect URI must be caught, never loaded, and reported once.
 
 #include "flow/trace.h"
-#include "gui/webengineuseragent.h"
+#include "browser/webengineuseragent.h"
 #include "oidc/callback.h"
 
 #include <QHttpServer>
@@ -107,7 +107,7 @@ private Q_SLOTS:
         view.resize(800, 600);
         view.show();
         Trace trace;
-        gui::WebEngineUserAgent agent(&view);
+        browser::WebEngineUserAgent agent(&view);
         agent.setTrace(&trace);
         agent.setProviderUrl(QUrl(base()));
         QSignalSpy caught(&agent, &UserAgent::callbackReceived);
@@ -145,7 +145,7 @@ private Q_SLOTS:
         view.resize(800, 600);
         view.show();
         Trace trace;
-        gui::WebEngineUserAgent agent(&view);
+        browser::WebEngineUserAgent agent(&view);
         agent.setTrace(&trace);
         agent.setProviderUrl(QUrl(base()));
         QSignalSpy caught(&agent, &UserAgent::callbackReceived);
@@ -178,7 +178,7 @@ private Q_SLOTS:
         QWebEngineView view;
         view.show();
         Trace trace;
-        gui::WebEngineUserAgent agent(&view);
+        browser::WebEngineUserAgent agent(&view);
         agent.setTrace(&trace);
         QSignalSpy caught(&agent, &UserAgent::callbackReceived);
         QSignalSpy failed(&agent, &UserAgent::failed);
@@ -195,7 +195,7 @@ private Q_SLOTS:
         QWebEngineView view;
         view.show();
         Trace trace;
-        gui::WebEngineUserAgent agent(&view);
+        browser::WebEngineUserAgent agent(&view);
         agent.setTrace(&trace);
         agent.setProviderUrl(QUrl(base()));
         QSignalSpy failed(&agent, &UserAgent::failed);

@@ -10,7 +10,7 @@
 class QWebEngineLoadingInfo;
 class QWebEngineProfile;
 
-namespace afx::gui {
+namespace afx::browser {
 
 class CallbackCatchingPage;
 
@@ -55,4 +55,4 @@ private:
     bool m_active = false;
 };
 
-} // namespace afx::gui
+} // namespace afx::browser

@@ -1,4 +1,4 @@
-#include "gui/webengineuseragent.h"
+#include "browser/webengineuseragent.h"
 
 
 #include <QLoggingCategory>
@@ -10,7 +10,7 @@
 
 Q_LOGGING_CATEGORY(lcBrowser, "afx.browser", QtInfoMsg)
 
-namespace afx::gui {
+namespace afx::browser {
 
 class CallbackCatchingPage : public QWebEnginePage {
 public:
@@ -253,4 +253,4 @@ void WebEngineUserAgent::onLoadingChanged(const QWebEngineLoadingInfo &info)
     Q_EMIT failed(tr("The page %1 did not load (%2). Check that the provider is reachable.").arg(url, info.errorString()));
 }
 
-} // namespace afx::gui
+} // namespace afx::browser

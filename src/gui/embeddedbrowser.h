@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QtPlugin>
+
+#include <functional>
+
+class QString;
+class QUrl;
+class QVariant;
+class QWidget;
+
+namespace afx {
+class UserAgent;
+}
+
+namespace afx::gui {
+
+// The embedded browser as the main window sees it. Qt WebEngine lives in a plugin
+// (src/browser) that is loaded on the first login, so that linking it costs nothing at
+// start-up: no Chromium libraries to map and no shared OpenGL context to create.
+class EmbeddedBrowser {
+public:
+    virtual ~EmbeddedBrowser() = default;
+
+    // The front channel for the flow engine. Owned by the browser.
+    virtual UserAgent *userAgent() = 0;
+    // The page view; the caller puts it into its layout and owns it from then on. Deleting it
+    // deletes the whole browser.
+    virtual QWidget *widget() = 0;
+    // Navigations to these URLs' authorities are drawn on the Provider and Backend lifelines.
+    virtual void setLifelineUrls(const QUrl &provider, const QUrl &backend) = 0;
+    // Loads an empty page and calls `done` once it has loaded: the browser's helper processes
+    // are up after that.
+    virtual void warmUp(const std::function<void()> &done) = 0;
+    virtual QUrl url() const = 0;
+    // Runs `script` in the current page and passes its result to `done` (tests and benchmarks
+    // fill the login form this way).
+    virtual void runJavaScript(const QString &script, const std::function<void(const QVariant &)> &done) = 0;
+};
+
+// The plugin's entry point.
+class EmbeddedBrowserFactory {
+public:
+    virtual ~EmbeddedBrowserFactory() = default;
+    virtual EmbeddedBrowser *createBrowser(QWidget *parent) = 0;
+};
+
+} // namespace afx::gui
+
+#define AFX_EMBEDDED_BROWSER_FACTORY_IID "io.github.authflow-explorer.EmbeddedBrowserFactory/1"
+Q_DECLARE_INTERFACE(afx::gui::EmbeddedBrowserFactory, AFX_EMBEDDED_BROWSER_FACTORY_IID)
