@@ -1,8 +1,11 @@
+#include "gui/deferrediconstyle.h"
 #include "gui/firstpaint.h"
+#include "gui/fontwarmup.h"
 #include "gui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QStyleFactory>
 #include <QTimer>
 
 #include <cstdio>
@@ -15,6 +18,9 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("authflow-explorer"));
     QApplication::setApplicationVersion(QStringLiteral(AFX_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("authflow-explorer"));
+    // The style the user chose (-style, QT_STYLE_OVERRIDE) or the desktop's, with a few icons
+    // loaded late (see deferrediconstyle.h).
+    QApplication::setStyle(new afx::gui::DeferredIconStyle(QStyleFactory::create(QApplication::style()->name())));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Runs OAuth 2.0 / OpenID Connect logins and draws every step."));
@@ -31,7 +37,10 @@ int main(int argc, char *argv[])
                                    QStringLiteral("Port for the built-in sandbox on 127.0.0.1 (default 47813, or any free port)."),
                                    QStringLiteral("port"));
     parser.addOptions({memoryStore, profilesDir, sandboxPort});
-    parser.process(app);
+    parser.process(app); // exits on --help, --version and unknown options
+
+    // Joined when main returns, before the application object goes.
+    const std::jthread fontWarmUp = afx::gui::startFontWarmUp();
 
     afx::gui::MainWindowOptions options;
     options.useKeychain = !parser.isSet(memoryStore);

@@ -9,9 +9,9 @@
 #include <QPluginLoader>
 
 // NOTE: exported by QtGui but declared only in its private headers. QGuiApplication calls it
-// at construction when Qt::AA_ShareOpenGLContexts is set; Qt WebEngine 6.4 crashes without
-// this context, and creating it up front costs about 100 ms of start-up, so it is created here,
-// just before the plugin is loaded.
+// at construction when Qt::AA_ShareOpenGLContexts is set. Qt WebEngine 6.4 crashes without
+// this shared context, and creating it at start-up cost about 100 ms here, so the loader
+// creates it just before it loads the plugin.
 void qt_gl_set_global_share_context(QOpenGLContext *context);
 
 namespace afx::gui {
@@ -28,7 +28,7 @@ void ensureGlobalShareContext()
     // the application object deletes its children.
     auto *context = new QOpenGLContext(QCoreApplication::instance());
     context->setFormat(QSurfaceFormat::defaultFormat());
-    context->create(); // like QGuiApplication, keep it even if it fails (no OpenGL: offscreen)
+    context->create(); // kept even when this fails (no OpenGL, as on offscreen), as QGuiApplication does
     qt_gl_set_global_share_context(context);
 }
 

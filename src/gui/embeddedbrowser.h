@@ -15,9 +15,9 @@ class UserAgent;
 
 namespace afx::gui {
 
-// The embedded browser as the main window sees it. Qt WebEngine lives in a plugin
-// (src/browser) that is loaded on the first login, so that linking it costs nothing at
-// start-up: no Chromium libraries to map and no shared OpenGL context to create.
+// The embedded browser's interface to the main window. Qt WebEngine is in a plugin
+// (src/browser) that is loaded on the first login, so start-up maps no Chromium libraries
+// and creates no shared OpenGL context.
 class EmbeddedBrowser {
 public:
     virtual ~EmbeddedBrowser() = default;

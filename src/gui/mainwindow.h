@@ -69,7 +69,7 @@ public:
     EmbeddedBrowser *browser() const { return m_browserWidget ? m_browser : nullptr; }
     MessageBanner *banner() const { return m_banner; }
     DiagramWidget *diagram() const { return m_diagram; }
-    QueryEditor *queryEditor() const { return m_queryEditor; }
+    QueryEditor *queryEditor();
     bool isReady() const { return m_ready; }
 
 public Q_SLOTS:
@@ -90,6 +90,7 @@ protected:
 private:
     void buildUi();
     void buildMenus();
+    void buildPanels();
     void reloadProfiles(const QString &selectId);
     Profile resolvedProfile(const Profile &profile) const;
     void newProfile();
@@ -131,7 +132,9 @@ private:
     EmbeddedBrowser *m_browser = nullptr; // valid while m_browserWidget exists
     QPointer<QWidget> m_browserWidget;
     QLabel *m_browserPlaceholder = nullptr;
-    TokenPanel *m_tokenPanel = nullptr;
+    QWidget *m_tokenPage = nullptr;
+    QWidget *m_queryPage = nullptr;
+    TokenPanel *m_tokenPanel = nullptr; // built by buildPanels()
     QueryEditor *m_queryEditor = nullptr;
     QLabel *m_statusLabel = nullptr;
     QProgressBar *m_busy = nullptr;

@@ -1,5 +1,5 @@
 // The embedded browser is a plugin loaded on the first login. When it is missing or broken,
-// Log in must say which file it looked for and where, and leave the window usable.
+// Log in must name the file and the folders searched, and leave the window usable.
 // Runs on the offscreen platform: none of these cases gets as far as starting WebEngine.
 
 #include "gui/browserloader.h"

@@ -96,7 +96,7 @@ class TestLogin : public QObject {
         // As a user would: open the Query tab, type, press Ctrl+Enter.
         auto *tabs = window->findChild<QTabWidget *>(QStringLiteral("tabs"));
         QVERIFY(tabs);
-        tabs->setCurrentWidget(editor);
+        tabs->setCurrentWidget(editor->parentWidget()); // the tab page that holds the editor
         auto *queryText = editor->findChild<QPlainTextEdit *>(QStringLiteral("query"));
         QVERIFY(queryText);
         queryText->setPlainText(query);
