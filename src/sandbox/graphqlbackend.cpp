@@ -239,7 +239,15 @@ std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &reque
 
     const UserAccount *user = findUserBySub(claims.value(QStringLiteral("sub")).toString());
     if (!user) {
-        *failure = unauthorized(QStringLiteral("invalid_token"), QStringLiteral("The token's subject is not a sandbox user."));
+        const QString sub = claims.value(QStringLiteral("sub")).toString();
+        const bool clientToken = !sub.isEmpty() && sub == claims.value(QStringLiteral("client_id")).toString();
+        const QString reason = clientToken
+            ? QStringLiteral("The token names the client %1, not a user (a client credentials token). This backend "
+                             "returns a user's data and needs a token from a user's login.")
+                  .arg(sub.left(100))
+            : QStringLiteral("The token's subject is not a sandbox user.");
+        report(QStringLiteral("Find the user"), false, reason, QStringLiteral("backend-check"));
+        *failure = unauthorized(QStringLiteral("invalid_token"), reason);
         return std::nullopt;
     }
     return *user;

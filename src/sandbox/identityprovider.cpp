@@ -181,7 +181,7 @@ HttpResponse IdentityProvider::discovery() const
     metadata.insert(QStringLiteral("userinfo_endpoint"), m_issuer + QStringLiteral("/userinfo"));
     metadata.insert(QStringLiteral("response_types_supported"), strings({"code"}));
     metadata.insert(QStringLiteral("response_modes_supported"), strings({"query"}));
-    metadata.insert(QStringLiteral("grant_types_supported"), strings({"authorization_code", "refresh_token"}));
+    metadata.insert(QStringLiteral("grant_types_supported"), strings({"authorization_code", "refresh_token", "client_credentials"}));
     metadata.insert(QStringLiteral("subject_types_supported"), strings({"public"}));
     metadata.insert(QStringLiteral("id_token_signing_alg_values_supported"), strings({"RS256"}));
     metadata.insert(QStringLiteral("code_challenge_methods_supported"), strings({"S256"}));
@@ -565,8 +565,10 @@ HttpResponse IdentityProvider::token(const HttpRequest &request)
         return redeemCode(form, *client);
     if (grantType == QLatin1String("refresh_token"))
         return redeemRefreshToken(form, *client);
+    if (grantType == QLatin1String("client_credentials"))
+        return issueClientToken(form, *client);
     return tokenError(400, QStringLiteral("unsupported_grant_type"),
-                      QStringLiteral("grant_type %1 is not supported; use authorization_code or refresh_token.")
+                      QStringLiteral("grant_type %1 is not supported; use authorization_code, refresh_token or client_credentials.")
                           .arg(grantType.left(60)));
 }
 
@@ -744,6 +746,54 @@ HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, con
     m_accessTokens.insert(jti, AccessTokenRecord{grantId, now + tokenLifetimeSeconds});
 
     qCInfo(lcSandbox).noquote() << "issued tokens to client" << client.id;
+    HttpResponse http = HttpResponse::json(200, response);
+    http.addHeader("Cache-Control", "no-store");
+    http.addHeader("Pragma", "no-cache");
+    return http;
+}
+
+HttpResponse IdentityProvider::issueClientToken(const oidc::FormFields &form, const ClientRegistration &client)
+{
+    if (client.isPublic)
+        return tokenError(400, QStringLiteral("unauthorized_client"),
+                          QStringLiteral("The client credentials grant needs a confidential client; %1 is public. Use %2 "
+                                         "with its client secret.")
+                              .arg(client.id, SandboxServer::confidentialClientId()));
+    const QStringList clientScopes = SandboxServer::clientCredentialsScopes();
+    const QStringList requested = splitScope(fieldValue(form, QStringLiteral("scope")));
+    for (const QString &scope : requested) {
+        if (!clientScopes.contains(scope))
+            return tokenError(400, QStringLiteral("invalid_scope"),
+                              QStringLiteral("Scope %1 cannot be granted to a client acting for itself; allowed: %2. "
+                                             "openid, profile, email and offline_access describe a user.")
+                                  .arg(scope.left(60), clientScopes.join(QLatin1Char(' '))));
+    }
+    const QString scope = (requested.isEmpty() ? clientScopes : requested).join(QLatin1Char(' '));
+    const qint64 now = m_clock->now();
+    QJsonObject claims;
+    claims.insert(QStringLiteral("iss"), m_issuer);
+    claims.insert(QStringLiteral("sub"), client.id);
+    claims.insert(QStringLiteral("aud"), graphqlUrl());
+    claims.insert(QStringLiteral("client_id"), client.id);
+    claims.insert(QStringLiteral("scope"), scope);
+    claims.insert(QStringLiteral("iat"), now);
+    claims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
+    claims.insert(QStringLiteral("jti"), randomToken(16));
+    QString error;
+    const std::optional<QByteArray> accessToken = jose::signCompact(
+        QStringLiteral("RS256"), m_signingKey,
+        QJsonObject{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("at+jwt")}}, claims, &error);
+    if (!accessToken) {
+        qCWarning(lcSandbox).noquote() << "signing a client access token failed:" << error;
+        return tokenError(500, QStringLiteral("server_error"), QStringLiteral("Signing the access token failed."));
+    }
+    // No refresh token: the client can ask again with its credentials (RFC 6749 section 4.4.3).
+    QJsonObject response;
+    response.insert(QStringLiteral("access_token"), QString::fromLatin1(*accessToken));
+    response.insert(QStringLiteral("token_type"), QStringLiteral("Bearer"));
+    response.insert(QStringLiteral("expires_in"), tokenLifetimeSeconds);
+    response.insert(QStringLiteral("scope"), scope);
+    qCInfo(lcSandbox).noquote() << "issued a client token to" << client.id;
     HttpResponse http = HttpResponse::json(200, response);
     http.addHeader("Cache-Control", "no-store");
     http.addHeader("Pragma", "no-cache");

@@ -91,6 +91,7 @@ private:
                                                    const ClientRegistration **client) const;
     HttpResponse redeemCode(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse redeemRefreshToken(const oidc::FormFields &form, const ClientRegistration &client);
+    HttpResponse issueClientToken(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse issueTokens(const ClientRegistration &client, const QString &sub, const QString &scope,
                              qint64 authTime, const QString &nonce, const QString &grantId);
     // Checks an access token this provider issued. Returns its claims, or nullopt with *error set.

@@ -260,6 +260,11 @@ QString SandboxServer::confidentialClientSecret()
     return QStringLiteral("sandbox+secret/with=special:chars");
 }
 
+QStringList SandboxServer::clientCredentialsScopes()
+{
+    return {QStringLiteral("todos:read")};
+}
+
 QString SandboxServer::demoEmail()
 {
     return QStringLiteral("demo@example.com");

@@ -44,6 +44,8 @@ public:
     // Contains '+', '/', '=' and ':' on purpose, so that client_secret_basic only works
     // when the client form-encodes id and secret before Base64 (RFC 6749 section 2.3.1).
     static QString confidentialClientSecret();
+    // Scopes the confidential client may get with the client credentials grant.
+    static QStringList clientCredentialsScopes(); // "todos:read"
     static QString demoEmail();
     static QString demoPassword();
 

@@ -50,7 +50,7 @@ const clients = [
     token_endpoint_auth_method: 'client_secret_basic',
     redirect_uris: redirectUris,
     post_logout_redirect_uris: redirectUris,
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
   },
   {
@@ -154,6 +154,7 @@ function createConfiguration(jwks) {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // Lets a token request without `resource` still receive a JWT for the resource that was

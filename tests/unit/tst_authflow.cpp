@@ -20,6 +20,8 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <functional>
+
 using namespace afx;
 
 namespace {
@@ -152,11 +154,45 @@ private:
     FlowResult run(const Profile &profile, UserAgent *agent, const QString &secret = {})
     {
         m_flow->setUserAgent(agent);
+        return wait([&] { m_flow->start(profile, secret); });
+    }
+
+    // Starts a run with `start` and returns its result.
+    FlowResult wait(const std::function<void()> &start)
+    {
         QSignalSpy finished(m_flow.get(), &AuthCodeFlow::finished);
-        m_flow->start(profile, secret);
-        if (!finished.wait(20000))
-            return FlowResult{false, FlowStage::Discovery, QStringLiteral("the flow did not finish within 20 s"), -1, {}, {}};
+        start();
+        if (!finished.wait(20000)) {
+            FlowResult timedOut;
+            timedOut.message = QStringLiteral("the flow did not finish within 20 s");
+            return timedOut;
+        }
         return finished.first().first().value<FlowResult>();
+    }
+
+    Profile interopProfile(const QString &clientId, ClientAuthMethod method) const
+    {
+        Profile profile;
+        profile.id = QStringLiteral("interop");
+        profile.name = QStringLiteral("oidc-provider");
+        profile.issuer = qEnvironmentVariable("INTEROP_ISSUER");
+        profile.clientId = clientId;
+        profile.clientAuth = method;
+        profile.scopes = {QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile")};
+        return profile;
+    }
+
+    test::HttpFormAgent *interopAgent()
+    {
+        auto *agent = new test::HttpFormAgent(this);
+        agent->fieldValues.insert(QStringLiteral("email"), QStringLiteral("alice@example.com"));
+        agent->fieldValues.insert(QStringLiteral("password"), QStringLiteral("correct horse battery staple"));
+        return agent;
+    }
+
+    static bool interopAvailable()
+    {
+        return !qEnvironmentVariable("INTEROP_ISSUER").isEmpty();
     }
 
     Profile sandboxProfile() const
@@ -261,6 +297,142 @@ private Q_SLOTS:
         QVERIFY2(result.ok, qPrintable(result.message));
     }
 
+    void sandboxRefreshRotatesToken()
+    {
+        const FlowResult login = run(sandboxProfile(), sandboxAgent());
+        QVERIFY2(login.ok, qPrintable(login.message));
+        QVERIFY(!login.tokens.refreshToken.isEmpty());
+
+        m_trace->clear();
+        const FlowResult refreshed = wait([&] { m_flow->startRefresh(sandboxProfile(), QString(), login.tokens); });
+        QVERIFY2(refreshed.ok, qPrintable(refreshed.message));
+        QCOMPARE(refreshed.kind, FlowKind::Refresh);
+        QVERIFY(refreshed.tokens.accessToken != login.tokens.accessToken);
+        QVERIFY(!refreshed.tokens.refreshToken.isEmpty());
+        QVERIFY(refreshed.tokens.refreshToken != login.tokens.refreshToken);
+        QVERIFY(refreshed.tokens.idToken != login.tokens.idToken);
+        const QStringList keys = explanationKeys(*m_trace);
+        QVERIFY2(!keys.contains(QStringLiteral("authorize-request")), qPrintable(keys.join(QLatin1Char(','))));
+        QVERIFY(keys.indexOf(QStringLiteral("refresh-request")) > keys.indexOf(QStringLiteral("discovery")));
+        QVERIFY(keys.indexOf(QStringLiteral("check-refresh-id-token")) > keys.indexOf(QStringLiteral("refresh-request")));
+        for (const TraceStep &step : m_trace->steps())
+            QVERIFY2(step.result != StepResult::Failed, qPrintable(step.title + QStringLiteral(": ") + step.detail));
+        QVERIFY(m_trace->steps().at(keys.indexOf(QStringLiteral("refresh-request"))).detail.contains(QLatin1String("rotated")));
+
+        // The rotated-out refresh token is rejected, and only a new login helps.
+        m_trace->clear();
+        const FlowResult reused = wait([&] { m_flow->startRefresh(sandboxProfile(), QString(), login.tokens); });
+        QVERIFY(!reused.ok);
+        QVERIFY(reused.loginRequired);
+        QCOMPARE(reused.stage, FlowStage::TokenRequest);
+        QVERIFY2(reused.message.contains(QLatin1String("invalid_grant")), qPrintable(reused.message));
+        QVERIFY2(reused.message.contains(QLatin1String("Log in again")), qPrintable(reused.message));
+        QVERIFY(reused.failedStep >= 0);
+        QCOMPARE(m_trace->steps().at(reused.failedStep).result, StepResult::Failed);
+    }
+
+    void refreshWithoutRefreshTokenFails()
+    {
+        TokenSet tokens;
+        tokens.accessToken = QStringLiteral("an-access-token");
+        const FlowResult result = wait([&] { m_flow->startRefresh(sandboxProfile(), QString(), tokens); });
+        QVERIFY(!result.ok);
+        QVERIFY2(result.message.contains(QLatin1String("no refresh token")), qPrintable(result.message));
+    }
+
+    void sandboxClientCredentials()
+    {
+        Profile profile = sandboxProfile();
+        profile.clientId = sandbox::SandboxServer::confidentialClientId();
+        profile.clientAuth = ClientAuthMethod::ClientSecretBasic;
+        const FlowResult result = wait([&] { m_flow->startClientCredentials(profile, sandbox::SandboxServer::confidentialClientSecret()); });
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(result.kind, FlowKind::ClientCredentials);
+        QVERIFY(!result.tokens.accessToken.isEmpty());
+        QVERIFY(result.tokens.idToken.isEmpty());
+        QVERIFY(result.tokens.refreshToken.isEmpty());
+        QCOMPARE(result.tokens.scope, QStringLiteral("todos:read"));
+        const QStringList keys = explanationKeys(*m_trace);
+        QCOMPARE(keys, (QStringList{QStringLiteral("discovery"), QStringLiteral("client-credentials-request"),
+                                    QStringLiteral("client-credentials-token")}));
+        // The user scopes of the profile are not sent.
+        const TraceStep &request = m_trace->steps().at(1);
+        QVERIFY2(!request.request.body.contains("openid"), request.request.body.constData());
+        QVERIFY(request.request.body.contains("grant_type=client_credentials"));
+    }
+
+    void sandboxClientCredentialsPublicClientRejected()
+    {
+        const FlowResult result = wait([&] { m_flow->startClientCredentials(sandboxProfile(), QString()); });
+        QVERIFY(!result.ok);
+        QVERIFY2(result.message.contains(QLatin1String("unauthorized_client")), qPrintable(result.message));
+        QVERIFY2(result.message.contains(QLatin1String("client_credentials grant")), qPrintable(result.message));
+    }
+
+    void clientCredentialsScopesDropUserScopes()
+    {
+        QCOMPARE(AuthCodeFlow::clientCredentialsScopes({QStringLiteral("openid"), QStringLiteral("todos:read"),
+                                                        QStringLiteral("offline_access"), QStringLiteral("email")}),
+                 QStringList{QStringLiteral("todos:read")});
+        QVERIFY(AuthCodeFlow::clientCredentialsScopes({QStringLiteral("openid"), QStringLiteral("profile")}).isEmpty());
+    }
+
+    void interopRefreshRotatesToken()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        Profile profile = interopProfile(QStringLiteral("explorer-public"), ClientAuthMethod::None);
+        // oidc-provider grants offline_access only together with prompt=consent.
+        profile.scopes << QStringLiteral("offline_access");
+        profile.extraAuthorizeParams = {{QStringLiteral("prompt"), QStringLiteral("consent")}};
+        const FlowResult login = run(profile, interopAgent());
+        QVERIFY2(login.ok, qPrintable(login.message));
+        QVERIFY(!login.tokens.refreshToken.isEmpty());
+
+        m_trace->clear();
+        const FlowResult refreshed = wait([&] { m_flow->startRefresh(profile, QString(), login.tokens); });
+        QVERIFY2(refreshed.ok, qPrintable(refreshed.message));
+        QVERIFY(refreshed.tokens.refreshToken != login.tokens.refreshToken);
+        QVERIFY(!refreshed.tokens.idToken.isEmpty());
+
+        const FlowResult reused = wait([&] { m_flow->startRefresh(profile, QString(), login.tokens); });
+        QVERIFY(!reused.ok);
+        QVERIFY(reused.loginRequired);
+    }
+
+    void interopOfflineAccessWithoutRefreshTokenExplained()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        Profile profile = interopProfile(QStringLiteral("explorer-public"), ClientAuthMethod::None);
+        profile.scopes << QStringLiteral("offline_access"); // without prompt=consent
+        const FlowResult login = run(profile, interopAgent());
+        QVERIFY2(login.ok, qPrintable(login.message));
+        QVERIFY(login.tokens.refreshToken.isEmpty());
+        bool explained = false;
+        for (const TraceStep &step : m_trace->steps())
+            if (step.explanationKey == QLatin1String("token-request"))
+                explained = step.detail.contains(QLatin1String("prompt=consent"));
+        QVERIFY(explained);
+    }
+
+    void interopClientCredentials()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        Profile profile = interopProfile(QStringLiteral("explorer-confidential"), ClientAuthMethod::ClientSecretBasic);
+        const FlowResult result = wait([&] { m_flow->startClientCredentials(profile, QStringLiteral("s3cr+et/with=special:chars")); });
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QVERIFY(!result.tokens.accessToken.isEmpty());
+        QVERIFY(result.tokens.idToken.isEmpty());
+
+        const FlowResult publicClient = wait([&] {
+            m_flow->startClientCredentials(interopProfile(QStringLiteral("explorer-public"), ClientAuthMethod::None), QString());
+        });
+        QVERIFY(!publicClient.ok);
+        QCOMPARE(publicClient.stage, FlowStage::TokenRequest);
+    }
+
     void loopbackRedirectIsCaughtNotLoaded()
     {
         // Nothing listens on this port: the flow only works if the redirect is caught.
@@ -313,12 +485,12 @@ private Q_SLOTS:
 
     void interopProviderSignsIn()
     {
-        const QString issuer = qEnvironmentVariable("INTEROP_ISSUER");
-        if (issuer.isEmpty()) {
+        if (!interopAvailable()) {
             if (qEnvironmentVariable("CI") == QLatin1String("true"))
                 QFAIL("INTEROP_ISSUER is not set: scripts/test starts tests/interop and sets it.");
             QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
         }
+        const QString issuer = qEnvironmentVariable("INTEROP_ISSUER");
         QFETCH(QString, clientId);
         QFETCH(int, method);
         QFETCH(QString, redirectUri);

@@ -12,6 +12,32 @@ Q_LOGGING_CATEGORY(lcFlow, "afx.flow", QtInfoMsg)
 
 namespace afx {
 
+namespace {
+
+// Compares a refreshed ID token's claims with the previous ID token (OpenID Connect Core
+// section 12.2). Returns an empty string when they belong together, else the reason.
+QString compareWithPreviousIdToken(const QJsonObject &claims, const QString &previousToken)
+{
+    QString error;
+    const auto previous = jose::CompactJws::parse(previousToken.toLatin1(), &error);
+    if (!previous)
+        return QString(); // no previous ID token to compare with (a restored set without one)
+    for (const char *name : {"iss", "sub", "aud"}) {
+        const QString key = QString::fromLatin1(name);
+        if (claims.value(key) != previous->claims.value(key))
+            return AuthCodeFlow::tr("The refreshed ID token's \"%1\" differs from the previous ID token's, so it may "
+                                    "describe another user or client (OpenID Connect Core section 12.2).")
+                .arg(key);
+    }
+    const QJsonValue nonce = claims.value(QStringLiteral("nonce"));
+    if (!nonce.isUndefined() && nonce != previous->claims.value(QStringLiteral("nonce")))
+        return AuthCodeFlow::tr("The refreshed ID token has a nonce that differs from the previous ID token's "
+                                "(OpenID Connect Core section 12.2).");
+    return QString();
+}
+
+} // namespace
+
 AuthCodeFlow::AuthCodeFlow(TracedHttpClient *http, Trace *trace, QObject *parent)
     : QObject(parent)
     , m_http(http)
@@ -33,7 +59,35 @@ void AuthCodeFlow::setUserAgent(UserAgent *agent)
 
 void AuthCodeFlow::start(const Profile &profile, const QString &clientSecret)
 {
+    begin(FlowKind::AuthorizationCode, profile, clientSecret);
+}
+
+void AuthCodeFlow::startRefresh(const Profile &profile, const QString &clientSecret, const TokenSet &current)
+{
+    m_current = current;
+    begin(FlowKind::Refresh, profile, clientSecret);
+}
+
+void AuthCodeFlow::startClientCredentials(const Profile &profile, const QString &clientSecret)
+{
+    begin(FlowKind::ClientCredentials, profile, clientSecret);
+}
+
+QStringList AuthCodeFlow::clientCredentialsScopes(const QStringList &scopes)
+{
+    static const QStringList userScopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
+                                        QStringLiteral("address"), QStringLiteral("phone"), QStringLiteral("offline_access")};
+    QStringList kept;
+    for (const QString &scope : scopes)
+        if (!userScopes.contains(scope))
+            kept << scope;
+    return kept;
+}
+
+void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &clientSecret)
+{
     ++m_generation;
+    m_kind = kind;
     m_profile = profile;
     m_clientSecret = clientSecret;
     m_metadata = {};
@@ -41,9 +95,16 @@ void AuthCodeFlow::start(const Profile &profile, const QString &clientSecret)
     m_states.clear();
     m_running = true;
     m_callbackHandled = false;
-    if (m_trace && !clientSecret.isEmpty())
+    if (kind != FlowKind::Refresh)
+        m_current = {};
+    if (m_trace) {
         m_trace->addSecret(clientSecret);
-    qCInfo(lcFlow).noquote() << "Login started for profile" << profile.id << "issuer" << profile.issuer;
+        m_trace->addSecret(m_current.refreshToken);
+        m_trace->addSecret(m_current.accessToken);
+        m_trace->addSecret(m_current.idToken);
+    }
+    static const char *const names[] = {"Login", "Refresh", "Client credentials request"};
+    qCInfo(lcFlow).noquote() << names[int(kind)] << "started for profile" << profile.id << "issuer" << profile.issuer;
     fetchDiscovery();
 }
 
@@ -94,8 +155,25 @@ void AuthCodeFlow::fetchDiscovery()
                 step.result = StepResult::Ok;
                 step.detail = tr("The issuer in the document matches the profile exactly.");
             });
-        fetchKeys([this] { openBrowser(); });
+        afterDiscovery();
     });
+}
+
+void AuthCodeFlow::afterDiscovery()
+{
+    switch (m_kind) {
+    case FlowKind::AuthorizationCode:
+        fetchKeys([this] { openBrowser(); });
+        return;
+    case FlowKind::Refresh:
+        // The keys are needed when the response carries a new ID token.
+        fetchKeys([this] { requestRefresh(); });
+        return;
+    case FlowKind::ClientCredentials:
+        // No ID token comes back, so no keys are needed.
+        requestClientCredentials();
+        return;
+    }
 }
 
 void AuthCodeFlow::fetchKeys(std::function<void()> next)
@@ -270,17 +348,104 @@ void AuthCodeFlow::onCallback(const QUrl &url)
 void AuthCodeFlow::exchangeCode(const QString &code)
 {
     Q_EMIT progress(tr("Exchanging the authorization code for tokens..."));
-    oidc::FormFields fields{
+    const oidc::FormFields fields{
         {QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
         {QStringLiteral("code"), code},
         {QStringLiteral("redirect_uri"), m_request.redirectUri},
         {QStringLiteral("code_verifier"), QString::fromLatin1(m_request.pkce.verifier)},
     };
+    postTokenRequest(fields, QStringLiteral("token-request"), [this](const TokenSet &tokens, int step) {
+        if (tokens.idToken.isEmpty()) {
+            fail(FlowStage::TokenRequest,
+                 tr("The token response from %1 has no id_token. An OpenID provider must return one when the "
+                    "scope contains \"openid\" (OpenID Connect Core section 3.1.3.3); check the scopes and that the "
+                    "client is set up for OpenID Connect.")
+                     .arg(m_metadata.tokenEndpoint.toString()),
+                 step);
+            return;
+        }
+        validate(tokens, false);
+    });
+}
+
+void AuthCodeFlow::requestRefresh()
+{
+    if (m_current.refreshToken.isEmpty()) {
+        fail(FlowStage::TokenRequest, tr("There is no refresh token to use. Log in again to get new tokens."), -1);
+        return;
+    }
+    Q_EMIT progress(tr("Refreshing the tokens..."));
+    const oidc::FormFields fields{
+        {QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+        {QStringLiteral("refresh_token"), m_current.refreshToken},
+    };
+    postTokenRequest(fields, QStringLiteral("refresh-request"), [this](const TokenSet &received, int step) {
+        // What the response does not replace stays (RFC 6749 section 6: a new refresh token is
+        // optional; OpenID Connect Core section 12.2: the ID token is optional).
+        TokenSet merged = received;
+        const bool rotated = !received.refreshToken.isEmpty() && received.refreshToken != m_current.refreshToken;
+        if (received.refreshToken.isEmpty())
+            merged.refreshToken = m_current.refreshToken;
+        if (received.idToken.isEmpty())
+            merged.idToken = m_current.idToken;
+        if (m_trace)
+            m_trace->update(step, [&](TraceStep &traceStep) {
+                traceStep.detail += QLatin1Char(' ')
+                    + (rotated ? tr("The provider rotated the refresh token: the new one replaces the stored one, and the old one "
+                                    "must not be used again.")
+                               : tr("No new refresh token came back, so the stored one is kept."));
+                if (received.idToken.isEmpty())
+                    traceStep.detail += QLatin1Char(' ') + tr("No new ID token came back; the previous one is kept.");
+            });
+        if (received.idToken.isEmpty()) {
+            FlowResult result;
+            result.ok = true;
+            result.stage = FlowStage::Done;
+            result.tokens = merged;
+            result.message = tr("Tokens refreshed: a new access token%1.")
+                                 .arg(rotated ? tr(" and a new refresh token") : QString());
+            finish(result);
+            return;
+        }
+        validate(merged, false);
+    });
+}
+
+void AuthCodeFlow::requestClientCredentials()
+{
+    Q_EMIT progress(tr("Requesting a token for the client..."));
+    oidc::FormFields fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+    const QStringList scopes = clientCredentialsScopes(m_profile.scopes);
+    if (!scopes.isEmpty())
+        fields.append({QStringLiteral("scope"), scopes.join(QLatin1Char(' '))});
+    if (!m_profile.resource.isEmpty())
+        fields.append({QStringLiteral("resource"), m_profile.resource});
+    if (!m_profile.audience.isEmpty())
+        fields.append({QStringLiteral("audience"), m_profile.audience});
+    postTokenRequest(fields, QStringLiteral("client-credentials-request"), [this](const TokenSet &tokens, int) {
+        if (m_trace)
+            m_trace->appendLocal(Trace::App, tr("Token for the client, not a user"), StepResult::Ok,
+                                 tr("This access token names the client %1 and no user. A backend that expects a "
+                                    "user's ID token will reject it.")
+                                     .arg(m_profile.clientId),
+                                 QStringLiteral("client-credentials-token"));
+        FlowResult result;
+        result.ok = true;
+        result.stage = FlowStage::Done;
+        result.tokens = tokens;
+        result.message = tr("Received an access token for the client %1 (no user, no ID token).").arg(m_profile.clientId);
+        finish(result);
+    });
+}
+
+void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &explanationKey,
+                                    std::function<void(const TokenSet &tokens, int step)> onTokens)
+{
     TracedRequest request;
     request.method = QStringLiteral("POST");
     request.url = m_metadata.tokenEndpoint;
     request.title = QStringLiteral("POST ") + m_metadata.tokenEndpoint.path();
-    request.explanationKey = QStringLiteral("token-request");
+    request.explanationKey = explanationKey;
     request.timeoutMs = m_profile.timeoutSeconds * 1000;
     request.addHeader("Content-Type", "application/x-www-form-urlencoded");
     request.addHeader("Accept", "application/json");
@@ -299,7 +464,7 @@ void AuthCodeFlow::exchangeCode(const QString &code)
     request.body = oidc::formEncodeFields(fields);
 
     const int generation = m_generation;
-    m_http->send(request, [this, request, generation](const TracedResponse &response) {
+    m_http->send(request, [this, request, generation, onTokens](const TracedResponse &response) {
         if (generation != m_generation)
             return;
         if (!response.networkError.isEmpty()) {
@@ -325,7 +490,23 @@ void AuthCodeFlow::exchangeCode(const QString &code)
                 message += QLatin1Char(' ')
                     + tr("Check the client secret. Some servers decode client_secret_basic credentials wrongly when they "
                          "contain characters such as + / = or :; try client_secret_post in the profile.");
-            fail(FlowStage::TokenRequest, message, response.stepIndex);
+            const bool loginRequired = m_kind == FlowKind::Refresh && parsed.error == QLatin1String("invalid_grant");
+            if (loginRequired)
+                message += QLatin1Char(' ')
+                    + tr("The refresh token has expired, was revoked, or was already used once. Log in again to get new tokens.");
+            if (m_kind == FlowKind::ClientCredentials && parsed.error == QLatin1String("unauthorized_client"))
+                message += QLatin1Char(' ') + tr("Allow the client_credentials grant for this client at the provider.");
+            if (m_trace && response.stepIndex >= 0)
+                m_trace->update(response.stepIndex, [&](TraceStep &step) {
+                    step.result = StepResult::Failed;
+                    step.detail = message;
+                });
+            FlowResult result;
+            result.stage = FlowStage::TokenRequest;
+            result.message = message;
+            result.failedStep = response.stepIndex;
+            result.loginRequired = loginRequired;
+            finish(result);
             return;
         }
         const TokenSet &tokens = parsed.tokens;
@@ -334,24 +515,24 @@ void AuthCodeFlow::exchangeCode(const QString &code)
             m_trace->addSecret(tokens.idToken);
             m_trace->addSecret(tokens.refreshToken);
         }
-        if (tokens.idToken.isEmpty()) {
-            fail(FlowStage::TokenRequest,
-                 tr("The token response from %1 has no id_token. An OpenID provider must return one when the "
-                    "scope contains \"openid\" (OpenID Connect Core section 3.1.3.3); check the scopes and that the "
-                    "client is set up for OpenID Connect.")
-                     .arg(request.url.toString()),
-                 response.stepIndex);
-            return;
-        }
         if (m_trace)
             m_trace->update(response.stepIndex, [&](TraceStep &step) {
                 step.result = StepResult::Ok;
-                QStringList got{QStringLiteral("id_token"), QStringLiteral("access_token")};
+                QStringList got;
+                if (!tokens.idToken.isEmpty())
+                    got << QStringLiteral("id_token");
+                got << QStringLiteral("access_token");
                 if (!tokens.refreshToken.isEmpty())
                     got << QStringLiteral("refresh_token");
                 step.detail = tr("Received %1.").arg(got.join(QStringLiteral(", ")));
+                if (m_kind == FlowKind::AuthorizationCode && tokens.refreshToken.isEmpty()
+                    && m_profile.scopes.contains(QStringLiteral("offline_access")))
+                    step.detail += QLatin1Char(' ')
+                        + tr("offline_access was requested but no refresh token came back. The provider may not allow "
+                             "refresh for this client, or it drops offline_access unless the authorize request also "
+                             "has prompt=consent (add it under extra authorize parameters).");
             });
-        validate(tokens, false);
+        onTokens(tokens, response.stepIndex);
     });
 }
 
@@ -362,7 +543,9 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
     expect.clientId = m_profile.clientId;
     expect.allowedAlgorithms = m_profile.allowedAlgorithms;
     expect.providerAlgorithms = m_metadata.idTokenSigningAlgValuesSupported;
-    expect.nonce = m_request.nonce;
+    // A refreshed ID token belongs to no new authorize request, so there is no nonce to expect;
+    // it is compared with the previous ID token below instead.
+    expect.nonce = m_kind == FlowKind::Refresh ? QByteArray() : m_request.nonce;
     expect.accessToken = tokens.accessToken;
     expect.clientSecret = m_clientSecret;
     expect.leewaySeconds = m_profile.leewaySeconds;
@@ -395,20 +578,35 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
         }
     }
 
+    QString refreshProblem;
+    if (m_kind == FlowKind::Refresh && validation.passed()) {
+        refreshProblem = compareWithPreviousIdToken(validation.claims, m_current.idToken);
+        if (m_trace) {
+            const int index = m_trace->appendLocal(Trace::App, tr("Same user as before"), refreshProblem.isEmpty() ? StepResult::Ok : StepResult::Failed,
+                                                   refreshProblem.isEmpty() ? tr("iss, sub and aud equal those of the previous ID token, and so does "
+                                                                                 "the nonce if the new token has one (OpenID Connect Core section 12.2).")
+                                                                            : refreshProblem,
+                                                   QStringLiteral("check-refresh-id-token"));
+            if (!refreshProblem.isEmpty())
+                firstFailedStep = index;
+        }
+    }
+
     FlowResult result;
     result.tokens = tokens;
     result.validation = validation;
-    if (!validation.passed()) {
+    if (!validation.passed() || !refreshProblem.isEmpty()) {
         result.ok = false;
         result.stage = FlowStage::Validation;
-        result.message = tr("The ID token failed validation: %1").arg(validation.firstFailure());
+        result.message = tr("The ID token failed validation: %1").arg(refreshProblem.isEmpty() ? validation.firstFailure() : refreshProblem);
         result.failedStep = firstFailedStep;
         finish(result);
         return;
     }
     result.ok = true;
     result.stage = FlowStage::Done;
-    result.message = tr("Signed in. The ID token passed every check.");
+    result.message = m_kind == FlowKind::Refresh ? tr("Tokens refreshed. The new ID token passed every check.")
+                                                 : tr("Signed in. The ID token passed every check.");
     finish(result);
 }
 
@@ -433,10 +631,11 @@ void AuthCodeFlow::finish(FlowResult result)
         return;
     m_running = false;
     ++m_generation;
+    result.kind = m_kind;
     if (result.ok)
-        qCInfo(lcFlow) << "Login finished";
+        qCInfo(lcFlow) << "Flow finished";
     else
-        qCWarning(lcFlow).noquote() << "Login stopped:" << Trace::maskKnownFields(result.message);
+        qCWarning(lcFlow).noquote() << "Flow stopped:" << Trace::maskKnownFields(result.message);
     Q_EMIT finished(result);
 }
 

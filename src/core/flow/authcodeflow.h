@@ -6,6 +6,7 @@
 #include "jose/key.h"
 #include "oidc/authrequest.h"
 #include "oidc/callback.h"
+#include "oidc/formencoding.h"
 #include "oidc/idtokenvalidator.h"
 #include "oidc/providermetadata.h"
 #include "storage/profile.h"
@@ -21,8 +22,18 @@ namespace afx {
 // The stage at which a flow stopped.
 enum class FlowStage { Discovery, Keys, Browser, Callback, TokenRequest, Validation, Done, Cancelled };
 
+// Which grant a run uses.
+enum class FlowKind {
+    AuthorizationCode, // a user signs in through the browser (the login)
+    Refresh,           // the refresh_token grant with the stored refresh token
+    ClientCredentials, // the client authenticates as itself: no user, no browser
+};
+
 struct FlowResult {
+    FlowKind kind = FlowKind::AuthorizationCode;
     bool ok = false;
+    // True when only a new login can help: the refresh token was rejected (invalid_grant).
+    bool loginRequired = false;
     FlowStage stage = FlowStage::Discovery;
     QString message;                 // for the user: what failed, on which URL, what to do
     int failedStep = -1;             // trace step that shows the failure
@@ -41,6 +52,10 @@ struct FlowResult {
 //
 // Each hop is a trace step. A callback is exchanged at most once, even when the browser
 // delivers the same redirect twice.
+//
+// The same engine runs the grants that need no browser: refresh (RFC 6749 section 6, OpenID
+// Connect Core section 12) and client credentials (RFC 6749 section 4.4). Both fetch the
+// discovery document first, then call the token endpoint with the same client authentication.
 class AuthCodeFlow : public QObject {
     Q_OBJECT
 public:
@@ -49,8 +64,20 @@ public:
     void setUserAgent(UserAgent *agent);
     // Starts a login. `clientSecret` is used for client_secret_basic/post only.
     void start(const Profile &profile, const QString &clientSecret);
+    // Exchanges `current.refreshToken` for new tokens. The result keeps what the response does
+    // not replace: the old refresh token unless a new one came back (rotation), the old ID
+    // token unless a new one came back (validated, and compared with the old one).
+    void startRefresh(const Profile &profile, const QString &clientSecret, const TokenSet &current);
+    // Requests a token for the client itself. The scope sent is the profile's scopes without
+    // the OpenID Connect ones (openid, profile, email, address, phone, offline_access), which
+    // describe a user.
+    void startClientCredentials(const Profile &profile, const QString &clientSecret);
     void cancel();
     bool isRunning() const { return m_running; }
+    FlowKind kind() const { return m_kind; }
+
+    // The scope a client credentials request sends for `scopes`.
+    static QStringList clientCredentialsScopes(const QStringList &scopes);
 
     const oidc::ProviderMetadata &metadata() const { return m_metadata; }
     const QList<jose::Jwk> &keys() const { return m_keys; }
@@ -65,7 +92,15 @@ private:
     void openBrowser();
     void onCallback(const QUrl &url);
     void onAgentFailed(const QString &message);
+    void begin(FlowKind kind, const Profile &profile, const QString &clientSecret);
+    void afterDiscovery();
     void exchangeCode(const QString &code);
+    void requestRefresh();
+    void requestClientCredentials();
+    // Posts a token request with the profile's client authentication and hands a successful
+    // token response to `onTokens`; every failure ends the run.
+    void postTokenRequest(oidc::FormFields fields, const QString &explanationKey,
+                          std::function<void(const TokenSet &tokens, int step)> onTokens);
     void validate(const TokenSet &tokens, bool keysRefetched);
     void finish(FlowResult result);
     void fail(FlowStage stage, const QString &message, int step);
@@ -73,8 +108,10 @@ private:
     TracedHttpClient *m_http;
     QPointer<Trace> m_trace;
     QPointer<UserAgent> m_agent;
+    FlowKind m_kind = FlowKind::AuthorizationCode;
     Profile m_profile;
     QString m_clientSecret;
+    TokenSet m_current; // the stored tokens a refresh starts from
     oidc::ProviderMetadata m_metadata;
     QList<jose::Jwk> m_keys;
     oidc::AuthRequest m_request;
