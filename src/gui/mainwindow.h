@@ -75,6 +75,12 @@ public:
 public Q_SLOTS:
     void login();
     void cancelLogin();
+    // Exchanges the stored refresh token for new tokens; `done` gets the outcome.
+    void refreshTokens(const std::function<void(bool ok)> &done = {});
+    // Runs the client credentials grant with the current profile's client.
+    void requestClientToken();
+    // Calls the provider's UserInfo endpoint with the stored access token.
+    void callUserInfo();
     void selectProfile(const QString &id);
 
 Q_SIGNALS:
@@ -82,6 +88,8 @@ Q_SIGNALS:
     // again each time another profile's stored tokens have been looked up.
     void ready();
     void loginFinished(bool ok, const QString &message);
+    // Any run (login, refresh, client credentials) finished.
+    void flowFinished(afx::FlowKind kind, bool ok, const QString &message);
     void tokensSaved(bool ok);
 
 protected:
@@ -107,6 +115,11 @@ private:
     void setBusy(bool busy, const QString &message = {});
     void ensureBrowser(std::function<void()> then);
     void startFlow();
+    // Reads the profile's client secret from the token store (none for public clients) and
+    // calls `then` with it; reports a missing secret in the banner.
+    void withClientSecret(const std::function<void(const QString &secret)> &then);
+    // Sets the window busy for a run without a browser; false when another run is active.
+    bool beginGrant(const QString &busyMessage);
     TokenKey tokenKey() const;
 
     MainWindowOptions m_options;
@@ -120,6 +133,9 @@ private:
     QString m_sandboxError;
     Profile m_profile;
     TokenSet m_tokens;
+    oidc::IdTokenValidation m_validation; // checks of the ID token in m_tokens
+    std::function<void(bool ok)> m_afterRefresh;
+    std::function<void()> m_bannerAction; // what the banner's button does
     bool m_ready = false;
     bool m_loginPending = false; // between pressing Log in and the flow's start
 
@@ -141,6 +157,7 @@ private:
     QAction *m_loginAction = nullptr;
     QAction *m_cancelAction = nullptr;
     QAction *m_replayAction = nullptr;
+    QAction *m_refreshAction = nullptr;
     QAction *m_editProfileAction = nullptr;
 };
 

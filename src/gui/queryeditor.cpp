@@ -544,9 +544,48 @@ void QueryEditor::clearMessage()
 
 void QueryEditor::send()
 {
-    if (m_running)
+    sendRequest(true);
+}
+
+bool QueryEditor::credentialExpired(Credential credential) const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (credential == Credential::AccessToken)
+        return m_tokens.expiresAt.isValid() && m_tokens.expiresAt <= now;
+    if (credential != Credential::IdToken)
+        return false;
+    QString error;
+    const auto jws = jose::CompactJws::parse(m_tokens.idToken.toLatin1(), &error);
+    if (!jws)
+        return false;
+    const QJsonValue exp = jws->claims.value(QStringLiteral("exp"));
+    return exp.isDouble() && QDateTime::fromSecsSinceEpoch(exp.toInteger(), Qt::UTC) <= now;
+}
+
+void QueryEditor::sendRequest(bool refreshIfExpired)
+{
+    if (m_running || m_refreshing)
         return;
     clearMessage();
+
+    const Credential chosen = credential();
+    if (refreshIfExpired && m_refreshHandler && !m_tokens.refreshToken.isEmpty() && credentialExpired(chosen)) {
+        // Refreshed first, as a client would, and shown on the diagram as its own steps.
+        const QString name = chosen == Credential::IdToken ? tr("ID token") : tr("access token");
+        m_message->setText(tr("The %1 has expired, so the tokens are refreshed before sending...").arg(name));
+        m_refreshing = true;
+        m_send->setEnabled(false);
+        m_refreshHandler([this, name](bool ok) {
+            m_refreshing = false;
+            m_send->setEnabled(true);
+            if (!ok) {
+                showError(tr("The %1 has expired and the refresh failed, so nothing was sent. The banner above shows the reason.").arg(name));
+                return;
+            }
+            sendRequest(false);
+        });
+        return;
+    }
 
     QUrl url;
     QByteArray body;

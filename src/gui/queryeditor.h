@@ -11,6 +11,8 @@
 #include <QUrl>
 #include <QWidget>
 
+#include <functional>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -63,6 +65,12 @@ public:
 
     bool isRunning() const { return m_running; }
 
+    // Called before sending when the chosen token (ID or access token) has expired and a
+    // refresh token exists. The handler refreshes the tokens, passes them to setTokens() and
+    // then calls `done`; the request is sent afterwards with the new token.
+    using RefreshHandler = std::function<void(const std::function<void(bool ok)> &done)>;
+    void setRefreshHandler(RefreshHandler handler) { m_refreshHandler = std::move(handler); }
+
 public Q_SLOTS:
     // Validates the input and sends the request. Shows an error instead when something is
     // missing or invalid, and does nothing while a request runs.
@@ -84,6 +92,10 @@ protected:
 
 private:
     void buildUi();
+    void sendRequest(bool refreshIfExpired);
+    // True when the token sent for `credential` is past its expiry (the access token's
+    // expires_in, the ID token's exp claim).
+    bool credentialExpired(Credential credential) const;
     // Read and check one part of the input; each shows an error and returns false when it is invalid.
     bool readEndpoint(QUrl *url);
     bool readBody(QByteArray *body);
@@ -101,6 +113,8 @@ private:
     QString describeCredential(Credential credential, const QString &token) const;
 
     QPointer<TracedHttpClient> m_client;
+    RefreshHandler m_refreshHandler;
+    bool m_refreshing = false;
     TokenSet m_tokens;
     bool m_credentialChosenByUser = false;
     bool m_running = false;

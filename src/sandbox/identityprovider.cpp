@@ -668,6 +668,28 @@ HttpResponse IdentityProvider::redeemRefreshToken(const oidc::FormFields &form, 
     return issueTokens(client, previous.sub, scope, previous.authTime, QString(), previous.grantId);
 }
 
+namespace {
+
+// The members of a successful token response that every grant sends (RFC 6749 section 5.1).
+QJsonObject bearerTokenResponse(const QByteArray &accessToken, qint64 expiresIn, const QString &scope)
+{
+    return QJsonObject{{QStringLiteral("access_token"), QString::fromLatin1(accessToken)},
+                       {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                       {QStringLiteral("expires_in"), expiresIn},
+                       {QStringLiteral("scope"), scope}};
+}
+
+// A token response must not be cached (RFC 6749 section 5.1).
+HttpResponse tokenSuccess(const QJsonObject &body)
+{
+    HttpResponse http = HttpResponse::json(200, body);
+    http.addHeader("Cache-Control", "no-store");
+    http.addHeader("Pragma", "no-cache");
+    return http;
+}
+
+} // namespace
+
 HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, const QString &sub, const QString &scope,
                                            qint64 authTime, const QString &nonce, const QString &grantId)
 {
@@ -698,11 +720,7 @@ HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, con
         return tokenError(500, QStringLiteral("server_error"), QStringLiteral("Signing the access token failed."));
     }
 
-    QJsonObject response;
-    response.insert(QStringLiteral("access_token"), QString::fromLatin1(*accessToken));
-    response.insert(QStringLiteral("token_type"), QStringLiteral("Bearer"));
-    response.insert(QStringLiteral("expires_in"), tokenLifetimeSeconds);
-    response.insert(QStringLiteral("scope"), scope);
+    QJsonObject response = bearerTokenResponse(*accessToken, tokenLifetimeSeconds, scope);
 
     if (scopes.contains(QStringLiteral("openid"))) {
         QJsonObject idClaims;
@@ -746,10 +764,7 @@ HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, con
     m_accessTokens.insert(jti, AccessTokenRecord{grantId, now + tokenLifetimeSeconds});
 
     qCInfo(lcSandbox).noquote() << "issued tokens to client" << client.id;
-    HttpResponse http = HttpResponse::json(200, response);
-    http.addHeader("Cache-Control", "no-store");
-    http.addHeader("Pragma", "no-cache");
-    return http;
+    return tokenSuccess(response);
 }
 
 HttpResponse IdentityProvider::issueClientToken(const oidc::FormFields &form, const ClientRegistration &client)
@@ -788,16 +803,9 @@ HttpResponse IdentityProvider::issueClientToken(const oidc::FormFields &form, co
         return tokenError(500, QStringLiteral("server_error"), QStringLiteral("Signing the access token failed."));
     }
     // No refresh token: the client can ask again with its credentials (RFC 6749 section 4.4.3).
-    QJsonObject response;
-    response.insert(QStringLiteral("access_token"), QString::fromLatin1(*accessToken));
-    response.insert(QStringLiteral("token_type"), QStringLiteral("Bearer"));
-    response.insert(QStringLiteral("expires_in"), tokenLifetimeSeconds);
-    response.insert(QStringLiteral("scope"), scope);
+    const QJsonObject response = bearerTokenResponse(*accessToken, tokenLifetimeSeconds, scope);
     qCInfo(lcSandbox).noquote() << "issued a client token to" << client.id;
-    HttpResponse http = HttpResponse::json(200, response);
-    http.addHeader("Cache-Control", "no-store");
-    http.addHeader("Pragma", "no-cache");
-    return http;
+    return tokenSuccess(response);
 }
 
 void IdentityProvider::revokeGrant(const QString &grantId)

@@ -13,6 +13,7 @@
 #include "sandbox/sandboxserver.h"
 #include "storage/profile.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
@@ -195,6 +196,85 @@ private Q_SLOTS:
         auto reopened = openWindow();
         QTRY_VERIFY_WITH_TIMEOUT(!reopened->tokens().idToken.isEmpty(), 10000);
         QCOMPARE(reopened->tokens().idToken, before);
+    }
+
+    void refreshManualAutomaticAndRejected()
+    {
+        // A new window's sandbox does not know the refresh tokens of an earlier run, so log in.
+        auto window = openWindow();
+        QSignalSpy loggedIn(window.get(), &MainWindow::loginFinished);
+        window->login();
+        QVERIFY2(waitForElement(window->browser(), QStringLiteral("#email")), "the sandbox login page did not appear");
+        typeAndSubmit(window->browser(), sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword(),
+                      QStringLiteral("#login"));
+        QVERIFY(loggedIn.wait(30000));
+        QVERIFY2(loggedIn.first().at(0).toBool(), qPrintable(loggedIn.first().at(1).toString()));
+        QVERIFY(!window->tokens().refreshToken.isEmpty());
+        const TokenSet restored = window->tokens();
+        QTRY_COMPARE_WITH_TIMEOUT(countSteps(window->trace(), QStringLiteral("token-store"), StepResult::Ok), 1, 10000);
+        QSignalSpy flows(window.get(), &MainWindow::flowFinished);
+
+        // Run > Refresh tokens: the refresh token rotates and the new set is saved.
+        auto *refresh = window->findChild<QAction *>(QStringLiteral("refreshAction"));
+        QVERIFY(refresh);
+        refresh->trigger();
+        QVERIFY(flows.wait(20000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::Refresh);
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+        QVERIFY(window->tokens().refreshToken != restored.refreshToken);
+        QVERIFY(window->tokens().accessToken != restored.accessToken);
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("refresh-request"), StepResult::Ok), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(countSteps(window->trace(), QStringLiteral("token-store"), StepResult::Ok), 2, 10000);
+
+        // An expired access token is refreshed before the query is sent.
+        QueryEditor *editor = window->queryEditor();
+        TokenSet expired = window->tokens();
+        expired.expiresAt = QDateTime::currentDateTimeUtc().addSecs(-60);
+        editor->setTokens(expired);
+        editor->setCredential(QueryEditor::Credential::AccessToken);
+        editor->findChild<QPlainTextEdit *>(QStringLiteral("query"))->setPlainText(QStringLiteral("{ me { email } }"));
+        QSignalSpy answered(editor, &QueryEditor::requestFinished);
+        editor->send();
+        QVERIFY(answered.wait(20000));
+        QCOMPARE(answered.first().first().toInt(), 200);
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("refresh-request"), StepResult::Ok), 2);
+        int lastRefresh = -1;
+        int lastRequest = -1;
+        for (const TraceStep &step : window->trace()->steps()) {
+            if (step.explanationKey == QLatin1String("refresh-request"))
+                lastRefresh = step.index;
+            if (step.explanationKey == QLatin1String("api-request"))
+                lastRequest = step.index;
+        }
+        QVERIFY2(lastRefresh >= 0 && lastRefresh < lastRequest, "the refresh must come before the query on the diagram");
+
+        // Run > Call UserInfo with the refreshed access token.
+        flows.clear();
+        auto *userInfo = window->findChild<QAction *>(QStringLiteral("userInfoAction"));
+        QVERIFY(userInfo);
+        userInfo->trigger();
+        QVERIFY(flows.wait(20000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::UserInfo);
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+        QVERIFY2(window->banner()->text().contains(QLatin1String("email")), qPrintable(window->banner()->text()));
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("check-userinfo-subject"), StepResult::Ok), 1);
+
+        // A refresh token past its lifetime: invalid_grant, and the banner offers a new login.
+        window->sandboxServer()->advanceClock(60 * 24 * 3600);
+        flows.clear();
+        refresh->trigger();
+        QVERIFY(flows.wait(20000));
+        QVERIFY(!flows.first().at(1).toBool());
+        QVERIFY2(window->banner()->text().contains(QLatin1String("invalid_grant")), qPrintable(window->banner()->text()));
+        auto *action = window->banner()->findChild<QPushButton *>(QStringLiteral("messageAction"));
+        QVERIFY(action);
+        QCOMPARE(action->text(), QStringLiteral("Log in again"));
+        QVERIFY(!window->tokens().refreshToken.isEmpty()); // nothing stored was dropped
+        saveScreenshot(window.get(), QStringLiteral("sandbox-refresh-rejected.png"));
+
+        // The sandbox's client is public, so the client credentials grant is refused up front.
+        window->requestClientToken();
+        QVERIFY2(window->banner()->text().contains(QLatin1String("confidential client")), qPrintable(window->banner()->text()));
     }
 
     void interopProviderLoginAndQuery()

@@ -3,6 +3,7 @@
 // it), and against a scripted provider that returns broken documents on purpose.
 
 #include "flow/authcodeflow.h"
+#include "jose/base64url.h"
 #include "http/tracedhttpclient.h"
 #include "httpformagent.h"
 #include "jose/jws.h"
@@ -329,6 +330,52 @@ private Q_SLOTS:
         QVERIFY2(reused.message.contains(QLatin1String("Log in again")), qPrintable(reused.message));
         QVERIFY(reused.failedStep >= 0);
         QCOMPARE(m_trace->steps().at(reused.failedStep).result, StepResult::Failed);
+    }
+
+    void sandboxUserInfoMatchesIdToken()
+    {
+        const FlowResult login = run(sandboxProfile(), sandboxAgent());
+        QVERIFY2(login.ok, qPrintable(login.message));
+        m_trace->clear();
+        const FlowResult info = wait([&] { m_flow->startUserInfo(sandboxProfile(), login.tokens); });
+        QVERIFY2(info.ok, qPrintable(info.message));
+        QCOMPARE(info.kind, FlowKind::UserInfo);
+        QCOMPARE(info.userInfo.value(QStringLiteral("email")).toString(), sandbox::SandboxServer::demoEmail());
+        QCOMPARE(explanationKeys(*m_trace), (QStringList{QStringLiteral("discovery"), QStringLiteral("userinfo-request"),
+                                                         QStringLiteral("check-userinfo-subject")}));
+        QCOMPARE(m_trace->steps().last().result, StepResult::Ok);
+
+        // An ID token of another subject: the answer must not be used.
+        TokenSet mixed = login.tokens;
+        QJsonObject header{{QStringLiteral("alg"), QStringLiteral("none")}};
+        QJsonObject claims{{QStringLiteral("sub"), QStringLiteral("someone-else")}};
+        mixed.idToken = QString::fromLatin1(jose::base64UrlEncode(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.'
+                                            + jose::base64UrlEncode(QJsonDocument(claims).toJson(QJsonDocument::Compact)) + ".c2ln");
+        const FlowResult rejected = wait([&] { m_flow->startUserInfo(sandboxProfile(), mixed); });
+        QVERIFY(!rejected.ok);
+        QVERIFY2(rejected.message.contains(QLatin1String("someone-else")), qPrintable(rejected.message));
+        QCOMPARE(m_trace->steps().last().result, StepResult::Failed);
+
+        // A token the endpoint does not accept.
+        TokenSet bogus = login.tokens;
+        bogus.accessToken = QStringLiteral("not-a-token");
+        const FlowResult unauthorized = wait([&] { m_flow->startUserInfo(sandboxProfile(), bogus); });
+        QVERIFY(!unauthorized.ok);
+        QVERIFY2(unauthorized.message.contains(QLatin1String("HTTP 401")), qPrintable(unauthorized.message));
+        QVERIFY2(unauthorized.message.contains(QLatin1String("WWW-Authenticate")), qPrintable(unauthorized.message));
+    }
+
+    void interopUserInfo()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        const Profile profile = interopProfile(QStringLiteral("explorer-public"), ClientAuthMethod::None);
+        const FlowResult login = run(profile, interopAgent());
+        QVERIFY2(login.ok, qPrintable(login.message));
+        const FlowResult info = wait([&] { m_flow->startUserInfo(profile, login.tokens); });
+        QVERIFY2(info.ok, qPrintable(info.message));
+        QCOMPARE(info.userInfo.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+        QCOMPARE(info.userInfo.value(QStringLiteral("email")).toString(), QStringLiteral("alice@example.com"));
     }
 
     void refreshWithoutRefreshTokenFails()

@@ -6,6 +6,8 @@
 #include "oidc/formencoding.h"
 #include "oidc/tokenresponse.h"
 
+#include <QJsonDocument>
+#include <QJsonParseError>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcFlow, "afx.flow", QtInfoMsg)
@@ -73,6 +75,12 @@ void AuthCodeFlow::startClientCredentials(const Profile &profile, const QString 
     begin(FlowKind::ClientCredentials, profile, clientSecret);
 }
 
+void AuthCodeFlow::startUserInfo(const Profile &profile, const TokenSet &tokens)
+{
+    m_current = tokens;
+    begin(FlowKind::UserInfo, profile, QString());
+}
+
 QStringList AuthCodeFlow::clientCredentialsScopes(const QStringList &scopes)
 {
     static const QStringList userScopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
@@ -95,7 +103,7 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
     m_states.clear();
     m_running = true;
     m_callbackHandled = false;
-    if (kind != FlowKind::Refresh)
+    if (kind != FlowKind::Refresh && kind != FlowKind::UserInfo)
         m_current = {};
     if (m_trace) {
         m_trace->addSecret(clientSecret);
@@ -103,7 +111,7 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
         m_trace->addSecret(m_current.accessToken);
         m_trace->addSecret(m_current.idToken);
     }
-    static const char *const names[] = {"Login", "Refresh", "Client credentials request"};
+    static const char *const names[] = {"Login", "Refresh", "Client credentials request", "UserInfo request"};
     qCInfo(lcFlow).noquote() << names[int(kind)] << "started for profile" << profile.id << "issuer" << profile.issuer;
     fetchDiscovery();
 }
@@ -172,6 +180,9 @@ void AuthCodeFlow::afterDiscovery()
     case FlowKind::ClientCredentials:
         // No ID token comes back, so no keys are needed.
         requestClientCredentials();
+        return;
+    case FlowKind::UserInfo:
+        requestUserInfo();
         return;
     }
 }
@@ -438,6 +449,102 @@ void AuthCodeFlow::requestClientCredentials()
     });
 }
 
+void AuthCodeFlow::requestUserInfo()
+{
+    if (m_metadata.userinfoEndpoint.isEmpty()) {
+        fail(FlowStage::TokenRequest,
+             tr("The discovery document of %1 has no userinfo_endpoint, so this provider offers no UserInfo endpoint.")
+                 .arg(m_metadata.issuer),
+             -1);
+        return;
+    }
+    if (m_current.accessToken.isEmpty()) {
+        fail(FlowStage::TokenRequest, tr("There is no access token to call the UserInfo endpoint with. Log in first."), -1);
+        return;
+    }
+    Q_EMIT progress(tr("Calling the UserInfo endpoint..."));
+    TracedRequest request;
+    request.url = m_metadata.userinfoEndpoint;
+    request.title = QStringLiteral("GET ") + m_metadata.userinfoEndpoint.path();
+    request.explanationKey = QStringLiteral("userinfo-request");
+    request.timeoutMs = m_profile.timeoutSeconds * 1000;
+    request.addHeader("Accept", "application/json");
+    request.addHeader("Authorization", "Bearer " + m_current.accessToken.toLatin1());
+    const int generation = m_generation;
+    m_http->send(request, [this, request, generation](const TracedResponse &response) {
+        if (generation != m_generation)
+            return;
+        if (!response.networkError.isEmpty()) {
+            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
+            return;
+        }
+        if (response.status != 200) {
+            QString reason;
+            for (const auto &[name, value] : response.headers)
+                if (name.compare("WWW-Authenticate", Qt::CaseInsensitive) == 0)
+                    reason = QString::fromLatin1(value);
+            fail(FlowStage::TokenRequest,
+                 tr("The UserInfo endpoint %1 returned HTTP %2%3. An expired access token or one without the openid "
+                    "scope is the usual cause; refresh the tokens or log in again.")
+                     .arg(request.url.toString())
+                     .arg(response.status)
+                     .arg(reason.isEmpty() ? QString() : tr(" (WWW-Authenticate: %1)").arg(reason)),
+                 response.stepIndex);
+            return;
+        }
+        // NOTE: a signed or encrypted UserInfo response (application/jwt) is reported, not verified.
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
+        if (!document.isObject() || !document.object().value(QStringLiteral("sub")).isString()) {
+            fail(FlowStage::TokenRequest,
+                 tr("The UserInfo response from %1 is not a JSON object with a string \"sub\" member%2.")
+                     .arg(request.url.toString(),
+                          parseError.error != QJsonParseError::NoError ? QStringLiteral(" (%1)").arg(parseError.errorString()) : QString()),
+                 response.stepIndex);
+            return;
+        }
+        const QJsonObject info = document.object();
+        if (m_trace)
+            m_trace->update(response.stepIndex, [&](TraceStep &step) {
+                step.result = StepResult::Ok;
+                step.detail = tr("Received %n claim(s): %1.", nullptr, int(info.size())).arg(info.keys().join(QStringLiteral(", ")));
+            });
+
+        // OpenID Connect Core section 5.3.4: the sub must equal the ID token's, else the response
+        // must not be used because it may describe another user.
+        QString error;
+        const auto idToken = jose::CompactJws::parse(m_current.idToken.toLatin1(), &error);
+        const QString expectedSub = idToken ? idToken->claims.value(QStringLiteral("sub")).toString() : QString();
+        const QString sub = info.value(QStringLiteral("sub")).toString();
+        const bool matches = expectedSub.isEmpty() || sub == expectedSub;
+        QString detail = tr("sub \"%1\" equals the ID token's sub.").arg(sub);
+        if (expectedSub.isEmpty())
+            detail = tr("There is no ID token to compare the sub with.");
+        else if (!matches)
+            detail = tr("sub \"%1\" differs from the ID token's sub \"%2\". The response must not be used, because it "
+                        "may describe another user.")
+                         .arg(sub, expectedSub);
+        StepResult subjectResult = matches ? StepResult::Ok : StepResult::Failed;
+        if (expectedSub.isEmpty())
+            subjectResult = StepResult::Skipped;
+        int step = -1;
+        if (m_trace)
+            step = m_trace->appendLocal(Trace::App, tr("Check UserInfo subject"), subjectResult, detail,
+                                        QStringLiteral("check-userinfo-subject"));
+        if (!matches) {
+            fail(FlowStage::Validation, detail, step);
+            return;
+        }
+        FlowResult result;
+        result.ok = true;
+        result.stage = FlowStage::Done;
+        result.tokens = m_current;
+        result.userInfo = info;
+        result.message = tr("UserInfo returned %n claim(s): %1.", nullptr, int(info.size())).arg(info.keys().join(QStringLiteral(", ")));
+        finish(result);
+    });
+}
+
 void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &explanationKey,
                                     std::function<void(const TokenSet &tokens, int step)> onTokens)
 {
@@ -491,9 +598,10 @@ void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &expl
                     + tr("Check the client secret. Some servers decode client_secret_basic credentials wrongly when they "
                          "contain characters such as + / = or :; try client_secret_post in the profile.");
             const bool loginRequired = m_kind == FlowKind::Refresh && parsed.error == QLatin1String("invalid_grant");
+            if (loginRequired && parsed.errorDescription.isEmpty())
+                message += QLatin1Char(' ') + tr("The refresh token has expired, was revoked, or was already used once.");
             if (loginRequired)
-                message += QLatin1Char(' ')
-                    + tr("The refresh token has expired, was revoked, or was already used once. Log in again to get new tokens.");
+                message += QLatin1Char(' ') + tr("Log in again to get new tokens.");
             if (m_kind == FlowKind::ClientCredentials && parsed.error == QLatin1String("unauthorized_client"))
                 message += QLatin1Char(' ') + tr("Allow the client_credentials grant for this client at the provider.");
             if (m_trace && response.stepIndex >= 0)
@@ -543,8 +651,8 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
     expect.clientId = m_profile.clientId;
     expect.allowedAlgorithms = m_profile.allowedAlgorithms;
     expect.providerAlgorithms = m_metadata.idTokenSigningAlgValuesSupported;
-    // A refreshed ID token belongs to no new authorize request, so there is no nonce to expect;
-    // it is compared with the previous ID token below instead.
+    // A refreshed ID token belongs to no new authorize request, so there is no nonce to expect.
+    // The refresh case compares it with the previous ID token below instead.
     expect.nonce = m_kind == FlowKind::Refresh ? QByteArray() : m_request.nonce;
     expect.accessToken = tokens.accessToken;
     expect.clientSecret = m_clientSecret;

@@ -22,11 +22,12 @@ namespace afx {
 // The stage at which a flow stopped.
 enum class FlowStage { Discovery, Keys, Browser, Callback, TokenRequest, Validation, Done, Cancelled };
 
-// Which grant a run uses.
+// The grant or endpoint a run uses.
 enum class FlowKind {
     AuthorizationCode, // a user signs in through the browser (the login)
     Refresh,           // the refresh_token grant with the stored refresh token
     ClientCredentials, // the client authenticates as itself: no user, no browser
+    UserInfo,          // reads the user's claims from the UserInfo endpoint with the access token
 };
 
 struct FlowResult {
@@ -39,6 +40,7 @@ struct FlowResult {
     int failedStep = -1;             // trace step that shows the failure
     TokenSet tokens;
     oidc::IdTokenValidation validation;
+    QJsonObject userInfo; // the UserInfo response of a FlowKind::UserInfo run
 };
 
 // Authorization Code with PKCE (RFC 6749 section 4.1, RFC 7636, OpenID Connect Core 3.1).
@@ -72,6 +74,9 @@ public:
     // the OpenID Connect ones (openid, profile, email, address, phone, offline_access), which
     // describe a user.
     void startClientCredentials(const Profile &profile, const QString &clientSecret);
+    // Calls the provider's UserInfo endpoint with `tokens.accessToken` and checks that the
+    // answer's sub equals the ID token's (OpenID Connect Core section 5.3).
+    void startUserInfo(const Profile &profile, const TokenSet &tokens);
     void cancel();
     bool isRunning() const { return m_running; }
     FlowKind kind() const { return m_kind; }
@@ -97,6 +102,7 @@ private:
     void exchangeCode(const QString &code);
     void requestRefresh();
     void requestClientCredentials();
+    void requestUserInfo();
     // Posts a token request with the profile's client authentication and hands a successful
     // token response to `onTokens`; every failure ends the run.
     void postTokenRequest(oidc::FormFields fields, const QString &explanationKey,
@@ -125,3 +131,4 @@ private:
 } // namespace afx
 
 Q_DECLARE_METATYPE(afx::FlowResult)
+Q_DECLARE_METATYPE(afx::FlowKind)
