@@ -372,7 +372,8 @@ void TestSandbox::discoveryDocument()
     };
     QCOMPARE(list("response_types_supported"), QStringList{QStringLiteral("code")});
     QCOMPARE(list("response_modes_supported"), QStringList{QStringLiteral("query")});
-    QCOMPARE(list("grant_types_supported"), (QStringList{QStringLiteral("authorization_code"), QStringLiteral("refresh_token")}));
+    QCOMPARE(list("grant_types_supported"), (QStringList{QStringLiteral("authorization_code"), QStringLiteral("refresh_token"),
+                                                        QStringLiteral("client_credentials")}));
     QCOMPARE(list("subject_types_supported"), QStringList{QStringLiteral("public")});
     QCOMPARE(list("id_token_signing_alg_values_supported"), QStringList{QStringLiteral("RS256")});
     QCOMPARE(list("code_challenge_methods_supported"), QStringList{QStringLiteral("S256")});
