@@ -131,6 +131,27 @@ void WebEngineUserAgent::cancel()
                        "<p>This login was stopped. Press <b>Log in</b> (Ctrl+L) to start a new one.</p></body></html>"));
 }
 
+void WebEngineUserAgent::checkForRefusal(const QUrl &url)
+{
+    // Google's page for an embedded browser carries the error code disallowed_useragent and
+    // the sentence below; providers that federate to Google show the same page.
+    static const QString script = QStringLiteral(
+        "(function() { var t = document.documentElement ? document.documentElement.innerText : '';"
+        " return t.indexOf('disallowed_useragent') >= 0 || t.indexOf('This browser or app may not be secure') >= 0; })()");
+    const QPointer<CallbackCatchingPage> page = m_page;
+    m_page->runJavaScript(script, [this, page, url](const QVariant &refused) {
+        if (!page || page != m_page || !m_active || !refused.toBool())
+            return;
+        m_active = false;
+        qCInfo(lcBrowser) << "The provider refused the embedded browser";
+        Q_EMIT embeddedBrowserRefused(
+            tr("The page %1 refuses sign-in inside an embedded browser (disallowed_useragent). Google does this, and so "
+               "does every provider that sends you on to Google (RFC 8252 section 8.12). Switch the profile to the system "
+               "browser with a loopback redirect URI such as http://127.0.0.1/callback.")
+                .arg(url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment).toString()));
+    });
+}
+
 void WebEngineUserAgent::closeOpenHop(int status, const QString &detail)
 {
     if (m_openHop < 0 || !m_trace)
@@ -231,6 +252,7 @@ void WebEngineUserAgent::onLoadingChanged(const QWebEngineLoadingInfo &info)
         return;
     case QWebEngineLoadingInfo::LoadSucceededStatus:
         closeOpenHop(200, QString());
+        checkForRefusal(info.url());
         return;
     case QWebEngineLoadingInfo::LoadFailedStatus:
         break;

@@ -39,6 +39,9 @@ private:
     bool onNavigation(const QUrl &url, int type, bool isMainFrame);
     void onLoadingChanged(const QWebEngineLoadingInfo &info);
     void closeOpenHop(int status, const QString &detail);
+    // Reports embeddedBrowserRefused() when the loaded page is a provider's "this browser is
+    // not allowed" page.
+    void checkForRefusal(const QUrl &url);
     QString lifelineFor(const QUrl &url);
     static QString authorityOf(const QUrl &url);
     void releasePage();

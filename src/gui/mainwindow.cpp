@@ -18,6 +18,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QKeySequence>
@@ -64,6 +65,7 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     , m_sandbox(new sandbox::SandboxServer(this))
 {
     m_http->setTrace(m_trace);
+    m_flow->setSystemBrowserOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); });
     m_sandbox->setTrace(m_trace);
     setWindowTitle(tr("Auth Flow Explorer"));
     buildUi();
@@ -312,7 +314,7 @@ void MainWindow::startSandboxWithKey()
         m_banner->showMessage(MessageBanner::Kind::Warning, m_profiles->problems().join(QLatin1Char('\n')));
     if (!m_sandboxError.isEmpty())
         m_banner->showMessage(MessageBanner::Kind::Error, tr("The built-in sandbox could not start: %1").arg(m_sandboxError));
-    m_ready = true;
+    m_profilesLoaded = true;
     restoreTokens();
 }
 
@@ -366,10 +368,10 @@ void MainWindow::selectProfile(const QString &id)
     // The diagram and messages belong to the previous profile's run. At start-up the banner
     // may carry the keychain's state, which stays.
     m_trace->clear();
-    if (m_ready)
+    if (m_profilesLoaded)
         m_banner->hideMessage();
     m_statusLabel->setText(tr("Profile \"%1\": issuer %2").arg(m_profile.name, m_profile.issuer));
-    if (m_tokenStore && m_ready)
+    if (m_tokenStore && m_profilesLoaded)
         restoreTokens();
 }
 
@@ -418,12 +420,16 @@ void MainWindow::useMemoryStore()
 void MainWindow::restoreTokens()
 {
     if (!m_tokenStore) {
+        m_ready = true;
         Q_EMIT ready();
         return;
     }
     const QString profileId = m_profile.id;
     m_tokenStore->loadTokens(tokenKey(), [this, profileId](bool found, const TokenSet &tokens, const QString &error) {
-        if (profileId == m_profile.id) {
+        // A run that started meanwhile brings its own tokens, and its diagram is not the place
+        // for this step.
+        const bool runStarted = m_flow->isRunning() || m_loginPending;
+        if (profileId == m_profile.id && !runStarted) {
             if (!error.isEmpty()) {
                 m_banner->showMessage(MessageBanner::Kind::Warning, tr("Stored tokens could not be read: %1").arg(error));
             } else if (found && !tokens.isEmpty()) {
@@ -441,6 +447,7 @@ void MainWindow::restoreTokens()
         m_tokenStore->read(TokenStore::apiTokenKey(profileId), [this, profileId](bool apiFound, const QString &value, const QString &) {
             if (apiFound && profileId == m_profile.id)
                 m_queryEditor->setApiToken(value);
+            m_ready = true;
             Q_EMIT ready();
         });
     });
@@ -500,6 +507,15 @@ void MainWindow::login()
     m_loginAction->setEnabled(false);
     m_cancelAction->setEnabled(true);
     m_tabs->setCurrentWidget(m_browserStack);
+    if (m_profile.browser == BrowserKind::System) {
+        // Nothing to load: the sign-in happens in the user's own browser.
+        m_browserPlaceholder->setText(tr("The sign-in continues in your web browser. When it is done, the browser "
+                                         "returns to this app through a loopback redirect URI.\n\n"
+                                         "Cancel login (Esc) stops waiting."));
+        m_browserStack->setCurrentWidget(m_browserPlaceholder);
+        startFlow();
+        return;
+    }
     ensureBrowser([this] { startFlow(); });
 }
 
@@ -508,8 +524,10 @@ void MainWindow::startFlow()
     if (!m_loginPending)
         return; // cancelled while the browser started
     m_trace->clear();
-    m_browser->setLifelineUrls(QUrl(m_profile.issuer), m_profile.graphqlUrl);
-    m_browserStack->setCurrentWidget(m_browserWidget);
+    if (m_profile.browser == BrowserKind::Embedded) {
+        m_browser->setLifelineUrls(QUrl(m_profile.issuer), m_profile.graphqlUrl);
+        m_browserStack->setCurrentWidget(m_browserWidget);
+    }
 
     withClientSecret([this](const QString &secret) {
         m_loginPending = false;
@@ -577,6 +595,30 @@ void MainWindow::refreshTokens(const std::function<void(bool ok)> &done)
     withClientSecret([this, current](const QString &secret) { m_flow->startRefresh(m_profile, secret, current); });
 }
 
+void MainWindow::switchToSystemBrowser()
+{
+    Profile profile = m_profile;
+    profile.browser = BrowserKind::System;
+    const QString host = QUrl(profile.redirectUri).host();
+    const bool loopback = QUrl(profile.redirectUri).scheme() == QLatin1String("http")
+        && (host == QLatin1String("127.0.0.1") || host == QLatin1String("::1") || host == QLatin1String("localhost"));
+    if (!loopback)
+        profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+    if (!profile.sandbox) {
+        QString error;
+        if (!m_profiles->save(profile, &error)) {
+            m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile could not be saved: %1").arg(error));
+            return;
+        }
+    }
+    m_profile = profile;
+    login();
+    if (!loopback)
+        m_banner->showMessage(MessageBanner::Kind::Info,
+                              tr("The profile now uses the system browser and the redirect URI http://127.0.0.1/callback. "
+                                 "Register that URI for the client at the provider if it is not registered yet."));
+}
+
 void MainWindow::callUserInfo()
 {
     if (m_tokens.accessToken.isEmpty()) {
@@ -634,6 +676,9 @@ void MainWindow::onFlowFinished(const FlowResult &result)
         if (result.loginRequired) {
             m_bannerAction = [this] { login(); };
             m_banner->showMessage(MessageBanner::Kind::Error, m_trace->mask(result.message), tr("Log in again"));
+        } else if (result.suggestSystemBrowser) {
+            m_bannerAction = [this] { switchToSystemBrowser(); };
+            m_banner->showMessage(MessageBanner::Kind::Error, m_trace->mask(result.message), tr("Use the system browser"));
         } else {
             m_banner->showMessage(result.stage == FlowStage::Cancelled ? MessageBanner::Kind::Info : MessageBanner::Kind::Error,
                                   m_trace->mask(result.message));

@@ -81,6 +81,9 @@ public Q_SLOTS:
     void requestClientToken();
     // Calls the provider's UserInfo endpoint with the stored access token.
     void callUserInfo();
+    // Switches the current profile to the system browser with a loopback redirect URI, saves
+    // it, and starts a login.
+    void switchToSystemBrowser();
     void selectProfile(const QString &id);
 
 Q_SIGNALS:
@@ -136,7 +139,8 @@ private:
     oidc::IdTokenValidation m_validation; // checks of the ID token in m_tokens
     std::function<void(bool ok)> m_afterRefresh;
     std::function<void()> m_bannerAction; // what the banner's button does
-    bool m_ready = false;
+    bool m_profilesLoaded = false; // the profile list is loaded; later selections restore tokens
+    bool m_ready = false;          // the first ready() was emitted
     bool m_loginPending = false; // between pressing Log in and the flow's start
 
     QComboBox *m_profileCombo = nullptr;

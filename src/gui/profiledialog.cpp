@@ -2,7 +2,11 @@
 
 #include "ui_profiledialog.h"
 
+#include <QComboBox>
+#include <QFormLayout>
 #include <QPushButton>
+
+#include <algorithm>
 
 namespace afx::gui {
 
@@ -15,6 +19,27 @@ ProfileDialog::ProfileDialog(QWidget *parent)
     for (const ClientAuthMethod method : {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost})
         m_ui->clientAuth->addItem(clientAuthMethodName(method), int(method));
     m_ui->responseType->addItem(QStringLiteral("code"));
+
+    // Response mode and browser, in rows after the response type.
+    m_responseMode = new QComboBox(this);
+    m_responseMode->setObjectName(QStringLiteral("responseMode"));
+    m_responseMode->setAccessibleName(tr("Response mode"));
+    m_responseMode->addItem(tr("Default for the response type"), QString());
+    for (const char *mode : {"query", "fragment", "form_post"})
+        m_responseMode->addItem(QString::fromLatin1(mode), QString::fromLatin1(mode));
+    m_responseMode->setToolTip(tr("form_post needs a loopback redirect URI such as http://127.0.0.1/callback."));
+    m_browser = new QComboBox(this);
+    m_browser->setObjectName(QStringLiteral("browser"));
+    m_browser->setAccessibleName(tr("Browser"));
+    m_browser->addItem(tr("Embedded browser (every page on the diagram)"), int(BrowserKind::Embedded));
+    m_browser->addItem(tr("System browser with a loopback redirect (RFC 8252)"), int(BrowserKind::System));
+    m_browser->setToolTip(tr("Use the system browser for providers that refuse embedded browsers, such as Google. "
+                             "The redirect URI must then be http://127.0.0.1/callback or similar."));
+    int row = -1;
+    QFormLayout::ItemRole role;
+    m_ui->form->getWidgetPosition(m_ui->responseType, &row, &role);
+    m_ui->form->insertRow(row + 1, tr("Response &mode:"), m_responseMode);
+    m_ui->form->insertRow(row + 2, tr("&Browser:"), m_browser);
     m_ui->clientSecret->setEnabled(false);
     connect(m_ui->clientAuth, &QComboBox::currentIndexChanged, this, [this] {
         const bool needsSecret = ClientAuthMethod(m_ui->clientAuth->currentData().toInt()) != ClientAuthMethod::None;
@@ -41,6 +66,8 @@ void ProfileDialog::setProfile(const Profile &profile, const QString &clientSecr
     m_ui->redirectUri->setText(profile.redirectUri);
     m_ui->scopes->setText(profile.scopes.join(QLatin1Char(' ')));
     m_ui->responseType->setCurrentText(profile.responseType);
+    m_responseMode->setCurrentIndex(std::max(0, m_responseMode->findData(profile.responseMode)));
+    m_browser->setCurrentIndex(m_browser->findData(int(profile.browser)));
     m_ui->audience->setText(profile.audience);
     m_ui->resource->setText(profile.resource);
     QStringList lines;
@@ -69,6 +96,8 @@ bool ProfileDialog::readForm(Profile *out, QStringList *problems) const
     profile.redirectUri = m_ui->redirectUri->text().trimmed();
     profile.scopes = m_ui->scopes->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
     profile.responseType = m_ui->responseType->currentText();
+    profile.responseMode = m_responseMode->currentData().toString();
+    profile.browser = BrowserKind(m_browser->currentData().toInt());
     profile.audience = m_ui->audience->text().trimmed();
     profile.resource = m_ui->resource->text().trimmed();
     profile.extraAuthorizeParams.clear();

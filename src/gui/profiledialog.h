@@ -6,6 +6,8 @@
 
 #include <memory>
 
+class QComboBox;
+
 namespace Ui {
 class ProfileDialog;
 }
@@ -33,6 +35,8 @@ private:
     void showProblems(const QStringList &problems);
 
     std::unique_ptr<Ui::ProfileDialog> m_ui;
+    QComboBox *m_responseMode = nullptr;
+    QComboBox *m_browser = nullptr;
     Profile m_base; // keeps id and members the form does not show
 };
 

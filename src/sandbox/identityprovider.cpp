@@ -180,7 +180,7 @@ HttpResponse IdentityProvider::discovery() const
     metadata.insert(QStringLiteral("jwks_uri"), m_issuer + QStringLiteral("/jwks"));
     metadata.insert(QStringLiteral("userinfo_endpoint"), m_issuer + QStringLiteral("/userinfo"));
     metadata.insert(QStringLiteral("response_types_supported"), strings({"code"}));
-    metadata.insert(QStringLiteral("response_modes_supported"), strings({"query"}));
+    metadata.insert(QStringLiteral("response_modes_supported"), strings({"query", "form_post"}));
     metadata.insert(QStringLiteral("grant_types_supported"), strings({"authorization_code", "refresh_token", "client_credentials"}));
     metadata.insert(QStringLiteral("subject_types_supported"), strings({"public"}));
     metadata.insert(QStringLiteral("id_token_signing_alg_values_supported"), strings({"RS256"}));
@@ -222,8 +222,26 @@ void IdentityProvider::removeExpired()
     m_accessTokens.removeIf([now](const auto &entry) { return now > entry.value().expiresAt; });
 }
 
-HttpResponse IdentityProvider::redirectWithError(const QString &redirectUri, const std::optional<QString> &state,
-                                                 const QString &error, const QString &description) const
+HttpResponse IdentityProvider::buildAuthorizationResponse(const QString &redirectUri, ResponseMode mode,
+                                                          const oidc::FormFields &fields) const
+{
+    if (mode == ResponseMode::FormPost) {
+        HttpResponse response = HttpResponse::html(200, renderFormPostPage(redirectUri, fields));
+        // The default policy of the HTML pages blocks every script, so the page's own
+        // policy replaces it to let the auto-submit script run.
+        for (auto &[name, value] : response.headers) {
+            if (name.compare("Content-Security-Policy", Qt::CaseInsensitive) == 0)
+                value = formPostContentSecurityPolicy();
+        }
+        return response;
+    }
+    // Registered redirect URIs never have a query, so the parameters start one.
+    return HttpResponse::redirect(redirectUri.toUtf8() + '?' + oidc::formEncodeFields(fields));
+}
+
+HttpResponse IdentityProvider::redirectWithError(const QString &redirectUri, ResponseMode mode,
+                                                 const std::optional<QString> &state, const QString &error,
+                                                 const QString &description) const
 {
     qCInfo(lcSandbox).noquote() << "authorization request rejected:" << error;
     oidc::FormFields fields;
@@ -232,8 +250,7 @@ HttpResponse IdentityProvider::redirectWithError(const QString &redirectUri, con
     if (state)
         fields.append({QStringLiteral("state"), *state});
     fields.append({QStringLiteral("iss"), m_issuer});
-    // Registered redirect URIs never have a query, so the parameters start one.
-    return HttpResponse::redirect(redirectUri.toUtf8() + '?' + oidc::formEncodeFields(fields));
+    return buildAuthorizationResponse(redirectUri, mode, fields);
 }
 
 HttpResponse IdentityProvider::renderSignIn(const QString &requestId, const PendingSignIn &signIn,
@@ -289,8 +306,15 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     std::optional<QString> state;
     if (hasField(params, QStringLiteral("state")) && !repeated.contains(QStringLiteral("state")))
         state = fieldValue(params, QStringLiteral("state"));
+    // Errors found from here on use the requested response mode when the sandbox supports it.
+    // Otherwise, and when response_mode is repeated, they go back in the query.
+    const QString requestedMode = fieldValue(params, QStringLiteral("response_mode"));
+    const ResponseMode responseMode =
+        requestedMode == QLatin1String("form_post") && !repeated.contains(QStringLiteral("response_mode"))
+        ? ResponseMode::FormPost
+        : ResponseMode::Query;
     const auto fail = [&](const QString &error, const QString &description) {
-        return redirectWithError(redirectUri, state, error, description);
+        return redirectWithError(redirectUri, responseMode, state, error, description);
     };
 
     if (!repeated.isEmpty())
@@ -313,10 +337,17 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     if (responseType != QLatin1String("code"))
         return fail(QStringLiteral("unsupported_response_type"),
                     QStringLiteral("The sandbox supports only response_type=code (the Authorization Code flow)."));
-    if (hasField(params, QStringLiteral("response_mode")) && fieldValue(params, QStringLiteral("response_mode")) != QLatin1String("query"))
-        return fail(QStringLiteral("invalid_request"),
-                    QStringLiteral("response_mode %1 is not supported; the sandbox returns the code in the query.")
-                        .arg(fieldValue(params, QStringLiteral("response_mode")).left(40)));
+    if (hasField(params, QStringLiteral("response_mode"))) {
+        if (requestedMode == QLatin1String("fragment"))
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("response_mode=fragment is not supported. The fragment carries tokens issued "
+                                       "by the authorization endpoint (response types such as token or id_token), "
+                                       "and the sandbox issues only a code. Use query or form_post."));
+        if (requestedMode != QLatin1String("query") && requestedMode != QLatin1String("form_post"))
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("response_mode %1 is not supported; use query or form_post.")
+                            .arg(requestedMode.left(40)));
+    }
 
     const QStringList scopes = splitScope(fieldValue(params, QStringLiteral("scope")));
     if (!scopes.contains(QStringLiteral("openid")))
@@ -366,6 +397,7 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     PendingSignIn signIn;
     signIn.clientId = client->id;
     signIn.redirectUri = redirectUri;
+    signIn.responseMode = responseMode;
     signIn.state = state;
     signIn.nonce = fieldValue(params, QStringLiteral("nonce"));
     signIn.scope = scopes.join(QLatin1Char(' '));
@@ -410,7 +442,7 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
 
     if (fieldValue(form, QStringLiteral("action")) == QLatin1String("cancel")) {
         m_signIns.remove(requestId);
-        return redirectWithError(signIn.redirectUri, signIn.state, QStringLiteral("access_denied"),
+        return redirectWithError(signIn.redirectUri, signIn.responseMode, signIn.state, QStringLiteral("access_denied"),
                                  QStringLiteral("The user cancelled the sign-in."));
     }
 
@@ -444,7 +476,7 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
     if (signIn.state)
         fields.append({QStringLiteral("state"), *signIn.state});
     fields.append({QStringLiteral("iss"), m_issuer});
-    return HttpResponse::redirect(signIn.redirectUri.toUtf8() + '?' + oidc::formEncodeFields(fields));
+    return buildAuthorizationResponse(signIn.redirectUri, signIn.responseMode, fields);
 }
 
 HttpResponse IdentityProvider::tokenError(int status, const QString &error, const QString &description) const

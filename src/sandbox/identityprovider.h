@@ -49,9 +49,14 @@ public:
     HttpResponse userinfo(const HttpRequest &request);
 
 private:
+    // Transport of the authorization response to the redirect URI: its query (RFC 6749
+    // section 4.1.2) or an auto-submitting HTML form (OAuth 2.0 Form Post Response Mode).
+    enum class ResponseMode { Query, FormPost };
+
     struct PendingSignIn {
         QString clientId;
         QString redirectUri;
+        ResponseMode responseMode = ResponseMode::Query;
         std::optional<QString> state;
         QString nonce;
         QString scope;
@@ -83,7 +88,11 @@ private:
 
     HttpResponse renderSignIn(const QString &requestId, const PendingSignIn &signIn, const QString &email,
                               const QString &error) const;
-    HttpResponse redirectWithError(const QString &redirectUri, const std::optional<QString> &state,
+    // Builds the response that delivers `fields` (code or error, state, iss) to the registered
+    // `redirectUri` in `mode`: a 302 redirect for Query, an auto-submitting page for FormPost.
+    HttpResponse buildAuthorizationResponse(const QString &redirectUri, ResponseMode mode,
+                                            const oidc::FormFields &fields) const;
+    HttpResponse redirectWithError(const QString &redirectUri, ResponseMode mode, const std::optional<QString> &state,
                                    const QString &error, const QString &description) const;
     HttpResponse tokenError(int status, const QString &error, const QString &description) const;
     // Authenticates the client of a token request. Returns the error response on failure.

@@ -2,6 +2,8 @@
 
 #include "sandbox/sandboxserver.h"
 
+#include <QCryptographicHash>
+
 namespace afx::sandbox {
 
 namespace {
@@ -24,7 +26,7 @@ const char pageStyle[] = R"(
   .buttons { display: flex; flex-direction: row-reverse; gap: 10px; margin-top: 20px; }
   button { flex: 1; padding: 9px 12px; border-radius: 6px; font: inherit; font-weight: 600; cursor: pointer;
            border: 1px solid #c9ced8; background: #fff; color: inherit; }
-  button#login { background: var(--accent); border-color: var(--accent); color: #fff; }
+  button#login, button#continue { background: var(--accent); border-color: var(--accent); color: #fff; }
   .error { background: #fdecea; color: var(--error); border-radius: 6px; padding: 8px 10px; margin: 0 0 6px; }
   .demo { margin: 18px 0 0; padding-top: 12px; border-top: 1px solid #e3e6ec; color: var(--muted); font-size: 13px;
           white-space: nowrap; }
@@ -36,6 +38,10 @@ const char pageStyle[] = R"(
     .error { background: #3b1d1a; color: #ffb4a8; }
   }
 )";
+
+// The inline script of the form post page. Its exact bytes are hashed into the page's
+// Content-Security-Policy, so any change here also changes the policy.
+const char formPostScript[] = "window.addEventListener(\"load\", () => document.forms[0].submit());";
 
 QString escaped(const QString &text)
 {
@@ -93,6 +99,35 @@ QByteArray renderErrorPage(const QString &title, const QString &message)
     content += QStringLiteral("<h1>") + escaped(title) + QStringLiteral("</h1>\n");
     content += QStringLiteral("<p class=\"error\" id=\"error\" role=\"alert\">") + escaped(message) + QStringLiteral("</p>\n");
     return pageShell(title, content);
+}
+
+QByteArray renderFormPostPage(const QString &action, const oidc::FormFields &fields)
+{
+    // NOTE: browsers turn a lone CR or LF in a field value into CRLF when they submit a form
+    // (HTML "converting an entry list to a list of name-value pairs"), so a state containing
+    // line breaks comes back changed in this mode.
+    QString content;
+    content += QStringLiteral("<h1>Returning to the app</h1>\n");
+    content += QStringLiteral("<p class=\"subtitle\">Posting the authorization response to <code>") + escaped(action)
+        + QStringLiteral("</code> (response_mode=form_post). If this page stays open, press Continue.</p>\n");
+    content += QStringLiteral("<form method=\"post\" action=\"") + escaped(action) + QStringLiteral("\">\n");
+    for (const auto &[name, value] : fields)
+        content += QStringLiteral("<input type=\"hidden\" name=\"") + escaped(name) + QStringLiteral("\" value=\"")
+            + escaped(value) + QStringLiteral("\">\n");
+    content += QStringLiteral("<div class=\"buttons\">\n"
+                              "<button type=\"submit\" id=\"continue\">Continue</button>\n"
+                              "</div>\n</form>\n");
+    content += QStringLiteral("<script>") + QString::fromLatin1(formPostScript) + QStringLiteral("</script>\n");
+    return pageShell(QStringLiteral("Returning to the app"), content);
+}
+
+QByteArray formPostContentSecurityPolicy()
+{
+    // A CSP hash source is the standard Base64 of the SHA-256 of the script element's text.
+    const QByteArray scriptHash =
+        QCryptographicHash::hash(QByteArray(formPostScript), QCryptographicHash::Sha256).toBase64();
+    return "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" + scriptHash
+        + "'; frame-ancestors 'none'";
 }
 
 } // namespace afx::sandbox

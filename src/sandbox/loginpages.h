@@ -1,5 +1,7 @@
 #pragma once
 
+#include "oidc/formencoding.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -21,5 +23,14 @@ QByteArray renderSignInPage(const SignInPage &page);
 // A page for requests that cannot be redirected back to the client, such as an unknown
 // client or an unregistered redirect_uri.
 QByteArray renderErrorPage(const QString &title, const QString &message);
+
+// The page of the OAuth 2.0 Form Post Response Mode. Its only form posts `fields` as hidden
+// inputs to `action` (the redirect URI). An inline script submits the form when the page has
+// loaded, and button#continue submits it in browsers without JavaScript.
+QByteArray renderFormPostPage(const QString &action, const oidc::FormFields &fields);
+
+// The Content-Security-Policy of the form post page. It allows that page's inline script by its
+// SHA-256 hash and no other script, because the default policy of the pages blocks all scripts.
+QByteArray formPostContentSecurityPolicy();
 
 } // namespace afx::sandbox

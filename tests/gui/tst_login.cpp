@@ -5,6 +5,7 @@
 // the built-in sandbox and against oidc-provider from tests/interop.
 
 #include "browserscript.h"
+#include "httpformagent.h"
 #include "flow/trace.h"
 #include "gui/mainwindow.h"
 #include "gui/diagramwidget.h"
@@ -16,6 +17,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -61,6 +63,27 @@ int countSteps(const Trace *trace, const QString &key, StepResult result)
 }
 
 } // namespace
+
+// Stands in for the user's default browser: QDesktopServices hands it the URLs the app opens,
+// and it signs in over plain HTTP, then really requests the loopback redirect URI.
+class FakeSystemBrowser : public QObject {
+    Q_OBJECT
+public:
+    FakeSystemBrowser()
+    {
+        agent.fieldValues.insert(QStringLiteral("email"), sandbox::SandboxServer::demoEmail());
+        agent.fieldValues.insert(QStringLiteral("password"), sandbox::SandboxServer::demoPassword());
+    }
+    test::HttpFormAgent agent;
+    QList<QUrl> opened;
+
+public Q_SLOTS:
+    void openUrl(const QUrl &url)
+    {
+        opened << url;
+        agent.startAuthorization(url, oidc::RedirectMatcher());
+    }
+};
 
 class TestLogin : public QObject {
     Q_OBJECT
@@ -275,6 +298,26 @@ private Q_SLOTS:
         // The sandbox's client is public, so the client credentials grant is refused up front.
         window->requestClientToken();
         QVERIFY2(window->banner()->text().contains(QLatin1String("confidential client")), qPrintable(window->banner()->text()));
+    }
+
+    void systemBrowserLogin()
+    {
+        FakeSystemBrowser systemBrowser;
+        QDesktopServices::setUrlHandler(QStringLiteral("http"), &systemBrowser, "openUrl");
+        auto window = openWindow();
+        QSignalSpy finished(window.get(), &MainWindow::loginFinished);
+        window->switchToSystemBrowser(); // what the banner's "Use the system browser" does
+        QVERIFY(finished.wait(30000));
+        QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QCOMPARE(systemBrowser.opened.size(), 1);
+        QCOMPARE(window->currentProfile().browser, BrowserKind::System);
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("loopback-listener"), StepResult::Ok), 1);
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("system-browser"), StepResult::Ok), 1);
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("callback"), StepResult::Ok), 1);
+        // The embedded browser was never needed, so Qt WebEngine was not even loaded.
+        QVERIFY(!window->browser());
+        saveScreenshot(window.get(), QStringLiteral("sandbox-system-browser.png"));
     }
 
     void interopProviderLoginAndQuery()

@@ -190,6 +190,47 @@ private Q_SLOTS:
         QCOMPARE(caught.count(), 0);
     }
 
+    void refusalPageIsRecognised()
+    {
+        QWebEngineView view;
+        view.show();
+        Trace trace;
+        browser::WebEngineUserAgent agent(&view);
+        agent.setTrace(&trace);
+        agent.setProviderUrl(QUrl(base()));
+        QSignalSpy refused(&agent, &UserAgent::embeddedBrowserRefused);
+        QSignalSpy failed(&agent, &UserAgent::failed);
+        // The wording of Google's page, served with status 200 as Google does.
+        m_server.route(QStringLiteral("/signin/rejected"), [] {
+            return html(QStringLiteral("<h1>Couldn't sign you in</h1><p>This browser or app may not be secure.</p>"
+                                       "<p>Error 403: disallowed_useragent</p>"));
+        });
+        agent.startAuthorization(QUrl(base() + QStringLiteral("/signin/rejected")),
+                                 oidc::RedirectMatcher(QUrl(QStringLiteral("com.example.explorer:/callback"))));
+        QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 20000);
+        const QString message = refused.first().first().toString();
+        QVERIFY2(message.contains(QLatin1String("/signin/rejected")), qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String("system browser")), qPrintable(message));
+        QCOMPARE(failed.count(), 0);
+    }
+
+    void ordinaryPageIsNotARefusal()
+    {
+        QWebEngineView view;
+        view.show();
+        Trace trace;
+        browser::WebEngineUserAgent agent(&view);
+        agent.setTrace(&trace);
+        QSignalSpy refused(&agent, &UserAgent::embeddedBrowserRefused);
+        m_server.route(QStringLiteral("/login-page"), [] { return html(QStringLiteral("<form><input name='email'></form>")); });
+        QSignalSpy loaded(&view, &QWebEngineView::loadFinished);
+        agent.startAuthorization(QUrl(base() + QStringLiteral("/login-page")),
+                                 oidc::RedirectMatcher(QUrl(QStringLiteral("com.example.explorer:/callback"))));
+        QVERIFY(loaded.wait(20000));
+        QTest::qWait(500);
+        QCOMPARE(refused.count(), 0);
+    }
+
     void errorPageIsReported()
     {
         QWebEngineView view;

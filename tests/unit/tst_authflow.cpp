@@ -17,9 +17,12 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <QUrlQuery>
 
 #include <functional>
 
@@ -136,6 +139,22 @@ public:
 private:
     test::HttpFormAgent *m_inner;
 };
+
+int countKey(const Trace &trace, const QString &key)
+{
+    int count = 0;
+    for (const TraceStep &step : trace.steps())
+        count += step.explanationKey == key ? 1 : 0;
+    return count;
+}
+
+int keyIndex(const Trace &trace, const QString &key)
+{
+    for (const TraceStep &step : trace.steps())
+        if (step.explanationKey == key)
+            return step.index;
+    return -1;
+}
 
 QStringList explanationKeys(const Trace &trace)
 {
@@ -478,6 +497,154 @@ private Q_SLOTS:
         });
         QVERIFY(!publicClient.ok);
         QCOMPARE(publicClient.stage, FlowStage::TokenRequest);
+    }
+
+    // The system browser, played by a scripted HTTP agent that really requests the loopback
+    // redirect URI. A stray /favicon.ico request comes first, as browsers send one.
+    void systemBrowserSandboxLogin()
+    {
+        Profile profile = sandboxProfile();
+        profile.browser = BrowserKind::System;
+        profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+        test::HttpFormAgent *browser = sandboxAgent();
+        QUrl opened;
+        m_flow->setSystemBrowserOpener([&](const QUrl &url) {
+            opened = url;
+            const QUrl favicon = m_flow->loopbackListener()->redirectUri().resolved(QUrl(QStringLiteral("/favicon.ico")));
+            QNetworkReply *reply = m_network->get(QNetworkRequest(favicon));
+            connect(reply, &QNetworkReply::finished, this, [reply, browser, url] {
+                reply->deleteLater();
+                browser->startAuthorization(url, oidc::RedirectMatcher()); // a real browser intercepts nothing
+            });
+            return true;
+        });
+        const FlowResult result = wait([&] { m_flow->start(profile, QString()); });
+        QVERIFY2(result.ok, qPrintable(result.message));
+
+        const QStringList keys = explanationKeys(*m_trace);
+        const QStringList expectedOrder{QStringLiteral("discovery"), QStringLiteral("jwks"), QStringLiteral("loopback-listener"),
+                                        QStringLiteral("system-browser"), QStringLiteral("loopback-stray"),
+                                        QStringLiteral("callback"), QStringLiteral("token-request")};
+        qsizetype at = -1;
+        for (const QString &key : expectedOrder) {
+            const qsizetype found = keys.indexOf(key, at + 1);
+            QVERIFY2(found > at, qPrintable(QStringLiteral("step %1 missing or out of order in %2").arg(key, keys.join(QLatin1Char(',')))));
+            at = found;
+        }
+        // The bound port is in redirect_uri, in the authorize request and in the token request.
+        const QString redirect = QUrlQuery(opened).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded);
+        QVERIFY2(QRegularExpression(QStringLiteral("^http://127\\.0\\.0\\.1:\\d+/callback$")).match(redirect).hasMatch(), qPrintable(redirect));
+        const TraceStep &tokenStep = m_trace->steps().at(keys.indexOf(QStringLiteral("token-request")));
+        QVERIFY(tokenStep.request.body.contains(oidc::formEncode(redirect)));
+        QVERIFY(!m_flow->loopbackListener()->isListening());
+    }
+
+    void loopbackPortTakenStopsFlow()
+    {
+        QTcpServer occupant;
+        QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
+        Profile profile = sandboxProfile();
+        profile.browser = BrowserKind::System;
+        profile.redirectUri = QStringLiteral("http://127.0.0.1:%1/callback").arg(occupant.serverPort());
+        bool opened = false;
+        m_flow->setSystemBrowserOpener([&](const QUrl &) { return opened = true; });
+        const FlowResult result = wait([&] { m_flow->start(profile, QString()); });
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::Browser);
+        QVERIFY2(result.message.contains(QString::number(occupant.serverPort())), qPrintable(result.message));
+        QVERIFY(!opened);
+        QVERIFY(result.failedStep >= 0);
+        QCOMPARE(m_trace->steps().at(result.failedStep).explanationKey, QStringLiteral("loopback-listener"));
+    }
+
+    void loopbackTimeoutStopsFlow()
+    {
+        Profile profile = sandboxProfile();
+        profile.browser = BrowserKind::System;
+        profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+        m_flow->setLoopbackTimeoutMs(300);
+        m_flow->setSystemBrowserOpener([](const QUrl &) { return true; }); // the user never signs in
+        const FlowResult result = wait([&] { m_flow->start(profile, QString()); });
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::Browser);
+        QVERIFY2(result.message.contains(QLatin1String("No callback arrived")), qPrintable(result.message));
+    }
+
+    void systemBrowserNotOpened()
+    {
+        Profile profile = sandboxProfile();
+        profile.browser = BrowserKind::System;
+        profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+        m_flow->setSystemBrowserOpener([](const QUrl &) { return false; });
+        const FlowResult result = wait([&] { m_flow->start(profile, QString()); });
+        QVERIFY(!result.ok);
+        QVERIFY2(result.message.contains(QLatin1String("could not be opened")), qPrintable(result.message));
+        QVERIFY(!m_flow->loopbackListener()->isListening());
+    }
+
+    // A form_post that lacks the state: the flow stops at the callback and names the problem.
+    void formPostWithoutStateRejected()
+    {
+        Profile profile = sandboxProfile();
+        profile.browser = BrowserKind::System;
+        profile.responseMode = QStringLiteral("form_post");
+        profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+        m_flow->setSystemBrowserOpener([&](const QUrl &) {
+            QNetworkRequest request(m_flow->loopbackListener()->redirectUri());
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+            QNetworkReply *reply = m_network->post(request, QByteArrayLiteral("code=abc"));
+            connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+            return true;
+        });
+        const FlowResult result = wait([&] { m_flow->start(profile, QString()); });
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::Callback);
+        QVERIFY2(result.message.contains(QLatin1String("state")), qPrintable(result.message));
+        QCOMPARE(countKey(*m_trace, QStringLiteral("token-request")), 0);
+        QCOMPARE(countKey(*m_trace, QStringLiteral("callback-form-post")), 1);
+    }
+
+    void formPostSandboxLogin()
+    {
+        Profile profile = sandboxProfile();
+        profile.responseMode = QStringLiteral("form_post");
+        profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+        const FlowResult result = run(profile, sandboxAgent());
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(countKey(*m_trace, QStringLiteral("callback-form-post")), 1);
+        QCOMPARE(countKey(*m_trace, QStringLiteral("callback")), 0);
+        QVERIFY(m_trace->steps().at(keyIndex(*m_trace, QStringLiteral("authorize-request"))).request.url.contains(
+            QLatin1String("response_mode=form_post")));
+    }
+
+    void interopFormPostAndSystemBrowser_data()
+    {
+        QTest::addColumn<int>("browser");
+        QTest::addColumn<QString>("responseMode");
+        QTest::newRow("embedded, form_post") << int(BrowserKind::Embedded) << QStringLiteral("form_post");
+        QTest::newRow("system browser, query") << int(BrowserKind::System) << QString();
+        QTest::newRow("system browser, form_post") << int(BrowserKind::System) << QStringLiteral("form_post");
+    }
+
+    void interopFormPostAndSystemBrowser()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        QFETCH(int, browser);
+        QFETCH(QString, responseMode);
+        Profile profile = interopProfile(QStringLiteral("explorer-public"), ClientAuthMethod::None);
+        profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+        profile.browser = BrowserKind(browser);
+        profile.responseMode = responseMode;
+        test::HttpFormAgent *agent = interopAgent();
+        m_flow->setSystemBrowserOpener([agent](const QUrl &url) {
+            agent->startAuthorization(url, oidc::RedirectMatcher());
+            return true;
+        });
+        const FlowResult result = run(profile, agent);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+        QCOMPARE(countKey(*m_trace, QStringLiteral("callback-form-post")), responseMode == QLatin1String("form_post") ? 1 : 0);
     }
 
     void loopbackRedirectIsCaughtNotLoaded()

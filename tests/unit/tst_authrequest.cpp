@@ -69,6 +69,7 @@ private Q_SLOTS:
     void extraParamReplacesEarlierValue();
     void resourceMayRepeat();
     void implicitRequestHasNoPkce();
+    void responseModeSentAfterRedirectUri();
 };
 
 void TestAuthRequest::fromProfileFillsRequest()
@@ -235,6 +236,7 @@ void TestAuthRequest::protectedExtraParamIgnored_data()
     QTest::newRow("redirect_uri") << QStringLiteral("redirect_uri");
     QTest::newRow("client_id") << QStringLiteral("client_id");
     QTest::newRow("response_type") << QStringLiteral("response_type");
+    QTest::newRow("response_mode") << QStringLiteral("response_mode");
 }
 
 void TestAuthRequest::protectedExtraParamIgnored()
@@ -242,6 +244,8 @@ void TestAuthRequest::protectedExtraParamIgnored()
     QFETCH(QString, name);
     afx::Profile profile = testProfile();
     profile.extraAuthorizeParams = {{name, QStringLiteral("injected")}, {QStringLiteral("prompt"), QStringLiteral("login")}};
+    if (name == QLatin1String("response_mode"))
+        profile.responseMode = QStringLiteral("query"); // the request sends it only when the profile sets it
 
     const AuthRequest request = AuthRequest::fromProfile(profile, endpoint, loopbackRedirect);
     const FormFields fields = queryFields(request.toUrl());
@@ -289,6 +293,21 @@ void TestAuthRequest::implicitRequestHasNoPkce()
     profile.responseType = QStringLiteral("code id_token");
     const FormFields hybrid = queryFields(AuthRequest::fromProfile(profile, endpoint, loopbackRedirect).toUrl());
     QCOMPARE(valuesOf(hybrid, QStringLiteral("code_challenge_method")), QStringList{QStringLiteral("S256")});
+}
+
+void TestAuthRequest::responseModeSentAfterRedirectUri()
+{
+    afx::Profile profile = testProfile();
+    profile.responseMode = QStringLiteral("form_post");
+    const AuthRequest request = AuthRequest::fromProfile(profile, endpoint, loopbackRedirect);
+    const FormFields fields = queryFields(request.toUrl());
+    const QStringList names = namesOf(fields);
+    QCOMPARE(names.indexOf(QStringLiteral("response_mode")), names.indexOf(QStringLiteral("redirect_uri")) + 1);
+    QCOMPARE(valuesOf(fields, QStringLiteral("response_mode")), QStringList{QStringLiteral("form_post")});
+
+    // No response_mode parameter at all when the profile leaves it empty.
+    const AuthRequest plain = AuthRequest::fromProfile(testProfile(), endpoint, loopbackRedirect);
+    QVERIFY(!namesOf(queryFields(plain.toUrl())).contains(QStringLiteral("response_mode")));
 }
 
 QTEST_GUILESS_MAIN(TestAuthRequest)

@@ -51,6 +51,8 @@ Profile fullProfile()
     profile.redirectUri = QStringLiteral("http://127.0.0.1:8400/callback");
     profile.scopes = {QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("read:todos")};
     profile.responseType = QStringLiteral("code");
+    profile.responseMode = QStringLiteral("form_post");
+    profile.browser = BrowserKind::System;
     profile.audience = QStringLiteral("https://api.example.com");
     profile.resource = QStringLiteral("https://api.example.com/graphql");
     profile.extraAuthorizeParams = {{QStringLiteral("prompt"), QStringLiteral("login")},
@@ -76,6 +78,8 @@ void compareProfiles(const Profile &actual, const Profile &expected)
     QCOMPARE(actual.redirectUri, expected.redirectUri);
     QCOMPARE(actual.scopes, expected.scopes);
     QCOMPARE(actual.responseType, expected.responseType);
+    QCOMPARE(actual.responseMode, expected.responseMode);
+    QCOMPARE(actual.browser, expected.browser);
     QCOMPARE(actual.audience, expected.audience);
     QCOMPARE(actual.resource, expected.resource);
     QCOMPARE(actual.extraAuthorizeParams, expected.extraAuthorizeParams);
@@ -185,7 +189,7 @@ void ProfileTest::jsonMemberNames()
                          QStringLiteral("name"), QStringLiteral("sandbox"), QStringLiteral("issuer"),
                          QStringLiteral("discoveryUrl"), QStringLiteral("clientId"), QStringLiteral("clientAuth"),
                          QStringLiteral("redirectUri"), QStringLiteral("scopes"), QStringLiteral("responseType"),
-                         QStringLiteral("audience"), QStringLiteral("resource"),
+                         QStringLiteral("responseMode"), QStringLiteral("browser"), QStringLiteral("audience"), QStringLiteral("resource"),
                          QStringLiteral("extraAuthorizeParams"), QStringLiteral("allowedAlgorithms"),
                          QStringLiteral("leewaySeconds"), QStringLiteral("timeoutSeconds"),
                          QStringLiteral("graphqlUrl"), QStringLiteral("defaultQuery")};
@@ -283,6 +287,9 @@ void ProfileTest::jsonWrongType_data()
     row("responseType array", "responseType", "[\"code\"]",
         "Member \"responseType\" must be a string, found an array.");
     row("audience boolean", "audience", "true", "Member \"audience\" must be a string, found a boolean.");
+    row("responseMode number", "responseMode", "1", "Member \"responseMode\" must be a string, found a number.");
+    row("browser unknown", "browser", "\"chrome\"", "Member \"browser\" must be \"embedded\" or \"system\", found \"chrome\".");
+    row("browser boolean", "browser", "true", "Member \"browser\" must be a string, found a boolean.");
     row("resource number", "resource", "0", "Member \"resource\" must be a string, found a number.");
     row("extraAuthorizeParams object", "extraAuthorizeParams", "{\"prompt\": \"login\"}",
         "Member \"extraAuthorizeParams\" must be an array of {\"name\", \"value\"} objects, found an object.");
@@ -536,6 +543,18 @@ void ProfileTest::validate_data()
     QTest::newRow("extra param the app sets") << QStringLiteral("extraParam") << QStringLiteral("state=mine")
                                                << QStringLiteral("\"state\"");
     QTest::newRow("extra param prompt") << QStringLiteral("extraParam") << QStringLiteral("prompt=login") << QString();
+    QTest::newRow("extra param response_mode") << QStringLiteral("extraParam") << QStringLiteral("response_mode=form_post")
+                                               << QStringLiteral("\"response_mode\"");
+    QTest::newRow("response mode unknown") << QStringLiteral("responseMode") << QStringLiteral("web_message")
+                                           << QStringLiteral("use query, fragment or form_post");
+    QTest::newRow("form_post with custom scheme") << QStringLiteral("responseMode") << QStringLiteral("form_post")
+                                                  << QStringLiteral("use a loopback redirect URI");
+    QTest::newRow("form_post with loopback") << QStringLiteral("responseMode+loopback") << QStringLiteral("form_post")
+                                             << QString();
+    QTest::newRow("system browser with custom scheme") << QStringLiteral("browser") << QStringLiteral("system")
+                                                       << QStringLiteral("RFC 8252 section 7.3");
+    QTest::newRow("system browser with loopback") << QStringLiteral("browser+loopback") << QStringLiteral("system")
+                                                  << QString();
 }
 
 void ProfileTest::validate()
@@ -564,6 +583,14 @@ void ProfileTest::validate()
         profile.leewaySeconds = value.toInt();
     } else if (field == QLatin1String("timeoutSeconds")) {
         profile.timeoutSeconds = value.toInt();
+    } else if (field.startsWith(QLatin1String("responseMode"))) {
+        profile.responseMode = value;
+        if (field.endsWith(QLatin1String("+loopback")))
+            profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+    } else if (field.startsWith(QLatin1String("browser"))) {
+        QVERIFY(parseBrowserKind(value, &profile.browser));
+        if (field.endsWith(QLatin1String("+loopback")))
+            profile.redirectUri = QStringLiteral("http://[::1]/callback");
     } else if (field == QLatin1String("extraParam")) {
         profile.extraAuthorizeParams.append({value.section(u'=', 0, 0), value.section(u'=', 1)});
     } else {

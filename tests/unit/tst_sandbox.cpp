@@ -148,6 +148,58 @@ QString requestIdFromPage(const QByteArray &html)
     return hidden.match(QString::fromUtf8(html)).captured(1);
 }
 
+// Reverses the HTML escaping of an attribute value for the entities the sandbox's pages use.
+QString htmlUnescape(QString text)
+{
+    text.replace(QStringLiteral("&quot;"), QStringLiteral("\""));
+    text.replace(QStringLiteral("&#39;"), QStringLiteral("'"));
+    text.replace(QStringLiteral("&lt;"), QStringLiteral("<"));
+    text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
+    text.replace(QStringLiteral("&amp;"), QStringLiteral("&"));
+    return text;
+}
+
+// The forms of a response_mode=form_post page: every <form> start tag, the action of the
+// first one, and the hidden inputs (unescaped) in page order.
+struct FormPostPage {
+    int formCount = 0;
+    QString action;
+    QList<QPair<QString, QString>> fields;
+
+    QString value(const QString &name) const
+    {
+        for (const auto &[key, fieldValue] : fields) {
+            if (key == name)
+                return fieldValue;
+        }
+        return {};
+    }
+    QStringList names() const
+    {
+        QStringList list;
+        for (const auto &field : fields)
+            list.append(field.first);
+        return list;
+    }
+};
+
+FormPostPage parseFormPostPage(const QByteArray &body)
+{
+    static const QRegularExpression anyForm(QStringLiteral("<form\\b"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression postForm(QStringLiteral("<form method=\"post\" action=\"([^\"]*)\">"));
+    static const QRegularExpression hidden(QStringLiteral("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\">"));
+    const QString html = QString::fromUtf8(body);
+    FormPostPage page;
+    for (auto it = anyForm.globalMatch(html); it.hasNext(); it.next())
+        ++page.formCount;
+    page.action = htmlUnescape(postForm.match(html).captured(1));
+    for (auto it = hidden.globalMatch(html); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        page.fields.append({htmlUnescape(match.captured(1)), htmlUnescape(match.captured(2))});
+    }
+    return page;
+}
+
 QByteArray basicCredentials(const QByteArray &userPass)
 {
     return "Basic " + userPass.toBase64();
@@ -180,6 +232,13 @@ private Q_SLOTS:
     void loginCancel();
     void loginSuccessRedirectsWithCode();
     void loginUnknownRequestId();
+
+    void authorizeResponseModes_data();
+    void authorizeResponseModes();
+    void formPostLoginReturnsAutoSubmitPage();
+    void formPostCancelPostsAccessDenied();
+    void formPostAuthorizeErrorPostsBack();
+    void formPostPageEscapesValues();
 
     void tokenExchangeWithPkce();
     void tokenRejections_data();
@@ -232,6 +291,9 @@ private:
     // Runs /authorize and a successful /login. Returns the code, or an empty string.
     QString signIn(const AuthorizationRequest &request, SandboxServer *server = nullptr);
     Reply exchangeCode(const AuthorizationRequest &request, const QString &code, SandboxServer *server = nullptr);
+    // Runs /authorize and posts the login page with `action` ("login" or "cancel"). Returns the
+    // /login reply, or a reply with status 0 when the login page did not appear.
+    Reply submitLogin(const AuthorizationRequest &request, const QString &action);
     // Runs sign-in and code exchange for the public client. Returns the token response.
     QJsonObject signInAndGetTokens(SandboxServer *server = nullptr);
 
@@ -317,6 +379,18 @@ Reply TestSandbox::exchangeCode(const AuthorizationRequest &request, const QStri
                 {{"Content-Type", "application/x-www-form-urlencoded"}});
 }
 
+Reply TestSandbox::submitLogin(const AuthorizationRequest &request, const QString &action)
+{
+    const Reply page = authorize(request);
+    const QString requestId = requestIdFromPage(page.body);
+    if (page.status != 200 || requestId.isEmpty())
+        return {};
+    return postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestId},
+                                                        {QStringLiteral("email"), SandboxServer::demoEmail()},
+                                                        {QStringLiteral("password"), SandboxServer::demoPassword()},
+                                                        {QStringLiteral("action"), action}}));
+}
+
 QJsonObject TestSandbox::signInAndGetTokens(SandboxServer *server)
 {
     const AuthorizationRequest request;
@@ -371,7 +445,7 @@ void TestSandbox::discoveryDocument()
         return values;
     };
     QCOMPARE(list("response_types_supported"), QStringList{QStringLiteral("code")});
-    QCOMPARE(list("response_modes_supported"), QStringList{QStringLiteral("query")});
+    QCOMPARE(list("response_modes_supported"), (QStringList{QStringLiteral("query"), QStringLiteral("form_post")}));
     QCOMPARE(list("grant_types_supported"), (QStringList{QStringLiteral("authorization_code"), QStringLiteral("refresh_token"),
                                                         QStringLiteral("client_credentials")}));
     QCOMPARE(list("subject_types_supported"), QStringList{QStringLiteral("public")});
@@ -677,6 +751,161 @@ void TestSandbox::loginUnknownRequestId()
 
     const Reply wrongType = send("POST", endpoint(QStringLiteral("/login")), "{}", {{"Content-Type", "application/json"}});
     QCOMPARE(wrongType.status, 415);
+}
+
+void TestSandbox::authorizeResponseModes_data()
+{
+    QTest::addColumn<QStringList>("modes"); // one response_mode parameter per entry
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<QString>("descriptionPart");
+
+    QTest::newRow("query") << QStringList{QStringLiteral("query")} << 200 << QString() << QString();
+    QTest::newRow("form_post") << QStringList{QStringLiteral("form_post")} << 200 << QString() << QString();
+    QTest::newRow("fragment") << QStringList{QStringLiteral("fragment")} << 302 << QStringLiteral("invalid_request")
+                              << QStringLiteral("the sandbox issues only a code");
+    QTest::newRow("unknown mode") << QStringList{QStringLiteral("web_message")} << 302 << QStringLiteral("invalid_request")
+                                  << QStringLiteral("use query or form_post");
+    QTest::newRow("empty mode") << QStringList{QString()} << 302 << QStringLiteral("invalid_request")
+                                << QStringLiteral("use query or form_post");
+    QTest::newRow("upper-case FORM_POST") << QStringList{QStringLiteral("FORM_POST")} << 302
+                                          << QStringLiteral("invalid_request") << QStringLiteral("use query or form_post");
+    // A repeated response_mode cannot choose a mode, so its error goes back in the query.
+    QTest::newRow("repeated form_post") << QStringList{QStringLiteral("form_post"), QStringLiteral("form_post")} << 302
+                                        << QStringLiteral("invalid_request") << QStringLiteral("more than once");
+}
+
+void TestSandbox::authorizeResponseModes()
+{
+    QFETCH(QStringList, modes);
+    QFETCH(int, status);
+    QFETCH(QString, error);
+    QFETCH(QString, descriptionPart);
+
+    AuthorizationRequest request;
+    for (const QString &mode : modes)
+        request.extra.append({QStringLiteral("response_mode"), mode});
+    const Reply reply = authorize(request);
+
+    QCOMPARE(reply.status, status);
+    if (status == 200) {
+        QVERIFY(!requestIdFromPage(reply.body).isEmpty());
+        return;
+    }
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QCOMPARE(redirect.params.value(QStringLiteral("error")), error);
+    const QString description = redirect.params.value(QStringLiteral("error_description"));
+    QVERIFY2(description.contains(descriptionPart), qPrintable(description));
+    QCOMPARE(redirect.params.value(QStringLiteral("state")), request.state);
+    QCOMPARE(redirect.params.value(QStringLiteral("iss")), m_server->issuer());
+}
+
+void TestSandbox::formPostLoginReturnsAutoSubmitPage()
+{
+    AuthorizationRequest request;
+    request.extra.append({QStringLiteral("response_mode"), QStringLiteral("form_post")});
+    const Reply reply = submitLogin(request, QStringLiteral("login"));
+
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Location").isEmpty());
+    QVERIFY(reply.header("Content-Type").startsWith("text/html"));
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+
+    const FormPostPage page = parseFormPostPage(reply.body);
+    QCOMPARE(page.formCount, 1);
+    QCOMPARE(page.action, request.redirectUri);
+    QCOMPARE(page.names(), (QStringList{QStringLiteral("code"), QStringLiteral("state"), QStringLiteral("iss")}));
+    const QString code = page.value(QStringLiteral("code"));
+    QVERIFY(!code.isEmpty());
+    QCOMPARE(page.value(QStringLiteral("state")), request.state);
+    QCOMPARE(page.value(QStringLiteral("iss")), m_server->issuer());
+
+    const QString html = QString::fromUtf8(reply.body);
+    QVERIFY(html.contains(QStringLiteral("<button type=\"submit\" id=\"continue\">Continue</button>")));
+
+    // The inline script may run only because the page's policy names its SHA-256 hash.
+    static const QRegularExpression scriptElement(QStringLiteral("<script>(.*)</script>"),
+                                                  QRegularExpression::DotMatchesEverythingOption
+                                                      | QRegularExpression::InvertedGreedinessOption);
+    const QRegularExpressionMatch script = scriptElement.match(html);
+    QVERIFY(script.hasMatch());
+    QVERIFY(script.captured(1).contains(QStringLiteral("submit()")));
+    const QByteArray scriptHash =
+        QCryptographicHash::hash(script.captured(1).toUtf8(), QCryptographicHash::Sha256).toBase64();
+    const QByteArray policy = reply.header("Content-Security-Policy");
+    QVERIFY2(policy.contains("script-src 'sha256-" + scriptHash + "'"), policy.constData());
+    QVERIFY2(policy.contains("frame-ancestors 'none'"), policy.constData());
+    QVERIFY2(policy.contains("default-src 'none'"), policy.constData());
+
+    const Reply tokens = exchangeCode(request, code);
+    QCOMPARE(tokens.status, 200);
+    QVERIFY(!tokens.jsonString(QStringLiteral("access_token")).isEmpty());
+    QVERIFY(!tokens.jsonString(QStringLiteral("id_token")).isEmpty());
+}
+
+void TestSandbox::formPostCancelPostsAccessDenied()
+{
+    AuthorizationRequest request;
+    request.extra.append({QStringLiteral("response_mode"), QStringLiteral("form_post")});
+    const Reply reply = submitLogin(request, QStringLiteral("cancel"));
+
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Location").isEmpty());
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    const FormPostPage page = parseFormPostPage(reply.body);
+    QCOMPARE(page.formCount, 1);
+    QCOMPARE(page.action, request.redirectUri);
+    QCOMPARE(page.value(QStringLiteral("error")), QStringLiteral("access_denied"));
+    QCOMPARE(page.value(QStringLiteral("error_description")), QStringLiteral("The user cancelled the sign-in."));
+    QCOMPARE(page.value(QStringLiteral("state")), request.state);
+    QCOMPARE(page.value(QStringLiteral("iss")), m_server->issuer());
+    QVERIFY(!page.names().contains(QStringLiteral("code")));
+}
+
+void TestSandbox::formPostAuthorizeErrorPostsBack()
+{
+    AuthorizationRequest request;
+    request.extra.append({QStringLiteral("response_mode"), QStringLiteral("form_post")});
+    request.extra.append({QStringLiteral("prompt"), QStringLiteral("none")});
+    const Reply reply = authorize(request);
+
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Location").isEmpty());
+    const FormPostPage page = parseFormPostPage(reply.body);
+    QCOMPARE(page.formCount, 1);
+    QCOMPARE(page.action, request.redirectUri);
+    QCOMPARE(page.value(QStringLiteral("error")), QStringLiteral("login_required"));
+    QCOMPARE(page.value(QStringLiteral("state")), request.state);
+    QCOMPARE(page.value(QStringLiteral("iss")), m_server->issuer());
+
+    // An unregistered redirect URI still gets the error page, never a form that posts to it.
+    AuthorizationRequest unregistered;
+    unregistered.redirectUri = QStringLiteral("https://attacker.example/callback");
+    unregistered.extra.append({QStringLiteral("response_mode"), QStringLiteral("form_post")});
+    const Reply rejected = authorize(unregistered);
+    QCOMPARE(rejected.status, 400);
+    QCOMPARE(parseFormPostPage(rejected.body).formCount, 0);
+    QVERIFY(QString::fromUtf8(rejected.body).contains(QStringLiteral("not registered")));
+}
+
+void TestSandbox::formPostPageEscapesValues()
+{
+    AuthorizationRequest request;
+    request.state = QStringLiteral("x\"><script>alert(1)</script>&y'z");
+    request.extra.append({QStringLiteral("response_mode"), QStringLiteral("form_post")});
+    const Reply reply = submitLogin(request, QStringLiteral("login"));
+    QCOMPARE(reply.status, 200);
+
+    const QString html = QString::fromUtf8(reply.body);
+    QVERIFY2(html.contains(QStringLiteral("value=\"x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;y'z\"")),
+             qPrintable(html));
+    QVERIFY(!html.contains(QStringLiteral("<script>alert(1)")));
+    QCOMPARE(html.count(QStringLiteral("<script>")), 1);
+
+    const FormPostPage page = parseFormPostPage(reply.body);
+    QCOMPARE(page.value(QStringLiteral("state")), request.state);
+    QVERIFY(!page.value(QStringLiteral("code")).isEmpty());
 }
 
 void TestSandbox::tokenExchangeWithPkce()

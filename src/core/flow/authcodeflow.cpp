@@ -44,7 +44,28 @@ AuthCodeFlow::AuthCodeFlow(TracedHttpClient *http, Trace *trace, QObject *parent
     : QObject(parent)
     , m_http(http)
     , m_trace(trace)
+    , m_listener(new LoopbackListener(this))
 {
+    connect(m_listener, &LoopbackListener::callbackReceived, this,
+            [this](const QUrl &url, const QByteArray &method, const QByteArray &body) { handleCallback(url, method, body, true); });
+    connect(m_listener, &LoopbackListener::strayRequest, this,
+            [this](const QByteArray &method, const QString &path, int status, const QString &reason) {
+                if (!m_running || !m_trace)
+                    return;
+                m_trace->appendLocal(Trace::App, tr("Ignored %1 %2").arg(QString::fromLatin1(method), path.left(80)), StepResult::Skipped,
+                                     tr("The loopback listener answered HTTP %1 and keeps waiting for the callback: %2").arg(status).arg(reason),
+                                     QStringLiteral("loopback-stray"));
+            });
+    connect(m_listener, &LoopbackListener::timedOut, this, [this] {
+        if (!m_running || m_callbackHandled)
+            return;
+        const int minutes = std::max(1, m_loopbackTimeoutMs / 60000);
+        fail(FlowStage::Browser,
+             tr("No callback arrived at %1 within %n minute(s), so the listener stopped. Start the login again, and "
+                "finish the sign-in in the browser before the time runs out.", nullptr, minutes)
+                 .arg(m_request.redirectUri),
+             m_trace ? m_trace->count() - 1 : -1);
+    });
 }
 
 void AuthCodeFlow::setUserAgent(UserAgent *agent)
@@ -57,6 +78,23 @@ void AuthCodeFlow::setUserAgent(UserAgent *agent)
     agent->setTrace(m_trace);
     connect(agent, &UserAgent::callbackReceived, this, &AuthCodeFlow::onCallback);
     connect(agent, &UserAgent::failed, this, &AuthCodeFlow::onAgentFailed);
+    connect(agent, &UserAgent::embeddedBrowserRefused, this, [this](const QString &message) {
+        if (!m_running || m_callbackHandled)
+            return;
+        const int step = m_trace ? m_trace->count() - 1 : -1;
+        if (m_trace && step >= 0)
+            m_trace->update(step, [&](TraceStep &traceStep) {
+                traceStep.result = StepResult::Failed;
+                traceStep.explanationKey = QStringLiteral("embedded-browser-refused");
+                traceStep.detail = message;
+            });
+        FlowResult result;
+        result.stage = FlowStage::Browser;
+        result.message = message;
+        result.failedStep = step;
+        result.suggestSystemBrowser = true;
+        finish(result);
+    });
 }
 
 void AuthCodeFlow::start(const Profile &profile, const QString &clientSecret)
@@ -231,33 +269,82 @@ void AuthCodeFlow::fetchKeys(std::function<void()> next)
 
 void AuthCodeFlow::openBrowser()
 {
-    if (!m_agent) {
+    const bool system = m_profile.browser == BrowserKind::System;
+    if (system && !m_openSystemBrowser) {
+        fail(FlowStage::Browser, tr("No system browser is set up for the login."), -1);
+        return;
+    }
+    if (!system && !m_agent) {
         fail(FlowStage::Browser, tr("No browser is set up for the login."), -1);
         return;
     }
-    m_request = oidc::AuthRequest::fromProfile(m_profile, m_metadata.authorizationEndpoint, m_profile.redirectUri);
+    QString redirectUri = m_profile.redirectUri;
+    if (m_profile.usesLoopbackListener() && !startListener(&redirectUri))
+        return;
+
+    m_request = oidc::AuthRequest::fromProfile(m_profile, m_metadata.authorizationEndpoint, redirectUri);
     m_states.add(m_request.state);
-    m_matcher = oidc::RedirectMatcher(QUrl(m_profile.redirectUri));
+    m_matcher = oidc::RedirectMatcher(QUrl(redirectUri));
     if (m_trace)
         m_trace->addSecret(QString::fromLatin1(m_request.pkce.verifier));
 
     const QUrl url = m_request.toUrl();
+    int step = -1;
     if (m_trace) {
-        TraceStep step;
-        step.from = Trace::App;
-        step.to = Trace::Browser;
-        step.channel = Channel::Front;
-        step.title = tr("Open authorize URL");
-        step.explanationKey = QStringLiteral("authorize-request");
-        step.request.method = QStringLiteral("GET");
-        step.request.url = url.toString(QUrl::FullyEncoded);
-        step.result = StepResult::Ok;
-        step.durationMs = 0;
-        step.detail = tr("response_type=%1, PKCE S256, state and nonce are fresh random values.").arg(m_request.responseType);
-        m_trace->append(step);
+        TraceStep traceStep;
+        traceStep.from = Trace::App;
+        traceStep.to = Trace::Browser;
+        traceStep.channel = Channel::Front;
+        traceStep.title = system ? tr("Open authorize URL in the system browser") : tr("Open authorize URL");
+        traceStep.explanationKey = system ? QStringLiteral("system-browser") : QStringLiteral("authorize-request");
+        traceStep.request.method = QStringLiteral("GET");
+        traceStep.request.url = url.toString(QUrl::FullyEncoded);
+        traceStep.result = StepResult::Ok;
+        traceStep.durationMs = 0;
+        traceStep.detail = tr("response_type=%1, PKCE S256, state and nonce are fresh random values.").arg(m_request.responseType);
+        if (!m_request.responseMode.isEmpty())
+            traceStep.detail += QLatin1Char(' ') + tr("response_mode=%1.").arg(m_request.responseMode);
+        if (system)
+            traceStep.detail += QLatin1Char(' ')
+                + tr("The sign-in happens in your own browser, so its pages are not drawn here; the diagram continues "
+                     "when the callback reaches the loopback listener.");
+        step = m_trace->append(traceStep);
+    }
+    if (system) {
+        Q_EMIT progress(tr("Waiting for the sign-in in your browser (callback on %1)...").arg(redirectUri));
+        if (!m_openSystemBrowser(url))
+            fail(FlowStage::Browser,
+                 tr("The system browser could not be opened. Copy the authorize URL from the step inspector into a "
+                    "browser by hand; the app keeps listening on %1.")
+                     .arg(redirectUri),
+                 step);
+        return;
     }
     Q_EMIT progress(tr("Waiting for the sign-in in the browser..."));
-    m_agent->startAuthorization(url, m_matcher);
+    // With form_post the browser must really POST to the loopback listener, so the embedded
+    // browser gets a matcher that never intercepts.
+    m_agent->startAuthorization(url, m_profile.responseMode == QLatin1String("form_post") ? oidc::RedirectMatcher() : m_matcher);
+}
+
+bool AuthCodeFlow::startListener(QString *redirectUri)
+{
+    QString error;
+    m_listener->setTimeoutMs(m_loopbackTimeoutMs);
+    const bool ok = m_listener->listen(QUrl(m_profile.redirectUri), &error);
+    if (ok)
+        *redirectUri = m_listener->redirectUri().toString();
+    int step = -1;
+    if (m_trace)
+        step = m_trace->appendLocal(Trace::App, ok ? tr("Listen on %1").arg(*redirectUri) : tr("Loopback listener not started"),
+                                    ok ? StepResult::Ok : StepResult::Failed,
+                                    ok ? tr("The app waits for the callback on this loopback address (RFC 8252 section 7.3). The port "
+                                            "is part of redirect_uri, and the provider must accept any port for a loopback "
+                                            "redirect URI.")
+                                       : error,
+                                    QStringLiteral("loopback-listener"));
+    if (!ok)
+        fail(FlowStage::Browser, error, step);
+    return ok;
 }
 
 void AuthCodeFlow::onAgentFailed(const QString &message)
@@ -269,10 +356,17 @@ void AuthCodeFlow::onAgentFailed(const QString &message)
 
 void AuthCodeFlow::onCallback(const QUrl &url)
 {
+    handleCallback(url, QByteArrayLiteral("GET"), QByteArray(), false);
+}
+
+void AuthCodeFlow::handleCallback(const QUrl &url, const QByteArray &method, const QByteArray &formBody, bool viaListener)
+{
     if (!m_running)
         return;
+    const bool formPost = method == "POST";
     QString parseError;
-    const auto params = oidc::CallbackParams::parse(url, m_request.responseType, &parseError);
+    const auto params = formPost ? oidc::CallbackParams::parseFormPost(formBody, &parseError)
+                                 : oidc::CallbackParams::parse(url, m_request.responseType, m_request.responseMode, &parseError);
     if (params && !params->code.isEmpty() && m_trace)
         m_trace->addSecret(params->code);
 
@@ -282,13 +376,20 @@ void AuthCodeFlow::onCallback(const QUrl &url)
         step.from = Trace::Browser;
         step.to = Trace::App;
         step.channel = Channel::Front;
-        step.title = tr("Callback to redirect URI");
-        step.explanationKey = QStringLiteral("callback");
-        step.request.method = QStringLiteral("GET");
+        step.title = formPost ? tr("Callback: form POST to the redirect URI") : tr("Callback to redirect URI");
+        step.explanationKey = formPost ? QStringLiteral("callback-form-post") : QStringLiteral("callback");
+        step.request.method = QString::fromLatin1(method);
         step.request.url = url.toString(QUrl::FullyEncoded);
+        step.request.body = formBody;
         step.result = StepResult::Ok;
         step.durationMs = 0;
-        step.detail = tr("Caught before the browser loaded it; the redirect URI is never requested.");
+        if (formPost)
+            step.detail = tr("The provider's page posted the response as form fields to the loopback listener; the "
+                             "URL carries none of it (OAuth 2.0 Form Post Response Mode).");
+        else if (viaListener)
+            step.detail = tr("The browser requested the loopback redirect URI and the app's listener received it.");
+        else
+            step.detail = tr("Caught before the browser loaded it; the redirect URI is never requested.");
         callbackStep = m_trace->append(step);
     }
 
@@ -737,6 +838,7 @@ void AuthCodeFlow::finish(FlowResult result)
 {
     if (!m_running)
         return;
+    m_listener->close();
     m_running = false;
     ++m_generation;
     result.kind = m_kind;

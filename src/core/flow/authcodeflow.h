@@ -1,5 +1,6 @@
 #pragma once
 
+#include "flow/loopbacklistener.h"
 #include "flow/trace.h"
 #include "flow/useragent.h"
 #include "http/tracedhttpclient.h"
@@ -35,6 +36,8 @@ struct FlowResult {
     bool ok = false;
     // True when only a new login can help: the refresh token was rejected (invalid_grant).
     bool loginRequired = false;
+    // True when the provider refused the embedded browser: the system browser would work.
+    bool suggestSystemBrowser = false;
     FlowStage stage = FlowStage::Discovery;
     QString message;                 // for the user: what failed, on which URL, what to do
     int failedStep = -1;             // trace step that shows the failure
@@ -64,6 +67,13 @@ public:
     AuthCodeFlow(TracedHttpClient *http, Trace *trace, QObject *parent = nullptr);
 
     void setUserAgent(UserAgent *agent);
+    // Opens a URL in the user's default browser; used when the profile chooses the system
+    // browser. Returns false when no browser could be started.
+    void setSystemBrowserOpener(std::function<bool(const QUrl &url)> opener) { m_openSystemBrowser = std::move(opener); }
+    // How long the loopback listener waits for the callback (default 5 minutes).
+    void setLoopbackTimeoutMs(int ms) { m_loopbackTimeoutMs = ms; }
+    // The listener of the current run, for tests and the window's status text.
+    const LoopbackListener *loopbackListener() const { return m_listener; }
     // Starts a login. `clientSecret` is used for client_secret_basic/post only.
     void start(const Profile &profile, const QString &clientSecret);
     // Exchanges `current.refreshToken` for new tokens. The result keeps what the response does
@@ -96,6 +106,10 @@ private:
     void fetchKeys(std::function<void()> next);
     void openBrowser();
     void onCallback(const QUrl &url);
+    // A callback from the embedded browser (GET, parameters in the URL) or from the loopback
+    // listener (GET, or POST with a form_post body).
+    void handleCallback(const QUrl &url, const QByteArray &method, const QByteArray &formBody, bool viaListener);
+    bool startListener(QString *redirectUri);
     void onAgentFailed(const QString &message);
     void begin(FlowKind kind, const Profile &profile, const QString &clientSecret);
     void afterDiscovery();
@@ -114,6 +128,9 @@ private:
     TracedHttpClient *m_http;
     QPointer<Trace> m_trace;
     QPointer<UserAgent> m_agent;
+    LoopbackListener *m_listener;
+    std::function<bool(const QUrl &url)> m_openSystemBrowser;
+    int m_loopbackTimeoutMs = 300000;
     FlowKind m_kind = FlowKind::AuthorizationCode;
     Profile m_profile;
     QString m_clientSecret;

@@ -30,6 +30,9 @@ Q_SIGNALS:
     // The page stopped somewhere that is not the redirect URI (a provider error page, a
     // network error); `message` names the URL and the failure.
     void failed(const QString &message);
+    // The provider refuses to sign users in inside this (embedded) browser, as Google does with
+    // disallowed_useragent. The system browser is the way out (RFC 8252 section 8.12).
+    void embeddedBrowserRefused(const QString &message);
 
 protected:
     QPointer<Trace> m_trace;

@@ -17,7 +17,7 @@ bool isProtectedName(const QString &name)
     static const QSet<QString> names{
         QStringLiteral("response_type"), QStringLiteral("client_id"),      QStringLiteral("redirect_uri"),
         QStringLiteral("state"),         QStringLiteral("nonce"),          QStringLiteral("code_challenge"),
-        QStringLiteral("code_challenge_method"),
+        QStringLiteral("code_challenge_method"), QStringLiteral("response_mode"),
     };
     return names.contains(name);
 }
@@ -35,6 +35,8 @@ FormFields requestParameters(const AuthRequest &request, QStringList *ignored)
     params.append({QStringLiteral("response_type"), request.responseType});
     params.append({QStringLiteral("client_id"), request.clientId});
     params.append({QStringLiteral("redirect_uri"), request.redirectUri});
+    if (!request.responseMode.isEmpty())
+        params.append({QStringLiteral("response_mode"), request.responseMode});
     if (!request.scope.isEmpty())
         params.append({QStringLiteral("scope"), request.scope});
     if (!request.state.isEmpty())
@@ -80,6 +82,7 @@ AuthRequest AuthRequest::fromProfile(const Profile &profile, const QUrl &authori
     request.redirectUri = redirectUri;
     if (!profile.responseType.isEmpty())
         request.responseType = profile.responseType;
+    request.responseMode = profile.responseMode;
     request.scope = profile.scopes.join(QLatin1Char(' '));
     request.state = randomToken();
     request.nonce = randomToken();

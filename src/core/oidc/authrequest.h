@@ -21,6 +21,7 @@ struct AuthRequest {
     QString clientId;
     QString redirectUri; // exact string sent; the token request repeats it (RFC 6749 section 4.1.3)
     QString responseType = QStringLiteral("code");
+    QString responseMode; // empty: not sent
     QString scope;
     QByteArray state;
     QByteArray nonce;
@@ -36,14 +37,16 @@ struct AuthRequest {
     // The full authorize URL. Parameters are form-encoded by formEncode (a '+' in a value
     // becomes %2B) and redirectUri is sent as the exact string, port included. Parameters
     // already in the endpoint's query are kept first, byte for byte, unless the request sets a
-    // parameter of the same name. Then come response_type, client_id, redirect_uri, scope
+    // parameter of the same name. Then come response_type, client_id, redirect_uri,
+    // response_mode (when set), scope
     // (when set), state, nonce (when set) and, for a response type containing "code",
     // code_challenge and code_challenge_method=S256.
     //
     // Extra parameters follow in order, with one rule so that no parameter is sent twice:
-    // - response_type, client_id, redirect_uri, state, nonce, code_challenge and
-    //   code_challenge_method bind the response to this attempt, so an extra parameter with one
-    //   of these names is ignored and listed by ignoredExtraParams();
+    // - response_type, response_mode, client_id, redirect_uri, state, nonce, code_challenge and
+    //   code_challenge_method bind the response to this attempt (and tell the app where to read
+    //   it), so an extra parameter with one of these names is ignored and listed by
+    //   ignoredExtraParams();
     // - "resource" is appended every time, because RFC 8707 section 2 allows it more than once;
     // - any other name already present (scope, or an earlier extra parameter such as prompt)
     //   gets the new value in its first position.

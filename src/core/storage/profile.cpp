@@ -142,6 +142,18 @@ public:
         return true;
     }
 
+    bool readBrowser(const QString &member, BrowserKind *out)
+    {
+        QString name;
+        if (!readString(member, &name))
+            return false;
+        if (!m_json.contains(member) || m_json.value(member).isNull())
+            return true;
+        if (!parseBrowserKind(name, out))
+            return fail(tr("Member \"%1\" must be \"embedded\" or \"system\", found %2.").arg(member, quoted(name)));
+        return true;
+    }
+
     // Reads [{"name": ..., "value": ...}, ...]. Parameters whose name looks like a secret are
     // dropped with a warning, so that a shared file cannot smuggle a secret into a request.
     bool readParams(const QString &member, QList<QPair<QString, QString>> *out, QStringList *warnings)
@@ -278,6 +290,24 @@ void checkProviderUrl(const QString &text, const QString &label, QStringList *pr
 
 } // namespace
 
+QString browserKindName(BrowserKind kind)
+{
+    return kind == BrowserKind::System ? QStringLiteral("system") : QStringLiteral("embedded");
+}
+
+bool parseBrowserKind(const QString &name, BrowserKind *out)
+{
+    if (name == QLatin1String("embedded")) {
+        *out = BrowserKind::Embedded;
+        return true;
+    }
+    if (name == QLatin1String("system")) {
+        *out = BrowserKind::System;
+        return true;
+    }
+    return false;
+}
+
 QString clientAuthMethodName(ClientAuthMethod method)
 {
     switch (method) {
@@ -365,6 +395,8 @@ QJsonObject Profile::toJson() const
         {QStringLiteral("redirectUri"), redirectUri},
         {QStringLiteral("scopes"), QJsonArray::fromStringList(scopes)},
         {QStringLiteral("responseType"), responseType},
+        {QStringLiteral("responseMode"), responseMode},
+        {QStringLiteral("browser"), browserKindName(browser)},
         {QStringLiteral("audience"), audience},
         {QStringLiteral("resource"), resource},
         {QStringLiteral("extraAuthorizeParams"), params},
@@ -402,6 +434,8 @@ bool Profile::fromJson(const QJsonObject &json, Profile *out, QString *error, QS
         && reader.readString(QStringLiteral("redirectUri"), &profile.redirectUri)
         && reader.readStringList(QStringLiteral("scopes"), &profile.scopes)
         && reader.readString(QStringLiteral("responseType"), &profile.responseType)
+        && reader.readString(QStringLiteral("responseMode"), &profile.responseMode)
+        && reader.readBrowser(QStringLiteral("browser"), &profile.browser)
         && reader.readString(QStringLiteral("audience"), &profile.audience)
         && reader.readString(QStringLiteral("resource"), &profile.resource)
         && reader.readParams(QStringLiteral("extraAuthorizeParams"), &profile.extraAuthorizeParams, warnings)
@@ -471,6 +505,26 @@ QStringList Profile::validate() const
         }
     }
 
+    const QUrl redirect(redirectUri);
+    const QString redirectHost = redirect.host().toLower();
+    const bool loopbackRedirect = redirect.scheme() == QLatin1String("http")
+        && (redirectHost == QLatin1String("127.0.0.1") || redirectHost == QLatin1String("::1") || redirectHost == QLatin1String("localhost"));
+    static const QStringList modes{QString(), QStringLiteral("query"), QStringLiteral("fragment"), QStringLiteral("form_post")};
+    if (!modes.contains(responseMode)) {
+        problems.append(tr("The response mode %1 is not supported: use query, fragment or form_post, or leave it empty.")
+                            .arg(quoted(responseMode)));
+    } else if (responseMode == QLatin1String("form_post") && !redirectUri.isEmpty() && !loopbackRedirect) {
+        problems.append(tr("response_mode=form_post sends the code in a POST body to the redirect URI. A browser never "
+                           "shows that body to the app at %1, so use a loopback redirect URI such as "
+                           "http://127.0.0.1/callback, where the app listens for the POST.")
+                            .arg(quoted(redirectUri)));
+    }
+    if (browser == BrowserKind::System && !redirectUri.isEmpty() && !loopbackRedirect) {
+        problems.append(tr("The system browser hands the callback to the app through a loopback redirect URI such as "
+                           "http://127.0.0.1/callback (RFC 8252 section 7.3); %1 is not one.")
+                            .arg(quoted(redirectUri)));
+    }
+
     if (!scopes.contains(QLatin1String("openid"))) {
         problems.append(tr("The scopes do not include \"openid\", so the provider returns no ID token: add "
                            "\"openid\" for an OpenID Connect login."));
@@ -486,7 +540,8 @@ QStringList Profile::validate() const
     // dropped, which the user would not see.
     static const QStringList setByApp{QStringLiteral("response_type"), QStringLiteral("client_id"),
                                       QStringLiteral("redirect_uri"), QStringLiteral("state"), QStringLiteral("nonce"),
-                                      QStringLiteral("code_challenge"), QStringLiteral("code_challenge_method")};
+                                      QStringLiteral("code_challenge"), QStringLiteral("code_challenge_method"),
+                                      QStringLiteral("response_mode")};
     for (const auto &[name, value] : extraAuthorizeParams) {
         if (setByApp.contains(name)) {
             problems.append(tr("The extra authorize parameter %1 is set by the app for every login and would be "

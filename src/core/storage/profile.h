@@ -14,6 +14,12 @@ enum class ClientAuthMethod { None, ClientSecretBasic, ClientSecretPost };
 QString clientAuthMethodName(ClientAuthMethod method);                 // "none", "client_secret_basic", ...
 bool parseClientAuthMethod(const QString &name, ClientAuthMethod *out);
 
+// Where the authorization page opens. The system browser (RFC 8252) needs a loopback redirect
+// URI; the app receives the callback on a listener at 127.0.0.1.
+enum class BrowserKind { Embedded, System };
+QString browserKindName(BrowserKind kind);                              // "embedded", "system"
+bool parseBrowserKind(const QString &name, BrowserKind *out);
+
 // True when a JSON member or parameter name looks like it contains a secret (clientSecret,
 // client_secret, password, accessToken, refresh_token, idToken, ...). Profiles never store these.
 bool looksLikeSecretName(const QString &name);
@@ -32,6 +38,11 @@ struct Profile {
     QString redirectUri = QStringLiteral("com.example.explorer:/callback");
     QStringList scopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email")};
     QString responseType = QStringLiteral("code");
+    // "query", "fragment" or "form_post"; empty sends no response_mode (the default for the
+    // response type). form_post needs a loopback redirect URI: its POST body reaches only the
+    // app's loopback listener.
+    QString responseMode;
+    BrowserKind browser = BrowserKind::Embedded;
     QString audience;     // "audience" authorize parameter (Auth0 style), optional
     QString resource;     // RFC 8707 resource indicator, optional
     QList<QPair<QString, QString>> extraAuthorizeParams; // sent as-is on the authorize request, in order
@@ -41,6 +52,10 @@ struct Profile {
 
     QUrl graphqlUrl;      // backend endpoint for the query editor
     QString defaultQuery;
+
+    // True when the callback arrives at the app's loopback listener rather than in the
+    // embedded browser: the system browser, or response_mode=form_post.
+    bool usesLoopbackListener() const { return browser == BrowserKind::System || responseMode == QLatin1String("form_post"); }
 
     // Effective discovery URL: discoveryUrl when set, else derived from the issuer
     // (OpenID Connect Discovery section 4: issuer without trailing slash + path).
