@@ -64,6 +64,22 @@ WebEngineUserAgent::WebEngineUserAgent(QWebEngineView *view, QObject *parent)
     : UserAgent(parent)
     , m_view(view)
 {
+    m_startWatchdog.setSingleShot(true);
+    m_startWatchdog.setInterval(startTimeoutMs);
+    connect(&m_startWatchdog, &QTimer::timeout, this, [this] {
+        if (!m_active)
+            return;
+        if (m_startAttempts < 2) {
+            qCWarning(lcBrowser) << "The login page did not start loading; trying once more with a new page";
+            load(m_startUrl);
+            return;
+        }
+        m_active = false;
+        Q_EMIT failed(tr("The embedded browser did not start loading %1 within %2 seconds, twice. Cancel and log in "
+                         "again, or switch the profile to the system browser.")
+                          .arg(m_startUrl.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment).toString())
+                          .arg(startTimeoutMs / 1000));
+    });
 }
 
 WebEngineUserAgent::~WebEngineUserAgent()
@@ -100,10 +116,19 @@ void WebEngineUserAgent::releasePage()
 
 void WebEngineUserAgent::startAuthorization(const QUrl &authorizeUrl, const oidc::RedirectMatcher &matcher)
 {
-    releasePage();
     m_matcher = matcher;
     m_active = true;
+    m_startAttempts = 0;
+    m_startUrl = authorizeUrl;
+    load(authorizeUrl);
+}
+
+void WebEngineUserAgent::load(const QUrl &authorizeUrl)
+{
+    releasePage();
     m_openHop = -1;
+    ++m_startAttempts;
+    m_startWatchdog.start();
 
     // No storage name: an off-the-record profile, nothing written to disk.
     m_profile = new QWebEngineProfile(this);
@@ -123,6 +148,7 @@ void WebEngineUserAgent::startAuthorization(const QUrl &authorizeUrl, const oidc
 void WebEngineUserAgent::cancel()
 {
     m_active = false;
+    m_startWatchdog.stop();
     if (!m_page)
         return;
     // A login page left on screen would still accept a sign-in whose callback no flow waits for.
@@ -174,6 +200,7 @@ bool WebEngineUserAgent::onNavigation(const QUrl &url, int type, bool isMainFram
 {
     if (!isMainFrame)
         return true;
+    m_startWatchdog.stop(); // the page is loading
     if (m_openHop >= 0 && m_trace) {
         // A new navigation while the previous hop has no outcome yet. If the previous URL never
         // became the page's URL, its response was a redirect. The navigation hook gets no status

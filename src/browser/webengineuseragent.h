@@ -3,6 +3,7 @@
 #include "flow/useragent.h"
 
 #include <QElapsedTimer>
+#include <QTimer>
 #include <QPointer>
 #include <QUrl>
 #include <QWebEngineView>
@@ -45,6 +46,9 @@ private:
     QString lifelineFor(const QUrl &url);
     static QString authorityOf(const QUrl &url);
     void releasePage();
+    // Creates a fresh profile and page and loads the authorize URL in them.
+    void load(const QUrl &authorizeUrl);
+    static constexpr int startTimeoutMs = 10000;
 
     QPointer<QWebEngineView> m_view;
     QPointer<CallbackCatchingPage> m_page;
@@ -56,6 +60,11 @@ private:
     QUrl m_openHopUrl;
     QElapsedTimer m_hopTimer;
     bool m_active = false;
+    // Restarts a login whose page never began to load (seen once under heavy load, with a
+    // failed GPU command buffer in the log), then gives up with a message.
+    QTimer m_startWatchdog;
+    QUrl m_startUrl;
+    int m_startAttempts = 0;
 };
 
 } // namespace afx::browser

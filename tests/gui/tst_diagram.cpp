@@ -48,6 +48,10 @@ const QStringList explanationKeys = {
     QStringLiteral("token-store"), QStringLiteral("token-restore"), QStringLiteral("api-request"),
     QStringLiteral("backend-keys"), QStringLiteral("backend-keys-cached"), QStringLiteral("backend-check"),
     QStringLiteral("network-error"), QStringLiteral("provider-error"),
+    QStringLiteral("refresh-request"), QStringLiteral("check-refresh-id-token"), QStringLiteral("client-credentials-request"),
+    QStringLiteral("client-credentials-token"), QStringLiteral("userinfo-request"), QStringLiteral("check-userinfo-subject"),
+    QStringLiteral("system-browser"), QStringLiteral("loopback-listener"), QStringLiteral("loopback-stray"),
+    QStringLiteral("callback-form-post"), QStringLiteral("embedded-browser-refused"),
 };
 
 TraceStep makeStep(const QString &from, const QString &to, Channel channel, const QString &title, const QString &key,
