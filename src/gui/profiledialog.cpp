@@ -18,7 +18,10 @@ ProfileDialog::ProfileDialog(QWidget *parent)
     m_ui->message->setVisible(false);
     for (const ClientAuthMethod method : {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost})
         m_ui->clientAuth->addItem(clientAuthMethodName(method), int(method));
-    m_ui->responseType->addItem(QStringLiteral("code"));
+    for (const char *type : {"code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"})
+        m_ui->responseType->addItem(QString::fromLatin1(type));
+    m_ui->responseType->setToolTip(tr("code with PKCE is the recommended flow. The others return tokens through the "
+                                      "browser (implicit and hybrid flows), to compare them."));
 
     // Response mode and browser, in rows after the response type.
     m_responseMode = new QComboBox(this);

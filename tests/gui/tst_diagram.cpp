@@ -51,7 +51,9 @@ const QStringList explanationKeys = {
     QStringLiteral("refresh-request"), QStringLiteral("check-refresh-id-token"), QStringLiteral("client-credentials-request"),
     QStringLiteral("client-credentials-token"), QStringLiteral("userinfo-request"), QStringLiteral("check-userinfo-subject"),
     QStringLiteral("system-browser"), QStringLiteral("loopback-listener"), QStringLiteral("loopback-stray"),
-    QStringLiteral("callback-form-post"), QStringLiteral("embedded-browser-refused"),
+    QStringLiteral("callback-form-post"), QStringLiteral("embedded-browser-refused"), QStringLiteral("front-channel-tokens"),
+    QStringLiteral("device-authorization"), QStringLiteral("device-token-poll"), QStringLiteral("revocation-request"),
+    QStringLiteral("introspection-request"), QStringLiteral("logout-request"), QStringLiteral("logout-return"),
 };
 
 TraceStep makeStep(const QString &from, const QString &to, Channel channel, const QString &title, const QString &key,

@@ -38,8 +38,19 @@ const clients = [
     token_endpoint_auth_method: 'none',
     redirect_uris: redirectUris,
     post_logout_redirect_uris: redirectUris,
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
     response_types: ['code'],
+  },
+  {
+    // Implicit and hybrid response types, to compare them with the code flow.
+    client_id: 'explorer-implicit',
+    client_name: 'Auth Flow Explorer (implicit and hybrid)',
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: redirectUris,
+    grant_types: ['authorization_code', 'implicit', 'refresh_token'],
+    response_types: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
   },
   {
     client_id: 'explorer-confidential',
@@ -121,6 +132,7 @@ function createConfiguration(jwks) {
   return {
     clients,
     jwks,
+    responseTypes: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token', 'none'],
     cookies: {
       // Random per start: cookies from an earlier run fail their signature check, like the
       // sessions they refer to, which are gone as well.
@@ -154,6 +166,9 @@ function createConfiguration(jwks) {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      introspection: { enabled: true },
+      deviceFlow: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,

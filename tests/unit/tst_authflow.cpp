@@ -182,9 +182,9 @@ private:
     {
         QSignalSpy finished(m_flow.get(), &AuthCodeFlow::finished);
         start();
-        if (!finished.wait(20000)) {
+        if (!finished.wait(40000)) {
             FlowResult timedOut;
-            timedOut.message = QStringLiteral("the flow did not finish within 20 s");
+            timedOut.message = QStringLiteral("the flow did not finish within 40 s");
             return timedOut;
         }
         return finished.first().first().value<FlowResult>();
@@ -645,6 +645,140 @@ private Q_SLOTS:
         QVERIFY2(result.ok, qPrintable(result.message));
         QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
         QCOMPARE(countKey(*m_trace, QStringLiteral("callback-form-post")), responseMode == QLatin1String("form_post") ? 1 : 0);
+    }
+
+    void interopImplicitAndHybrid_data()
+    {
+        QTest::addColumn<QString>("responseType");
+        QTest::addColumn<QString>("responseMode");
+        QTest::addColumn<bool>("exchangesCode");
+        for (const char *type : {"id_token", "id_token token", "code id_token", "code token", "code id_token token"}) {
+            const bool code = QByteArray(type).startsWith("code");
+            QTest::addRow("%s", type) << QString::fromLatin1(type) << QString() << code;
+        }
+        QTest::newRow("id_token token, form_post") << QStringLiteral("id_token token") << QStringLiteral("form_post") << false;
+    }
+
+    void interopImplicitAndHybrid()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        QFETCH(QString, responseType);
+        QFETCH(QString, responseMode);
+        QFETCH(bool, exchangesCode);
+        Profile profile = interopProfile(QStringLiteral("explorer-implicit"), ClientAuthMethod::None);
+        profile.responseType = responseType;
+        profile.responseMode = responseMode;
+        if (!responseMode.isEmpty())
+            profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+        QVERIFY2(profile.validate().isEmpty(), qPrintable(profile.validate().join(QLatin1Char(' '))));
+        const FlowResult result = run(profile, interopAgent());
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+        QCOMPARE(countKey(*m_trace, QStringLiteral("front-channel-tokens")), 1);
+        QCOMPARE(countKey(*m_trace, QStringLiteral("token-request")), exchangesCode ? 1 : 0);
+        // The front-channel ID token's hashes were checked when it carries them.
+        if (responseType.contains(QLatin1String("id_token")) && responseType.contains(QLatin1String("code")))
+            QVERIFY(keyIndex(*m_trace, QStringLiteral("check-c-hash")) >= 0);
+        for (const TraceStep &step : m_trace->steps())
+            QVERIFY2(step.result != StepResult::Failed, qPrintable(step.title + QStringLiteral(": ") + step.detail));
+        // The tokens in the fragment never show unmasked on the diagram.
+        for (const TraceStep &step : m_trace->steps())
+            QVERIFY(!m_trace->mask(step.request.url).contains(result.tokens.accessToken) || result.tokens.accessToken.isEmpty());
+    }
+
+    void implicitCallbackWithoutTokenRejected()
+    {
+        Profile profile = sandboxProfile();
+        profile.responseType = QStringLiteral("id_token token");
+        // A scripted browser that returns a fragment without the tokens the type asks for.
+        struct FragmentAgent : UserAgent {
+            using UserAgent::UserAgent;
+            void startAuthorization(const QUrl &url, const oidc::RedirectMatcher &matcher) override
+            {
+                const QString state = QUrlQuery(url).queryItemValue(QStringLiteral("state"));
+                QUrl callback = matcher.redirectUri();
+                callback.setFragment(QStringLiteral("state=%1&token_type=Bearer").arg(state));
+                QMetaObject::invokeMethod(this, [this, callback] { Q_EMIT callbackReceived(callback); }, Qt::QueuedConnection);
+            }
+            void cancel() override {}
+        };
+        const FlowResult result = run(profile, new FragmentAgent(this));
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::Callback);
+        QVERIFY2(result.message.contains(QLatin1String("id_token and access_token")), qPrintable(result.message));
+    }
+
+    void interopDeviceCode()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        const Profile profile = interopProfile(QStringLiteral("explorer-public"), ClientAuthMethod::None);
+        // The phone: opens verification_uri_complete, signs in and confirms.
+        test::HttpFormAgent *phone = interopAgent();
+        DeviceAuthorization shown;
+        connect(m_flow.get(), &AuthCodeFlow::deviceCodeReady, this, [phone, &shown](const DeviceAuthorization &authorization) {
+            shown = authorization;
+            phone->startAuthorization(authorization.verificationUriComplete, oidc::RedirectMatcher());
+        });
+        const FlowResult result = wait([&] { m_flow->startDeviceAuthorization(profile, QString()); });
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(result.kind, FlowKind::DeviceCode);
+        QVERIFY(!shown.userCode.isEmpty());
+        QVERIFY(shown.verificationUri.isValid());
+        QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+        QVERIFY(countKey(*m_trace, QStringLiteral("device-token-poll")) >= 1);
+        QCOMPARE(countKey(*m_trace, QStringLiteral("device-authorization")), 1);
+        QCOMPARE(countKey(*m_trace, QStringLiteral("authorize-request")), 0);
+    }
+
+    void interopRevokeAndIntrospect()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        const Profile profile = interopProfile(QStringLiteral("explorer-confidential"), ClientAuthMethod::ClientSecretBasic);
+        const QString secret = QStringLiteral("s3cr+et/with=special:chars");
+        const FlowResult login = run(profile, interopAgent(), secret);
+        QVERIFY2(login.ok, qPrintable(login.message));
+
+        using Choice = AuthCodeFlow::TokenChoice;
+        const FlowResult before = wait([&] { m_flow->startIntrospection(profile, secret, login.tokens, Choice::AccessToken); });
+        QVERIFY2(before.ok, qPrintable(before.message));
+        QCOMPARE(before.introspection.value(QStringLiteral("active")).toBool(), true);
+        QCOMPARE(before.introspection.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+
+        const FlowResult revoked = wait([&] { m_flow->startRevocation(profile, secret, login.tokens, Choice::AccessToken); });
+        QVERIFY2(revoked.ok, qPrintable(revoked.message));
+        QVERIFY(revoked.tokens.accessToken.isEmpty());
+        QCOMPARE(revoked.tokens.idToken, login.tokens.idToken);
+
+        const FlowResult after = wait([&] { m_flow->startIntrospection(profile, secret, login.tokens, Choice::AccessToken); });
+        QVERIFY2(after.ok, qPrintable(after.message));
+        QCOMPARE(after.introspection.value(QStringLiteral("active")).toBool(), false);
+        int lastIntrospection = -1;
+        for (const TraceStep &step : m_trace->steps())
+            if (step.explanationKey == QLatin1String("introspection-request"))
+                lastIntrospection = step.index;
+        QVERIFY(lastIntrospection >= 0);
+        QCOMPARE(m_trace->steps().at(lastIntrospection).result, StepResult::Warning);
+    }
+
+    void interopLogout()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        const Profile profile = interopProfile(QStringLiteral("explorer-public"), ClientAuthMethod::None);
+        test::HttpFormAgent *browser = interopAgent(); // keeps the provider's session cookie
+        const FlowResult login = run(profile, browser);
+        QVERIFY2(login.ok, qPrintable(login.message));
+        const FlowResult logout = wait([&] { m_flow->startLogout(profile, login.tokens); });
+        QVERIFY2(logout.ok, qPrintable(logout.message));
+        QCOMPARE(logout.kind, FlowKind::Logout);
+        QCOMPARE(countKey(*m_trace, QStringLiteral("logout-request")), 1);
+        QCOMPARE(countKey(*m_trace, QStringLiteral("logout-return")), 1);
+        const QString url = m_trace->steps().at(keyIndex(*m_trace, QStringLiteral("logout-request"))).request.url;
+        QVERIFY(url.contains(QLatin1String("id_token_hint=")));
+        QVERIFY(url.contains(QLatin1String("post_logout_redirect_uri=")));
     }
 
     void loopbackRedirectIsCaughtNotLoaded()

@@ -527,10 +527,14 @@ void ProfileTest::validate_data()
     QTest::newRow("scopes without openid") << QStringLiteral("scopes") << QStringLiteral("profile email")
                                            << QStringLiteral("do not include \"openid\"");
     QTest::newRow("scopes openid only") << QStringLiteral("scopes") << QStringLiteral("openid") << QString();
-    QTest::newRow("response type token") << QStringLiteral("responseType") << QStringLiteral("id_token token")
-                                         << QStringLiteral("supports only \"code\"");
+    QTest::newRow("response type implicit") << QStringLiteral("responseType") << QStringLiteral("id_token token") << QString();
+    QTest::newRow("response type reordered") << QStringLiteral("responseType") << QStringLiteral("token id_token code") << QString();
+    QTest::newRow("response type token alone") << QStringLiteral("responseType") << QStringLiteral("token")
+                                               << QStringLiteral("is not supported");
     QTest::newRow("response type empty") << QStringLiteral("responseType") << QString()
-                                         << QStringLiteral("supports only \"code\"");
+                                         << QStringLiteral("is not supported");
+    QTest::newRow("response type query mode with tokens") << QStringLiteral("responseType+query") << QStringLiteral("id_token")
+                                                          << QStringLiteral("response_mode=query cannot carry");
     QTest::newRow("leeway negative") << QStringLiteral("leewaySeconds") << QStringLiteral("-1")
                                      << QStringLiteral("between 0 and 3600 seconds, found -1");
     QTest::newRow("leeway too large") << QStringLiteral("leewaySeconds") << QStringLiteral("3601")
@@ -577,8 +581,10 @@ void ProfileTest::validate()
         profile.redirectUri = value;
     } else if (field == QLatin1String("scopes")) {
         profile.scopes = value.split(u' ', Qt::SkipEmptyParts);
-    } else if (field == QLatin1String("responseType")) {
+    } else if (field.startsWith(QLatin1String("responseType"))) {
         profile.responseType = value;
+        if (field.endsWith(QLatin1String("+query")))
+            profile.responseMode = QStringLiteral("query");
     } else if (field == QLatin1String("leewaySeconds")) {
         profile.leewaySeconds = value.toInt();
     } else if (field == QLatin1String("timeoutSeconds")) {

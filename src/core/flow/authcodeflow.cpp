@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLoggingCategory>
+#include <QUrlQuery>
 
 Q_LOGGING_CATEGORY(lcFlow, "afx.flow", QtInfoMsg)
 
@@ -46,6 +47,8 @@ AuthCodeFlow::AuthCodeFlow(TracedHttpClient *http, Trace *trace, QObject *parent
     , m_trace(trace)
     , m_listener(new LoopbackListener(this))
 {
+    m_pollTimer.setSingleShot(true);
+    connect(&m_pollTimer, &QTimer::timeout, this, &AuthCodeFlow::pollDeviceToken);
     connect(m_listener, &LoopbackListener::callbackReceived, this,
             [this](const QUrl &url, const QByteArray &method, const QByteArray &body) { handleCallback(url, method, body, true); });
     connect(m_listener, &LoopbackListener::strayRequest, this,
@@ -130,8 +133,37 @@ QStringList AuthCodeFlow::clientCredentialsScopes(const QStringList &scopes)
     return kept;
 }
 
+void AuthCodeFlow::startDeviceAuthorization(const Profile &profile, const QString &clientSecret)
+{
+    begin(FlowKind::DeviceCode, profile, clientSecret);
+}
+
+void AuthCodeFlow::startRevocation(const Profile &profile, const QString &clientSecret, const TokenSet &tokens, TokenChoice which)
+{
+    m_current = tokens;
+    m_tokenChoice = which;
+    begin(FlowKind::Revocation, profile, clientSecret);
+}
+
+void AuthCodeFlow::startIntrospection(const Profile &profile, const QString &clientSecret, const TokenSet &tokens, TokenChoice which)
+{
+    m_current = tokens;
+    m_tokenChoice = which;
+    begin(FlowKind::Introspection, profile, clientSecret);
+}
+
+void AuthCodeFlow::startLogout(const Profile &profile, const TokenSet &tokens)
+{
+    m_current = tokens;
+    begin(FlowKind::Logout, profile, QString());
+}
+
 void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &clientSecret)
 {
+    m_pollTimer.stop();
+    m_deviceCode.clear();
+    m_device = {};
+    m_polls = 0;
     ++m_generation;
     m_kind = kind;
     m_profile = profile;
@@ -141,7 +173,12 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
     m_states.clear();
     m_running = true;
     m_callbackHandled = false;
-    if (kind != FlowKind::Refresh && kind != FlowKind::UserInfo)
+    m_validatingFrontChannel = false;
+    m_frontCode.clear();
+    m_frontTokens = {};
+    static const QList<FlowKind> usesCurrent{FlowKind::Refresh, FlowKind::UserInfo, FlowKind::Revocation,
+                                             FlowKind::Introspection, FlowKind::Logout};
+    if (!usesCurrent.contains(kind))
         m_current = {};
     if (m_trace) {
         m_trace->addSecret(clientSecret);
@@ -149,7 +186,8 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
         m_trace->addSecret(m_current.accessToken);
         m_trace->addSecret(m_current.idToken);
     }
-    static const char *const names[] = {"Login", "Refresh", "Client credentials request", "UserInfo request"};
+    static const char *const names[] = {"Login", "Refresh", "Client credentials request", "UserInfo request",
+                                        "Device authorization", "Revocation", "Introspection", "Logout"};
     qCInfo(lcFlow).noquote() << names[int(kind)] << "started for profile" << profile.id << "issuer" << profile.issuer;
     fetchDiscovery();
 }
@@ -221,6 +259,19 @@ void AuthCodeFlow::afterDiscovery()
         return;
     case FlowKind::UserInfo:
         requestUserInfo();
+        return;
+    case FlowKind::DeviceCode:
+        // The keys check the ID token that the last poll brings.
+        fetchKeys([this] { requestDeviceCode(); });
+        return;
+    case FlowKind::Revocation:
+        requestRevocation();
+        return;
+    case FlowKind::Introspection:
+        requestIntrospection();
+        return;
+    case FlowKind::Logout:
+        openLogout();
         return;
     }
 }
@@ -367,8 +418,11 @@ void AuthCodeFlow::handleCallback(const QUrl &url, const QByteArray &method, con
     QString parseError;
     const auto params = formPost ? oidc::CallbackParams::parseFormPost(formBody, &parseError)
                                  : oidc::CallbackParams::parse(url, m_request.responseType, m_request.responseMode, &parseError);
-    if (params && !params->code.isEmpty() && m_trace)
+    if (params && m_trace) {
         m_trace->addSecret(params->code);
+        m_trace->addSecret(params->value(QStringLiteral("access_token")));
+        m_trace->addSecret(params->value(QStringLiteral("id_token")));
+    }
 
     int callbackStep = -1;
     if (m_trace) {
@@ -422,6 +476,20 @@ void AuthCodeFlow::handleCallback(const QUrl &url, const QByteArray &method, con
         fail(FlowStage::Callback, oidc::StateStore::describe(outcome), m_trace ? m_trace->count() - 1 : -1);
         return;
     }
+    if (m_kind == FlowKind::Logout) {
+        if (m_trace)
+            m_trace->update(callbackStep, [](TraceStep &step) {
+                step.title = tr("Back from the provider's logout");
+                step.explanationKey = QStringLiteral("logout-return");
+            });
+        FlowResult result;
+        result.ok = true;
+        result.stage = FlowStage::Done;
+        result.tokens = m_current;
+        result.message = tr("The provider ended its session and sent the browser back with the state.");
+        finish(result);
+        return;
+    }
 
     if (params->isError()) {
         QString message = tr("The provider returned the error \"%1\"").arg(params->error);
@@ -450,11 +518,79 @@ void AuthCodeFlow::handleCallback(const QUrl &url, const QByteArray &method, con
         fail(FlowStage::Callback, message, callbackStep);
         return;
     }
-    if (params->code.isEmpty()) {
+    const QStringList words = m_request.responseType.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    const bool wantsCode = words.contains(QLatin1String("code"));
+    const bool wantsIdToken = words.contains(QLatin1String("id_token"));
+    const bool wantsToken = words.contains(QLatin1String("token"));
+    if (wantsCode && params->code.isEmpty()) {
         fail(FlowStage::Callback, tr("The callback has neither a code nor an error parameter."), callbackStep);
         return;
     }
-    exchangeCode(params->code);
+    if (params->misplaced && m_trace) {
+        // The parameters were found, but not where this response type puts them.
+        const QString expected = params->location == oidc::CallbackParams::Location::Query ? tr("the fragment") : tr("the query");
+        m_trace->appendLocal(Trace::App, tr("Response in an unexpected place"), StepResult::Warning,
+                             tr("response_type=%1 puts the response in %2, but it arrived elsewhere. The app read it anyway; "
+                                "a client that reads only one place would find nothing.")
+                                 .arg(m_request.responseType, expected),
+                             QStringLiteral("front-channel-tokens"));
+    }
+    if (!wantsIdToken && !wantsToken) {
+        exchangeCode(params->code);
+        return;
+    }
+
+    // Implicit or hybrid: tokens came through the browser (OpenID Connect Core 3.2 and 3.3).
+    TokenSet front;
+    front.idToken = params->value(QStringLiteral("id_token"));
+    front.accessToken = params->value(QStringLiteral("access_token"));
+    front.tokenType = params->value(QStringLiteral("token_type"));
+    front.scope = params->value(QStringLiteral("scope"));
+    front.obtainedAt = QDateTime::currentDateTimeUtc();
+    bool expiresOk = false;
+    const qint64 expiresIn = params->value(QStringLiteral("expires_in")).toLongLong(&expiresOk);
+    if (expiresOk && expiresIn > 0)
+        front.expiresAt = front.obtainedAt.addSecs(expiresIn);
+    QStringList missing;
+    if (wantsIdToken && front.idToken.isEmpty())
+        missing << QStringLiteral("id_token");
+    if (wantsToken && front.accessToken.isEmpty())
+        missing << QStringLiteral("access_token");
+    if (!missing.isEmpty()) {
+        fail(FlowStage::Callback,
+             tr("The callback lacks %1, which response_type=%2 asks for.").arg(missing.join(tr(" and ")), m_request.responseType),
+             callbackStep);
+        return;
+    }
+    if (m_trace) {
+        QStringList got;
+        if (!front.idToken.isEmpty())
+            got << QStringLiteral("id_token");
+        if (!front.accessToken.isEmpty())
+            got << QStringLiteral("access_token");
+        if (wantsCode)
+            got << QStringLiteral("code");
+        QString place = tr("the query");
+        if (params->formPost)
+            place = tr("the POST body");
+        else if (params->location == oidc::CallbackParams::Location::Fragment)
+            place = tr("the URL fragment");
+        m_trace->appendLocal(Trace::App, tr("Tokens from the browser"), StepResult::Ok,
+                             tr("response_type=%1 delivered %2 in %3, through the browser rather than from the token endpoint.")
+                                 .arg(m_request.responseType, got.join(QStringLiteral(", ")), place),
+                             QStringLiteral("front-channel-tokens"));
+    }
+    m_frontCode = params->code;
+    m_validatingFrontChannel = true;
+    if (!wantsIdToken) {
+        // "code token": nothing to validate yet; the token endpoint's ID token comes next.
+        m_frontTokens = front;
+        m_validatingFrontChannel = false;
+        exchangeCode(params->code);
+        return;
+    }
+    m_frontTokens = front;
+    validate(front, false);
 }
 
 void AuthCodeFlow::exchangeCode(const QString &code)
@@ -646,6 +782,376 @@ void AuthCodeFlow::requestUserInfo()
     });
 }
 
+void AuthCodeFlow::requestDeviceCode()
+{
+    if (m_metadata.deviceAuthorizationEndpoint.isEmpty()) {
+        fail(FlowStage::TokenRequest,
+             tr("The discovery document of %1 has no device_authorization_endpoint, so the provider does not offer "
+                "the device authorization grant (RFC 8628), or it is not enabled for this tenant.")
+                 .arg(m_metadata.issuer),
+             -1);
+        return;
+    }
+    Q_EMIT progress(tr("Requesting a device code..."));
+    oidc::FormFields fields;
+    if (!m_profile.scopes.isEmpty())
+        fields.append({QStringLiteral("scope"), m_profile.scopes.join(QLatin1Char(' '))});
+    if (!m_profile.audience.isEmpty())
+        fields.append({QStringLiteral("audience"), m_profile.audience});
+    TracedRequest request;
+    request.method = QStringLiteral("POST");
+    request.url = m_metadata.deviceAuthorizationEndpoint;
+    request.title = QStringLiteral("POST ") + request.url.path();
+    request.explanationKey = QStringLiteral("device-authorization");
+    request.timeoutMs = m_profile.timeoutSeconds * 1000;
+    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.addHeader("Accept", "application/json");
+    addClientAuthentication(&request, &fields);
+    request.body = oidc::formEncodeFields(fields);
+    const int generation = m_generation;
+    m_http->send(request, [this, request, generation](const TracedResponse &response) {
+        if (generation != m_generation)
+            return;
+        if (!response.networkError.isEmpty()) {
+            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
+            return;
+        }
+        const QJsonObject json = QJsonDocument::fromJson(response.body).object();
+        if (response.status != 200) {
+            QString message = tr("The device authorization endpoint %1 returned HTTP %2").arg(request.url.toString()).arg(response.status);
+            if (json.value(QStringLiteral("error")).isString())
+                message += QStringLiteral(" with \"%1\"").arg(json.value(QStringLiteral("error")).toString());
+            if (json.value(QStringLiteral("error_description")).isString())
+                message += QStringLiteral(": ") + json.value(QStringLiteral("error_description")).toString();
+            if (!message.endsWith(QLatin1Char('.')))
+                message += QLatin1Char('.');
+            if (json.value(QStringLiteral("error")).toString() == QLatin1String("unauthorized_client"))
+                message += QLatin1Char(' ') + tr("Allow the device code grant for this client at the provider.");
+            fail(FlowStage::TokenRequest, message, response.stepIndex);
+            return;
+        }
+        // Google answers verification_url instead of verification_uri.
+        const QString uri = json.value(json.contains(QStringLiteral("verification_uri")) ? QStringLiteral("verification_uri")
+                                                                                        : QStringLiteral("verification_url")).toString();
+        const QString deviceCode = json.value(QStringLiteral("device_code")).toString();
+        const QString userCode = json.value(QStringLiteral("user_code")).toString();
+        const qint64 expiresIn = json.value(QStringLiteral("expires_in")).toInteger();
+        QStringList missing;
+        if (deviceCode.isEmpty())
+            missing << QStringLiteral("device_code");
+        if (userCode.isEmpty())
+            missing << QStringLiteral("user_code");
+        if (uri.isEmpty())
+            missing << QStringLiteral("verification_uri");
+        if (expiresIn <= 0)
+            missing << QStringLiteral("expires_in");
+        if (!missing.isEmpty()) {
+            fail(FlowStage::TokenRequest,
+                 tr("The device authorization response from %1 lacks %2 (RFC 8628 section 3.2).")
+                     .arg(request.url.toString(), missing.join(QStringLiteral(", "))),
+                 response.stepIndex);
+            return;
+        }
+        if (m_trace)
+            m_trace->addSecret(deviceCode);
+        m_deviceCode = deviceCode;
+        m_device.userCode = userCode;
+        m_device.verificationUri = QUrl(uri);
+        m_device.verificationUriComplete = QUrl(json.value(QStringLiteral("verification_uri_complete")).toString());
+        m_device.expiresAt = QDateTime::currentDateTimeUtc().addSecs(expiresIn);
+        // RFC 8628 section 3.2: 5 seconds when the provider names no interval.
+        const qint64 interval = json.value(QStringLiteral("interval")).toInteger(5);
+        m_device.intervalSeconds = int(std::clamp<qint64>(interval, 0, 600));
+        if (m_trace)
+            m_trace->update(response.stepIndex, [&](TraceStep &step) {
+                step.result = StepResult::Ok;
+                step.detail = tr("User code %1; enter it at %2 within %n minute(s). The app asks the token endpoint every "
+                                 "%3 s whether the user has approved.", nullptr, int((expiresIn + 59) / 60))
+                                  .arg(userCode, uri)
+                                  .arg(m_device.intervalSeconds);
+            });
+        Q_EMIT deviceCodeReady(m_device);
+        Q_EMIT progress(tr("Waiting for the sign-in on the other device (code %1)...").arg(userCode));
+        m_pollTimer.start(m_device.intervalSeconds * 1000);
+    });
+}
+
+void AuthCodeFlow::pollDeviceToken()
+{
+    if (!m_running || m_kind != FlowKind::DeviceCode)
+        return;
+    if (QDateTime::currentDateTimeUtc() >= m_device.expiresAt) {
+        fail(FlowStage::TokenRequest,
+             tr("The user code %1 expired before anyone approved it, after %n poll(s). Start again for a new code.", nullptr, m_polls)
+                 .arg(m_device.userCode),
+             m_trace ? m_trace->count() - 1 : -1);
+        return;
+    }
+    ++m_polls;
+    const oidc::FormFields fields{
+        {QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
+        {QStringLiteral("device_code"), m_deviceCode},
+    };
+    postTokenRequest(fields, QStringLiteral("device-token-poll"), [this](const TokenSet &tokens, int) {
+        if (tokens.idToken.isEmpty()) {
+            FlowResult result;
+            result.ok = true;
+            result.stage = FlowStage::Done;
+            result.tokens = tokens;
+            result.message = tr("Signed in on the other device. No ID token came back (the scope may lack openid).");
+            finish(result);
+            return;
+        }
+        validate(tokens, false);
+    });
+}
+
+namespace {
+
+QString tokenChoiceName(AuthCodeFlow::TokenChoice which)
+{
+    return which == AuthCodeFlow::TokenChoice::RefreshToken ? QStringLiteral("refresh_token") : QStringLiteral("access_token");
+}
+
+} // namespace
+
+void AuthCodeFlow::requestRevocation()
+{
+    const QString token = m_tokenChoice == TokenChoice::RefreshToken ? m_current.refreshToken : m_current.accessToken;
+    const QString hint = tokenChoiceName(m_tokenChoice);
+    if (m_metadata.revocationEndpoint.isEmpty()) {
+        fail(FlowStage::TokenRequest,
+             tr("The discovery document of %1 has no revocation_endpoint, so the provider offers no token revocation "
+                "(RFC 7009). Tokens then stay valid until they expire.")
+                 .arg(m_metadata.issuer),
+             -1);
+        return;
+    }
+    if (token.isEmpty()) {
+        fail(FlowStage::TokenRequest, tr("There is no %1 to revoke.").arg(hint), -1);
+        return;
+    }
+    Q_EMIT progress(tr("Revoking the %1...").arg(hint));
+    oidc::FormFields fields{{QStringLiteral("token"), token}, {QStringLiteral("token_type_hint"), hint}};
+    TracedRequest request;
+    request.method = QStringLiteral("POST");
+    request.url = m_metadata.revocationEndpoint;
+    request.title = QStringLiteral("POST ") + request.url.path();
+    request.explanationKey = QStringLiteral("revocation-request");
+    request.timeoutMs = m_profile.timeoutSeconds * 1000;
+    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
+    addClientAuthentication(&request, &fields);
+    request.body = oidc::formEncodeFields(fields);
+    const int generation = m_generation;
+    m_http->send(request, [this, request, generation, hint](const TracedResponse &response) {
+        if (generation != m_generation)
+            return;
+        if (!response.networkError.isEmpty()) {
+            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
+            return;
+        }
+        if (response.status != 200) {
+            const QJsonObject json = QJsonDocument::fromJson(response.body).object();
+            fail(FlowStage::TokenRequest,
+                 tr("The revocation endpoint %1 returned HTTP %2%3. The token was not revoked.")
+                     .arg(request.url.toString())
+                     .arg(response.status)
+                     .arg(json.contains(QStringLiteral("error")) ? QStringLiteral(" with \"%1\"").arg(json.value(QStringLiteral("error")).toString())
+                                                                : QString()),
+                 response.stepIndex);
+            return;
+        }
+        if (m_trace)
+            m_trace->update(response.stepIndex, [&](TraceStep &step) {
+                step.result = StepResult::Ok;
+                step.detail = tr("HTTP 200: the %1 is invalid from now on. A provider answers 200 for unknown tokens too "
+                                 "(RFC 7009 section 2.2), so the answer does not prove the token was valid.")
+                                  .arg(hint);
+            });
+        FlowResult result;
+        result.ok = true;
+        result.stage = FlowStage::Done;
+        result.tokens = m_current;
+        if (m_tokenChoice == TokenChoice::RefreshToken)
+            result.tokens.refreshToken.clear();
+        else
+            result.tokens.accessToken.clear();
+        result.message = tr("The provider revoked the %1.").arg(hint);
+        finish(result);
+    });
+}
+
+void AuthCodeFlow::requestIntrospection()
+{
+    const QString token = m_tokenChoice == TokenChoice::RefreshToken ? m_current.refreshToken : m_current.accessToken;
+    const QString hint = tokenChoiceName(m_tokenChoice);
+    if (m_metadata.introspectionEndpoint.isEmpty()) {
+        fail(FlowStage::TokenRequest,
+             tr("The discovery document of %1 has no introspection_endpoint, so the provider offers no token "
+                "introspection (RFC 7662) to this client.")
+                 .arg(m_metadata.issuer),
+             -1);
+        return;
+    }
+    if (token.isEmpty()) {
+        fail(FlowStage::TokenRequest, tr("There is no %1 to introspect.").arg(hint), -1);
+        return;
+    }
+    Q_EMIT progress(tr("Introspecting the %1...").arg(hint));
+    oidc::FormFields fields{{QStringLiteral("token"), token}, {QStringLiteral("token_type_hint"), hint}};
+    TracedRequest request;
+    request.method = QStringLiteral("POST");
+    request.url = m_metadata.introspectionEndpoint;
+    request.title = QStringLiteral("POST ") + request.url.path();
+    request.explanationKey = QStringLiteral("introspection-request");
+    request.timeoutMs = m_profile.timeoutSeconds * 1000;
+    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.addHeader("Accept", "application/json");
+    addClientAuthentication(&request, &fields);
+    request.body = oidc::formEncodeFields(fields);
+    const int generation = m_generation;
+    m_http->send(request, [this, request, generation, hint](const TracedResponse &response) {
+        if (generation != m_generation)
+            return;
+        if (!response.networkError.isEmpty()) {
+            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
+        const QJsonObject json = document.object();
+        if (response.status != 200 || !document.isObject() || !json.value(QStringLiteral("active")).isBool()) {
+            QString reason = tr("HTTP %1").arg(response.status);
+            if (json.value(QStringLiteral("error")).isString())
+                reason += QStringLiteral(" with \"%1\"").arg(json.value(QStringLiteral("error")).toString());
+            else if (response.status == 200)
+                reason += tr(" without a boolean \"active\" member");
+            QString message = tr("The introspection endpoint %1 returned %2.").arg(request.url.toString(), reason);
+            if (response.status == 401)
+                message += QLatin1Char(' ') + tr("Introspection usually needs a confidential client (a resource server), not a public one.");
+            fail(FlowStage::TokenRequest, message, response.stepIndex);
+            return;
+        }
+        const bool active = json.value(QStringLiteral("active")).toBool();
+        QString summary = active ? tr("active") : tr("not active: expired, revoked, unknown, or not meant for this client");
+        if (active && json.contains(QStringLiteral("exp")))
+            summary += tr(", expires %1").arg(QDateTime::fromSecsSinceEpoch(json.value(QStringLiteral("exp")).toInteger(), Qt::UTC)
+                                                  .toString(Qt::ISODate));
+        if (m_trace)
+            m_trace->update(response.stepIndex, [&](TraceStep &step) {
+                step.result = active ? StepResult::Ok : StepResult::Warning;
+                step.detail = tr("The %1 is %2.").arg(hint, summary);
+            });
+        FlowResult result;
+        result.ok = true;
+        result.stage = FlowStage::Done;
+        result.tokens = m_current;
+        result.introspection = json;
+        result.message = tr("Introspection: the %1 is %2.").arg(hint, summary);
+        finish(result);
+    });
+}
+
+void AuthCodeFlow::openLogout()
+{
+    if (m_metadata.endSessionEndpoint.isEmpty()) {
+        fail(FlowStage::Browser,
+             tr("The discovery document of %1 has no end_session_endpoint, so the provider does not support "
+                "RP-initiated logout. Clear the browser's cookies for the provider to end its session instead.")
+                 .arg(m_metadata.issuer),
+             -1);
+        return;
+    }
+    const bool system = m_profile.browser == BrowserKind::System;
+    if ((system && !m_openSystemBrowser) || (!system && !m_agent)) {
+        fail(FlowStage::Browser, tr("No browser is set up for the logout."), -1);
+        return;
+    }
+    QString redirectUri = m_profile.redirectUri;
+    if (system && !startListener(&redirectUri))
+        return;
+    m_logoutState = oidc::randomToken();
+    m_states.add(m_logoutState);
+    m_matcher = oidc::RedirectMatcher(QUrl(redirectUri));
+    m_request = {};
+    m_request.redirectUri = redirectUri;
+
+    QUrl url = m_metadata.endSessionEndpoint;
+    QUrlQuery query(url);
+    oidc::FormFields params;
+    if (!m_current.idToken.isEmpty())
+        params.append({QStringLiteral("id_token_hint"), m_current.idToken});
+    params.append({QStringLiteral("client_id"), m_profile.clientId});
+    params.append({QStringLiteral("post_logout_redirect_uri"), redirectUri});
+    params.append({QStringLiteral("state"), QString::fromLatin1(m_logoutState)});
+    QByteArray encoded = url.query(QUrl::FullyEncoded).toLatin1();
+    if (!encoded.isEmpty())
+        encoded += '&';
+    encoded += oidc::formEncodeFields(params);
+    url.setQuery(QString::fromLatin1(encoded), QUrl::StrictMode);
+    if (m_trace) {
+        TraceStep step;
+        step.from = Trace::App;
+        step.to = Trace::Browser;
+        step.channel = Channel::Front;
+        step.title = tr("Open end-session URL");
+        step.explanationKey = QStringLiteral("logout-request");
+        step.request.method = QStringLiteral("GET");
+        step.request.url = url.toString(QUrl::FullyEncoded);
+        step.result = StepResult::Ok;
+        step.durationMs = 0;
+        step.detail = tr("id_token_hint names the session to end; the provider sends the browser back to %1 with the state.").arg(redirectUri);
+        m_trace->append(step);
+    }
+    Q_EMIT progress(tr("Logging out at the provider..."));
+    if (system) {
+        if (!m_openSystemBrowser(url))
+            fail(FlowStage::Browser, tr("The system browser could not be opened."), m_trace ? m_trace->count() - 1 : -1);
+        return;
+    }
+    m_agent->startAuthorization(url, m_matcher);
+}
+
+bool AuthCodeFlow::handleDevicePollError(const QString &error, int step)
+{
+    // RFC 8628 section 3.5: these two mean "keep polling".
+    const bool pending = error == QLatin1String("authorization_pending");
+    const bool slowDown = error == QLatin1String("slow_down");
+    if (!pending && !slowDown) {
+        if (error == QLatin1String("expired_token") && m_trace && step >= 0)
+            m_trace->update(step, [](TraceStep &traceStep) { traceStep.explanationKey = QStringLiteral("device-token-poll"); });
+        return false; // access_denied, expired_token and the rest end the run
+    }
+    if (slowDown)
+        m_device.intervalSeconds += 5;
+    if (m_trace && step >= 0)
+        m_trace->update(step, [&](TraceStep &traceStep) {
+            traceStep.result = StepResult::Ok;
+            traceStep.detail = slowDown ? tr("slow_down: the app polled too often, so it now waits %1 s between polls (RFC 8628 section 3.5).")
+                                              .arg(m_device.intervalSeconds)
+                                        : tr("authorization_pending: the user has not approved yet. Next poll in %1 s.")
+                                              .arg(m_device.intervalSeconds);
+        });
+    m_pollTimer.start(m_device.intervalSeconds * 1000);
+    return true;
+}
+
+void AuthCodeFlow::addClientAuthentication(TracedRequest *request, oidc::FormFields *fields) const
+{
+    switch (m_profile.clientAuth) {
+    case ClientAuthMethod::None:
+        fields->append({QStringLiteral("client_id"), m_profile.clientId});
+        break;
+    case ClientAuthMethod::ClientSecretBasic:
+        request->addHeader("Authorization", oidc::basicAuthorization(m_profile.clientId, m_clientSecret));
+        break;
+    case ClientAuthMethod::ClientSecretPost:
+        fields->append({QStringLiteral("client_id"), m_profile.clientId});
+        fields->append({QStringLiteral("client_secret"), m_clientSecret});
+        break;
+    }
+}
+
 void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &explanationKey,
                                     std::function<void(const TokenSet &tokens, int step)> onTokens)
 {
@@ -657,18 +1163,7 @@ void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &expl
     request.timeoutMs = m_profile.timeoutSeconds * 1000;
     request.addHeader("Content-Type", "application/x-www-form-urlencoded");
     request.addHeader("Accept", "application/json");
-    switch (m_profile.clientAuth) {
-    case ClientAuthMethod::None:
-        fields.append({QStringLiteral("client_id"), m_profile.clientId});
-        break;
-    case ClientAuthMethod::ClientSecretBasic:
-        request.addHeader("Authorization", oidc::basicAuthorization(m_profile.clientId, m_clientSecret));
-        break;
-    case ClientAuthMethod::ClientSecretPost:
-        fields.append({QStringLiteral("client_id"), m_profile.clientId});
-        fields.append({QStringLiteral("client_secret"), m_clientSecret});
-        break;
-    }
+    addClientAuthentication(&request, &fields);
     request.body = oidc::formEncodeFields(fields);
 
     const int generation = m_generation;
@@ -685,6 +1180,8 @@ void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &expl
             fail(FlowStage::TokenRequest, tr("%1 (%2)").arg(problem, request.url.toString()), response.stepIndex);
             return;
         }
+        if (parsed.isError() && m_kind == FlowKind::DeviceCode && handleDevicePollError(parsed.error, response.stepIndex))
+            return;
         if (parsed.isError()) {
             QString message = tr("The token endpoint %1 returned HTTP %2 with \"%3\"")
                                   .arg(request.url.toString())
@@ -703,6 +1200,10 @@ void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &expl
                 message += QLatin1Char(' ') + tr("The refresh token has expired, was revoked, or was already used once.");
             if (loginRequired)
                 message += QLatin1Char(' ') + tr("Log in again to get new tokens.");
+            if (m_kind == FlowKind::DeviceCode && parsed.error == QLatin1String("access_denied"))
+                message += QLatin1Char(' ') + tr("The user denied the request on the other device.");
+            if (m_kind == FlowKind::DeviceCode && parsed.error == QLatin1String("expired_token"))
+                message += QLatin1Char(' ') + tr("The device code expired before the user approved it; start again for a new code.");
             if (m_kind == FlowKind::ClientCredentials && parsed.error == QLatin1String("unauthorized_client"))
                 message += QLatin1Char(' ') + tr("Allow the client_credentials grant for this client at the provider.");
             if (m_trace && response.stepIndex >= 0)
@@ -752,10 +1253,15 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
     expect.clientId = m_profile.clientId;
     expect.allowedAlgorithms = m_profile.allowedAlgorithms;
     expect.providerAlgorithms = m_metadata.idTokenSigningAlgValuesSupported;
-    // A refreshed ID token belongs to no new authorize request, so there is no nonce to expect.
-    // The refresh case compares it with the previous ID token below instead.
-    expect.nonce = m_kind == FlowKind::Refresh ? QByteArray() : m_request.nonce;
+    // Only a login sends a nonce. A refreshed ID token is compared with the previous one below
+    // instead, and a device code grant has no authorize request at all.
+    expect.nonce = m_kind == FlowKind::AuthorizationCode ? m_request.nonce : QByteArray();
     expect.accessToken = tokens.accessToken;
+    if (m_validatingFrontChannel) {
+        // at_hash and c_hash tie the browser-delivered tokens to this ID token.
+        expect.responseType = m_request.responseType;
+        expect.code = m_frontCode;
+    }
     expect.clientSecret = m_clientSecret;
     expect.leewaySeconds = m_profile.leewaySeconds;
     expect.now = QDateTime::currentDateTimeUtc();
@@ -801,6 +1307,14 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
         }
     }
 
+    if (m_validatingFrontChannel && validation.passed() && !m_frontCode.isEmpty()) {
+        // Hybrid: the front-channel ID token is fine, so the code is exchanged next.
+        m_validatingFrontChannel = false;
+        exchangeCode(m_frontCode);
+        return;
+    }
+    m_validatingFrontChannel = false;
+
     FlowResult result;
     result.tokens = tokens;
     result.validation = validation;
@@ -839,6 +1353,7 @@ void AuthCodeFlow::finish(FlowResult result)
     if (!m_running)
         return;
     m_listener->close();
+    m_pollTimer.stop();
     m_running = false;
     ++m_generation;
     result.kind = m_kind;

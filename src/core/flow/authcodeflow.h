@@ -14,7 +14,9 @@
 #include "storage/tokenstore.h"
 
 #include <QObject>
+#include <QDateTime>
 #include <QPointer>
+#include <QTimer>
 
 #include <functional>
 
@@ -29,6 +31,19 @@ enum class FlowKind {
     Refresh,           // the refresh_token grant with the stored refresh token
     ClientCredentials, // the client authenticates as itself: no user, no browser
     UserInfo,          // reads the user's claims from the UserInfo endpoint with the access token
+    DeviceCode,        // RFC 8628: the user signs in on another device with a short code
+    Revocation,        // RFC 7009: tells the provider to invalidate a token
+    Introspection,     // RFC 7662: asks the provider whether a token is active
+    Logout,            // RP-initiated logout: ends the provider's session through the browser
+};
+
+// What the device authorization endpoint returned (RFC 8628 section 3.2).
+struct DeviceAuthorization {
+    QString userCode;
+    QUrl verificationUri;
+    QUrl verificationUriComplete; // may be empty
+    QDateTime expiresAt;
+    int intervalSeconds = 5;
 };
 
 struct FlowResult {
@@ -44,6 +59,7 @@ struct FlowResult {
     TokenSet tokens;
     oidc::IdTokenValidation validation;
     QJsonObject userInfo; // the UserInfo response of a FlowKind::UserInfo run
+    QJsonObject introspection; // the answer of a FlowKind::Introspection run
 };
 
 // Authorization Code with PKCE (RFC 6749 section 4.1, RFC 7636, OpenID Connect Core 3.1).
@@ -87,6 +103,20 @@ public:
     // Calls the provider's UserInfo endpoint with `tokens.accessToken` and checks that the
     // answer's sub equals the ID token's (OpenID Connect Core section 5.3).
     void startUserInfo(const Profile &profile, const TokenSet &tokens);
+    // Device authorization grant (RFC 8628): requests a user code, reports it through
+    // deviceCodeReady(), then polls the token endpoint at the provider's interval until the
+    // user approves, denies, or the code expires.
+    void startDeviceAuthorization(const Profile &profile, const QString &clientSecret);
+    // Which stored token revocation and introspection act on.
+    enum class TokenChoice { AccessToken, RefreshToken };
+    // Revokes one of `tokens` (RFC 7009). On success the result's tokens are `tokens` without
+    // the revoked one.
+    void startRevocation(const Profile &profile, const QString &clientSecret, const TokenSet &tokens, TokenChoice which);
+    // Asks the introspection endpoint about one of `tokens` (RFC 7662).
+    void startIntrospection(const Profile &profile, const QString &clientSecret, const TokenSet &tokens, TokenChoice which);
+    // Sends the browser to the end_session_endpoint with id_token_hint, a state and the profile's
+    // redirect URI as post_logout_redirect_uri, and waits for the redirect back.
+    void startLogout(const Profile &profile, const TokenSet &tokens);
     void cancel();
     bool isRunning() const { return m_running; }
     FlowKind kind() const { return m_kind; }
@@ -100,6 +130,8 @@ public:
 Q_SIGNALS:
     void finished(const afx::FlowResult &result);
     void progress(const QString &message);
+    // The code to show to the user, with where to enter it.
+    void deviceCodeReady(const afx::DeviceAuthorization &authorization);
 
 private:
     void fetchDiscovery();
@@ -117,6 +149,15 @@ private:
     void requestRefresh();
     void requestClientCredentials();
     void requestUserInfo();
+    void requestDeviceCode();
+    void requestRevocation();
+    void requestIntrospection();
+    void openLogout();
+    void pollDeviceToken();
+    // Handles authorization_pending and slow_down by scheduling the next poll; false for an
+    // error that ends the run.
+    bool handleDevicePollError(const QString &error, int step);
+    void addClientAuthentication(TracedRequest *request, oidc::FormFields *fields) const;
     // Posts a token request with the profile's client authentication and hands a successful
     // token response to `onTokens`; every failure ends the run.
     void postTokenRequest(oidc::FormFields fields, const QString &explanationKey,
@@ -135,6 +176,17 @@ private:
     Profile m_profile;
     QString m_clientSecret;
     TokenSet m_current; // the stored tokens a refresh starts from
+    // Implicit and hybrid responses: the tokens and code the browser delivered.
+    TokenSet m_frontTokens;
+    QString m_frontCode;
+    bool m_validatingFrontChannel = false;
+    // Device authorization grant.
+    QString m_deviceCode;
+    DeviceAuthorization m_device;
+    QTimer m_pollTimer;
+    int m_polls = 0;
+    TokenChoice m_tokenChoice = TokenChoice::AccessToken;
+    QByteArray m_logoutState;
     oidc::ProviderMetadata m_metadata;
     QList<jose::Jwk> m_keys;
     oidc::AuthRequest m_request;
@@ -149,3 +201,4 @@ private:
 
 Q_DECLARE_METATYPE(afx::FlowResult)
 Q_DECLARE_METATYPE(afx::FlowKind)
+Q_DECLARE_METATYPE(afx::DeviceAuthorization)

@@ -203,7 +203,10 @@ bool ProviderMetadata::parse(const QByteArray &body, const QUrl &sourceUrl, cons
         || !reader.readUrl(QStringLiteral("token_endpoint"), true, &metadata.tokenEndpoint)
         || !reader.readUrl(QStringLiteral("jwks_uri"), true, &metadata.jwksUri)
         || !reader.readUrl(QStringLiteral("userinfo_endpoint"), false, &metadata.userinfoEndpoint)
-        || !reader.readUrl(QStringLiteral("end_session_endpoint"), false, &metadata.endSessionEndpoint))
+        || !reader.readUrl(QStringLiteral("end_session_endpoint"), false, &metadata.endSessionEndpoint)
+        || !reader.readUrl(QStringLiteral("device_authorization_endpoint"), false, &metadata.deviceAuthorizationEndpoint)
+        || !reader.readUrl(QStringLiteral("revocation_endpoint"), false, &metadata.revocationEndpoint)
+        || !reader.readUrl(QStringLiteral("introspection_endpoint"), false, &metadata.introspectionEndpoint))
         return readerFailed();
 
     if (!reader.readStringList(QStringLiteral("response_types_supported"), &metadata.responseTypesSupported)
@@ -214,7 +217,8 @@ bool ProviderMetadata::parse(const QByteArray &body, const QUrl &sourceUrl, cons
         || !reader.readStringList(QStringLiteral("token_endpoint_auth_methods_supported"),
                                   &metadata.tokenEndpointAuthMethodsSupported)
         || !reader.readStringList(QStringLiteral("scopes_supported"), &metadata.scopesSupported)
-        || !reader.readStringList(QStringLiteral("grant_types_supported"), &metadata.grantTypesSupported))
+        || !reader.readStringList(QStringLiteral("grant_types_supported"), &metadata.grantTypesSupported)
+        || !reader.readStringList(QStringLiteral("response_modes_supported"), &metadata.responseModesSupported))
         return readerFailed();
 
     if (!reader.readBool(QStringLiteral("authorization_response_iss_parameter_supported"),

@@ -16,6 +16,10 @@ struct ProviderMetadata {
     QUrl jwksUri;
     QUrl userinfoEndpoint;
     QUrl endSessionEndpoint;
+    QUrl deviceAuthorizationEndpoint; // RFC 8628
+    QUrl revocationEndpoint;          // RFC 7009
+    QUrl introspectionEndpoint;       // RFC 7662
+    QStringList responseModesSupported;
     QStringList responseTypesSupported;
     QStringList idTokenSigningAlgValuesSupported;
     QStringList codeChallengeMethodsSupported;
@@ -29,7 +33,8 @@ struct ProviderMetadata {
     // The body must be a JSON object of at most maxBytes. Its "issuer" must equal
     // expectedIssuer character for character, and a difference of only a trailing '/' is named
     // as such, with the side that has it. authorization_endpoint, token_endpoint and jwks_uri
-    // must be absolute http(s) URLs, as must userinfo_endpoint and end_session_endpoint when
+    // must be absolute http(s) URLs, as must userinfo_endpoint, end_session_endpoint,
+    // device_authorization_endpoint, revocation_endpoint and introspection_endpoint when
     // present. The *_supported members must be arrays of strings, and
     // authorization_response_iss_parameter_supported a boolean. An empty expectedIssuer
     // (a profile with only a discovery URL) accepts the document's issuer.

@@ -530,9 +530,24 @@ QStringList Profile::validate() const
                            "\"openid\" for an OpenID Connect login."));
     }
 
-    if (responseType != QLatin1String("code")) {
-        problems.append(tr("The response type %1 is not supported: this version supports only \"code\" "
-                           "(authorization code with PKCE).")
+    QStringList words = responseType.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    words.sort();
+    static const QList<QStringList> supportedTypes{
+        {QStringLiteral("code")},
+        {QStringLiteral("id_token")},
+        {QStringLiteral("id_token"), QStringLiteral("token")},
+        {QStringLiteral("code"), QStringLiteral("id_token")},
+        {QStringLiteral("code"), QStringLiteral("token")},
+        {QStringLiteral("code"), QStringLiteral("id_token"), QStringLiteral("token")},
+    };
+    if (!supportedTypes.contains(words)) {
+        problems.append(tr("The response type %1 is not supported: use code (recommended, with PKCE), id_token, "
+                           "\"id_token token\" (implicit), or \"code id_token\", \"code token\", \"code id_token token\" (hybrid).")
+                            .arg(quoted(responseType)));
+    } else if (responseMode == QLatin1String("query") && (words.contains(QLatin1String("token")) || words.contains(QLatin1String("id_token")))) {
+        problems.append(tr("response_mode=query cannot carry the tokens of response_type %1: they would end up in server "
+                           "logs and Referer headers, which OAuth 2.0 Multiple Response Type Encoding Practices section 5 "
+                           "forbids. Leave the response mode empty (fragment) or use form_post.")
                             .arg(quoted(responseType)));
     }
 
