@@ -237,6 +237,16 @@ std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &reque
         return reject(expiryTitle, QStringLiteral("The token is not valid yet (nbf is in the future)."), expiryKey);
     report(expiryTitle, true, QStringLiteral("The token is valid for another %1.").arg(secondsText(expiresAt - now)), expiryKey);
 
+    // 6. Revocation. Signature and expiry cannot show that a JWT was revoked: a backend has to
+    // query the provider, for example with token introspection (RFC 7662). This backend queries
+    // it in process and reports the step only when the token was revoked, so the trace of an
+    // ordinary call stays that of a backend that checks JWTs locally.
+    if (m_provider->isAccessTokenRevoked(claims))
+        return reject(QStringLiteral("Check revocation"),
+                      QStringLiteral("The provider revoked this token, so the backend rejects it although its "
+                                     "signature and expiry are valid."),
+                      QStringLiteral("backend-check"));
+
     const UserAccount *user = findUserBySub(claims.value(QStringLiteral("sub")).toString());
     if (!user) {
         const QString sub = claims.value(QStringLiteral("sub")).toString();

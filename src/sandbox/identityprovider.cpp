@@ -3,6 +3,7 @@
 #include "sandbox/formcodec.h"
 #include "sandbox/logging.h"
 #include "sandbox/loginpages.h"
+#include "sandbox/providerhelpers.h"
 #include "sandbox/sandboxserver.h"
 
 #include "jose/base64url.h"
@@ -18,13 +19,6 @@
 namespace afx::sandbox {
 
 namespace {
-
-const QString formMediaType = QStringLiteral("application/x-www-form-urlencoded");
-
-QStringList splitScope(const QString &scope)
-{
-    return scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-}
 
 bool isPkceCharacter(QChar c)
 {
@@ -179,9 +173,20 @@ HttpResponse IdentityProvider::discovery() const
     metadata.insert(QStringLiteral("token_endpoint"), m_issuer + QStringLiteral("/token"));
     metadata.insert(QStringLiteral("jwks_uri"), m_issuer + QStringLiteral("/jwks"));
     metadata.insert(QStringLiteral("userinfo_endpoint"), m_issuer + QStringLiteral("/userinfo"));
-    metadata.insert(QStringLiteral("response_types_supported"), strings({"code"}));
-    metadata.insert(QStringLiteral("response_modes_supported"), strings({"query", "form_post"}));
-    metadata.insert(QStringLiteral("grant_types_supported"), strings({"authorization_code", "refresh_token", "client_credentials"}));
+    metadata.insert(QStringLiteral("device_authorization_endpoint"), m_issuer + QStringLiteral("/device_authorization"));
+    metadata.insert(QStringLiteral("revocation_endpoint"), m_issuer + QStringLiteral("/revoke"));
+    metadata.insert(QStringLiteral("revocation_endpoint_auth_methods_supported"),
+                    strings({"none", "client_secret_basic", "client_secret_post"}));
+    metadata.insert(QStringLiteral("introspection_endpoint"), m_issuer + QStringLiteral("/introspect"));
+    metadata.insert(QStringLiteral("introspection_endpoint_auth_methods_supported"),
+                    strings({"client_secret_basic", "client_secret_post"}));
+    metadata.insert(QStringLiteral("end_session_endpoint"), m_issuer + QStringLiteral("/logout"));
+    metadata.insert(QStringLiteral("response_types_supported"),
+                    strings({"code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"}));
+    metadata.insert(QStringLiteral("response_modes_supported"), strings({"query", "fragment", "form_post"}));
+    metadata.insert(QStringLiteral("grant_types_supported"),
+                    strings({"authorization_code", "implicit", "refresh_token", "client_credentials",
+                             "urn:ietf:params:oauth:grant-type:device_code"}));
     metadata.insert(QStringLiteral("subject_types_supported"), strings({"public"}));
     metadata.insert(QStringLiteral("id_token_signing_alg_values_supported"), strings({"RS256"}));
     metadata.insert(QStringLiteral("code_challenge_methods_supported"), strings({"S256"}));
@@ -189,7 +194,7 @@ HttpResponse IdentityProvider::discovery() const
                     strings({"none", "client_secret_basic", "client_secret_post"}));
     metadata.insert(QStringLiteral("scopes_supported"), QJsonArray::fromStringList(supportedScopes()));
     metadata.insert(QStringLiteral("claims_supported"),
-                    strings({"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "email",
+                    strings({"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "email",
                              "email_verified", "name"}));
     metadata.insert(QStringLiteral("prompt_values_supported"), strings({"none", "login", "consent", "select_account"}));
     metadata.insert(QStringLiteral("authorization_response_iss_parameter_supported"), true);
@@ -220,6 +225,11 @@ void IdentityProvider::removeExpired()
     m_codes.removeIf([now](const auto &entry) { return now - entry.value().issuedAt > 10 * codeLifetimeSeconds; });
     m_refreshTokens.removeIf([now](const auto &entry) { return now > entry.value().expiresAt; });
     m_accessTokens.removeIf([now](const auto &entry) { return now > entry.value().expiresAt; });
+    // Device codes are kept for one more lifetime, so that a late poll gets expired_token
+    // instead of invalid_grant.
+    m_deviceCodes.removeIf(
+        [now](const auto &entry) { return now > entry.value().expiresAt + deviceCodeLifetimeSeconds; });
+    m_deviceConsents.removeIf([this](const auto &entry) { return !m_deviceCodes.contains(entry.value().deviceCode); });
 }
 
 HttpResponse IdentityProvider::buildAuthorizationResponse(const QString &redirectUri, ResponseMode mode,
@@ -235,8 +245,9 @@ HttpResponse IdentityProvider::buildAuthorizationResponse(const QString &redirec
         }
         return response;
     }
-    // Registered redirect URIs never have a query, so the parameters start one.
-    return HttpResponse::redirect(redirectUri.toUtf8() + '?' + oidc::formEncodeFields(fields));
+    // Registered redirect URIs never have a query or a fragment, so the parameters start one.
+    const char separator = mode == ResponseMode::Fragment ? '#' : '?';
+    return HttpResponse::redirect(redirectUri.toUtf8() + separator + oidc::formEncodeFields(fields));
 }
 
 HttpResponse IdentityProvider::redirectWithError(const QString &redirectUri, ResponseMode mode,
@@ -251,6 +262,43 @@ HttpResponse IdentityProvider::redirectWithError(const QString &redirectUri, Res
         fields.append({QStringLiteral("state"), *state});
     fields.append({QStringLiteral("iss"), m_issuer});
     return buildAuthorizationResponse(redirectUri, mode, fields);
+}
+
+std::optional<IdentityProvider::ResponseType> IdentityProvider::parseResponseType(const QString &value, QString *error)
+{
+    const QString supported = QStringLiteral("Supported: code, id_token, id_token token, code id_token, code token and "
+                                             "code id_token token, with the words in any order.");
+    ResponseType type;
+    for (const QString &word : value.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        bool *flag = nullptr;
+        if (word == QLatin1String("code"))
+            flag = &type.code;
+        else if (word == QLatin1String("id_token"))
+            flag = &type.idToken;
+        else if (word == QLatin1String("token"))
+            flag = &type.token;
+        if (!flag) {
+            *error = QStringLiteral("response_type contains %1, which the sandbox does not support. %2")
+                         .arg(word.left(40), supported);
+            return std::nullopt;
+        }
+        if (*flag) {
+            *error = QStringLiteral("response_type names %1 more than once.").arg(word);
+            return std::nullopt;
+        }
+        *flag = true;
+    }
+    if (!type.code && !type.idToken && !type.token) {
+        *error = QStringLiteral("response_type is empty. %1").arg(supported);
+        return std::nullopt;
+    }
+    if (type.token && !type.code && !type.idToken) {
+        *error = QStringLiteral("response_type=token (the OAuth 2.0 implicit grant without an ID token) is not "
+                                "supported, because OpenID providers pair token with id_token or code. %1")
+                     .arg(supported);
+        return std::nullopt;
+    }
+    return type;
 }
 
 HttpResponse IdentityProvider::renderSignIn(const QString &requestId, const PendingSignIn &signIn,
@@ -306,13 +354,25 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     std::optional<QString> state;
     if (hasField(params, QStringLiteral("state")) && !repeated.contains(QStringLiteral("state")))
         state = fieldValue(params, QStringLiteral("state"));
+
     // Errors found from here on use the requested response mode when the sandbox supports it.
-    // Otherwise, and when response_mode is repeated, they go back in the query.
+    // Otherwise, and when response_mode is repeated, they use the default mode of the response
+    // type: the fragment for types that issue tokens here, the query for code and for a
+    // response_type that cannot be read. A requested query never carries a token type's error.
+    const QString responseTypeValue = fieldValue(params, QStringLiteral("response_type"));
+    QString responseTypeError;
+    const std::optional<ResponseType> responseType = repeated.contains(QStringLiteral("response_type"))
+        ? std::nullopt
+        : parseResponseType(responseTypeValue, &responseTypeError);
+    const bool issuesTokenAtAuthorization = responseType && responseType->issuesTokenAtAuthorization();
     const QString requestedMode = fieldValue(params, QStringLiteral("response_mode"));
-    const ResponseMode responseMode =
-        requestedMode == QLatin1String("form_post") && !repeated.contains(QStringLiteral("response_mode"))
-        ? ResponseMode::FormPost
-        : ResponseMode::Query;
+    ResponseMode responseMode = issuesTokenAtAuthorization ? ResponseMode::Fragment : ResponseMode::Query;
+    if (!repeated.contains(QStringLiteral("response_mode"))) {
+        if (requestedMode == QLatin1String("form_post"))
+            responseMode = ResponseMode::FormPost;
+        else if (requestedMode == QLatin1String("fragment"))
+            responseMode = ResponseMode::Fragment;
+    }
     const auto fail = [&](const QString &error, const QString &description) {
         return redirectWithError(redirectUri, responseMode, state, error, description);
     };
@@ -331,22 +391,24 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     if (hasField(params, QStringLiteral("request_uri")))
         return fail(QStringLiteral("request_uri_not_supported"), QStringLiteral("The sandbox does not accept request_uri."));
 
-    const QString responseType = fieldValue(params, QStringLiteral("response_type"));
-    if (responseType.isEmpty())
-        return fail(QStringLiteral("invalid_request"), QStringLiteral("The request has no response_type; use code."));
-    if (responseType != QLatin1String("code"))
-        return fail(QStringLiteral("unsupported_response_type"),
-                    QStringLiteral("The sandbox supports only response_type=code (the Authorization Code flow)."));
+    if (responseTypeValue.isEmpty())
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("The request has no response_type; use code (the Authorization Code flow)."));
+    if (!responseType)
+        return fail(QStringLiteral("unsupported_response_type"), responseTypeError);
     if (hasField(params, QStringLiteral("response_mode"))) {
-        if (requestedMode == QLatin1String("fragment"))
+        if (requestedMode != QLatin1String("query") && requestedMode != QLatin1String("fragment")
+            && requestedMode != QLatin1String("form_post"))
             return fail(QStringLiteral("invalid_request"),
-                        QStringLiteral("response_mode=fragment is not supported. The fragment carries tokens issued "
-                                       "by the authorization endpoint (response types such as token or id_token), "
-                                       "and the sandbox issues only a code. Use query or form_post."));
-        if (requestedMode != QLatin1String("query") && requestedMode != QLatin1String("form_post"))
-            return fail(QStringLiteral("invalid_request"),
-                        QStringLiteral("response_mode %1 is not supported; use query or form_post.")
+                        QStringLiteral("response_mode %1 is not supported; use query, fragment or form_post.")
                             .arg(requestedMode.left(40)));
+        if (requestedMode == QLatin1String("query") && issuesTokenAtAuthorization)
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("response_mode=query is not allowed with response_type=%1, because tokens in "
+                                       "a query string end up in server logs and browser history (OAuth 2.0 "
+                                       "Multiple Response Type Encoding Practices sections 3 and 5). Use fragment "
+                                       "(the default for this type) or form_post.")
+                            .arg(responseTypeValue.left(40)));
     }
 
     const QStringList scopes = splitScope(fieldValue(params, QStringLiteral("scope")));
@@ -357,6 +419,13 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
             return fail(QStringLiteral("invalid_scope"), QStringLiteral("Unknown scope %1. Supported scopes: %2.")
                                                              .arg(scope.left(60), supportedScopes().join(QLatin1Char(' '))));
     }
+
+    const QString nonce = fieldValue(params, QStringLiteral("nonce"));
+    if (responseType->idToken && nonce.isEmpty())
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("nonce is required when response_type contains id_token (OpenID Connect Core "
+                                   "sections 3.2.2.1 and 3.3.2.11). The ID token arrives through the browser, and "
+                                   "its nonce claim ties it to this request: send a fresh random nonce."));
 
     const QString challenge = fieldValue(params, QStringLiteral("code_challenge"));
     const bool hasMethod = hasField(params, QStringLiteral("code_challenge_method"));
@@ -379,7 +448,7 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
             return fail(QStringLiteral("invalid_request"),
                         QStringLiteral("code_challenge must be 43 base64url characters: BASE64URL(SHA256(code_verifier)) "
                                        "without padding."));
-    } else if (client->requiresPkce()) {
+    } else if (client->requiresPkce() && responseType->code) {
         return fail(QStringLiteral("invalid_request"),
                     QStringLiteral("PKCE is required for the public client %1: send code_challenge and "
                                    "code_challenge_method=S256.").arg(client->id));
@@ -397,14 +466,21 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     PendingSignIn signIn;
     signIn.clientId = client->id;
     signIn.redirectUri = redirectUri;
+    signIn.responseType = *responseType;
     signIn.responseMode = responseMode;
     signIn.state = state;
-    signIn.nonce = fieldValue(params, QStringLiteral("nonce"));
+    signIn.nonce = nonce;
     signIn.scope = scopes.join(QLatin1Char(' '));
     signIn.codeChallenge = challenge;
     signIn.loginHint = fieldValue(params, QStringLiteral("login_hint"));
     signIn.createdAt = m_clock->now();
 
+    const QString requestId = storeSignIn(signIn);
+    return renderSignIn(requestId, signIn, signIn.loginHint, QString());
+}
+
+QString IdentityProvider::storeSignIn(const PendingSignIn &signIn)
+{
     if (m_signIns.size() >= maxPendingSignIns) {
         auto oldest = m_signIns.begin();
         for (auto it = m_signIns.begin(); it != m_signIns.end(); ++it) {
@@ -415,7 +491,7 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     }
     const QString requestId = randomToken(24);
     m_signIns.insert(requestId, signIn);
-    return renderSignIn(requestId, signIn, signIn.loginHint, QString());
+    return requestId;
 }
 
 HttpResponse IdentityProvider::login(const HttpRequest &request)
@@ -442,6 +518,8 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
 
     if (fieldValue(form, QStringLiteral("action")) == QLatin1String("cancel")) {
         m_signIns.remove(requestId);
+        if (!signIn.deviceCode.isEmpty())
+            return cancelDeviceSignIn(signIn);
         return redirectWithError(signIn.redirectUri, signIn.responseMode, signIn.state, QStringLiteral("access_denied"),
                                  QStringLiteral("The user cancelled the sign-in."));
     }
@@ -457,25 +535,72 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
         return renderSignIn(requestId, signIn, email, QStringLiteral("Wrong email or password."));
     }
     m_signIns.remove(requestId);
+    if (!signIn.deviceCode.isEmpty())
+        return startDeviceConsent(signIn, *user);
+    return completeAuthorization(signIn, *user);
+}
 
-    CodeGrant grant;
-    grant.clientId = signIn.clientId;
-    grant.redirectUri = signIn.redirectUri;
-    grant.scope = signIn.scope;
-    grant.nonce = signIn.nonce;
-    grant.codeChallenge = signIn.codeChallenge;
-    grant.sub = user->sub;
-    grant.grantId = randomToken(16);
-    grant.authTime = m_clock->now();
-    grant.issuedAt = grant.authTime;
-    const QString code = randomToken(32);
-    m_codes.insert(code, grant);
-
+HttpResponse IdentityProvider::completeAuthorization(const PendingSignIn &signIn, const UserAccount &user)
+{
+    const ResponseType &type = signIn.responseType;
+    const qint64 now = m_clock->now();
+    // The code and the tokens of one response share a grant, so that a reused code also
+    // revokes the access token that came with it.
+    const QString grantId = randomToken(16);
     oidc::FormFields fields;
-    fields.append({QStringLiteral("code"), code});
+
+    QString code;
+    if (type.code) {
+        CodeGrant grant;
+        grant.clientId = signIn.clientId;
+        grant.redirectUri = signIn.redirectUri;
+        grant.scope = signIn.scope;
+        grant.nonce = signIn.nonce;
+        grant.codeChallenge = signIn.codeChallenge;
+        grant.sub = user.sub;
+        grant.grantId = grantId;
+        grant.authTime = now;
+        grant.issuedAt = now;
+        code = randomToken(32);
+        m_codes.insert(code, grant);
+        fields.append({QStringLiteral("code"), code});
+    }
+
+    QString error;
+    QByteArray accessToken;
+    if (type.token) {
+        const QJsonObject claims{{QStringLiteral("sub"), user.sub},
+                                 {QStringLiteral("client_id"), signIn.clientId},
+                                 {QStringLiteral("scope"), signIn.scope},
+                                 {QStringLiteral("auth_time"), now}};
+        const std::optional<QByteArray> signedToken = signAccessToken(claims, grantId, &error);
+        if (!signedToken) {
+            qCWarning(lcSandbox).noquote() << "signing an access token failed:" << error;
+            return redirectWithError(signIn.redirectUri, signIn.responseMode, signIn.state,
+                                     QStringLiteral("server_error"), QStringLiteral("Signing the access token failed."));
+        }
+        accessToken = *signedToken;
+        fields.append({QStringLiteral("access_token"), QString::fromLatin1(accessToken)});
+        fields.append({QStringLiteral("token_type"), QStringLiteral("Bearer")});
+        fields.append({QStringLiteral("expires_in"), QString::number(tokenLifetimeSeconds)});
+    }
+
+    if (type.idToken) {
+        const std::optional<QByteArray> idToken =
+            signIdToken(signIn.clientId, user, signIn.scope, now, signIn.nonce, accessToken, code, &error);
+        if (!idToken) {
+            qCWarning(lcSandbox).noquote() << "signing an ID token failed:" << error;
+            return redirectWithError(signIn.redirectUri, signIn.responseMode, signIn.state,
+                                     QStringLiteral("server_error"), QStringLiteral("Signing the ID token failed."));
+        }
+        fields.append({QStringLiteral("id_token"), QString::fromLatin1(*idToken)});
+    }
+
     if (signIn.state)
         fields.append({QStringLiteral("state"), *signIn.state});
     fields.append({QStringLiteral("iss"), m_issuer});
+    if (type.issuesTokenAtAuthorization())
+        qCInfo(lcSandbox) << "issued tokens at the authorization endpoint to client" << signIn.clientId;
     return buildAuthorizationResponse(signIn.redirectUri, signIn.responseMode, fields);
 }
 
@@ -491,20 +616,26 @@ HttpResponse IdentityProvider::tokenError(int status, const QString &error, cons
 }
 
 std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpRequest &request, const oidc::FormFields &form,
-                                                                 const ClientRegistration **client) const
+                                                                 const ClientRegistration **client,
+                                                                 int invalidClientStatus) const
 {
     const QString invalidClient = QStringLiteral("invalid_client");
     const QByteArray authorization = request.header("Authorization").trimmed();
+    // A 401 response must carry a challenge (RFC 9110 section 15.5.2), and Basic is the one
+    // scheme the sandbox accepts for client authentication.
+    const auto unauthorized = [&](int status, const QString &description) {
+        HttpResponse response = tokenError(status, invalidClient, description);
+        if (status == 401)
+            response.addHeader("WWW-Authenticate", "Basic realm=\"sandbox\", charset=\"UTF-8\"");
+        return response;
+    };
 
     if (!authorization.isEmpty()) {
         // client_secret_basic. Failures are 401 with a Basic challenge (RFC 6749 section 5.2).
-        const auto basicFailure = [&](const QString &description) {
-            HttpResponse response = tokenError(401, invalidClient, description);
-            response.addHeader("WWW-Authenticate", "Basic realm=\"sandbox\", charset=\"UTF-8\"");
-            return response;
-        };
+        const auto basicFailure = [&](const QString &description) { return unauthorized(401, description); };
         if (!authorization.startsWith("Basic ") && !authorization.startsWith("basic "))
-            return basicFailure(QStringLiteral("The token endpoint accepts only the Basic scheme in the Authorization header."));
+            return basicFailure(QStringLiteral("The sandbox accepts only the Basic scheme in the Authorization header "
+                                               "for client authentication."));
         if (hasField(form, QStringLiteral("client_secret")))
             return tokenError(400, QStringLiteral("invalid_request"),
                               QStringLiteral("The request uses two client authentication methods (Basic header and "
@@ -547,25 +678,25 @@ std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpReque
 
     const QString clientId = fieldValue(form, QStringLiteral("client_id"));
     if (clientId.isEmpty())
-        return tokenError(400, invalidClient,
-                          QStringLiteral("The request has no client authentication: send client_id (public client), "
-                                         "a Basic header or client_secret_post."));
+        return unauthorized(invalidClientStatus,
+                            QStringLiteral("The request has no client authentication: send client_id (public client), "
+                                           "a Basic header or client_secret_post."));
     const ClientRegistration *registration = findClient(clientId);
     if (!registration)
-        return tokenError(400, invalidClient, QStringLiteral("Unknown client %1.").arg(clientId.left(100)));
+        return unauthorized(invalidClientStatus, QStringLiteral("Unknown client %1.").arg(clientId.left(100)));
 
     if (hasField(form, QStringLiteral("client_secret"))) {
         // client_secret_post
         if (registration->isPublic)
-            return tokenError(400, invalidClient,
-                              QStringLiteral("The client %1 is public and has no secret; do not send client_secret.")
-                                  .arg(clientId));
+            return unauthorized(invalidClientStatus,
+                                QStringLiteral("The client %1 is public and has no secret; do not send client_secret.")
+                                    .arg(clientId));
         if (!constantTimeEquals(fieldValue(form, QStringLiteral("client_secret")), registration->secret))
-            return tokenError(400, invalidClient, QStringLiteral("The client secret is wrong."));
+            return unauthorized(invalidClientStatus, QStringLiteral("The client secret is wrong."));
     } else if (!registration->isPublic) {
-        return tokenError(400, invalidClient,
-                          QStringLiteral("The client %1 is confidential: authenticate with client_secret_basic or "
-                                         "client_secret_post.").arg(clientId));
+        return unauthorized(invalidClientStatus,
+                            QStringLiteral("The client %1 is confidential: authenticate with client_secret_basic or "
+                                           "client_secret_post.").arg(clientId));
     }
     *client = registration;
     return std::nullopt;
@@ -599,8 +730,11 @@ HttpResponse IdentityProvider::token(const HttpRequest &request)
         return redeemRefreshToken(form, *client);
     if (grantType == QLatin1String("client_credentials"))
         return issueClientToken(form, *client);
+    if (grantType == QLatin1String("urn:ietf:params:oauth:grant-type:device_code"))
+        return redeemDeviceCode(form, *client);
     return tokenError(400, QStringLiteral("unsupported_grant_type"),
-                      QStringLiteral("grant_type %1 is not supported; use authorization_code, refresh_token or client_credentials.")
+                      QStringLiteral("grant_type %1 is not supported; use authorization_code, refresh_token, "
+                                     "client_credentials or urn:ietf:params:oauth:grant-type:device_code.")
                           .arg(grantType.left(60)));
 }
 
@@ -619,7 +753,7 @@ HttpResponse IdentityProvider::redeemCode(const oidc::FormFields &form, const Cl
 
     if (grant.redeemed) {
         // RFC 6749 section 4.1.2: a second use should revoke what the first one issued.
-        revokeGrant(grant.grantId);
+        revokeGrant(grant.grantId, "reused authorization code");
         return tokenError(400, invalidGrant,
                           QStringLiteral("The authorization code was already used. The sandbox revoked the tokens "
                                          "issued for it, because a reused code may have been stolen."));
@@ -674,7 +808,7 @@ HttpResponse IdentityProvider::redeemRefreshToken(const oidc::FormFields &form, 
     if (record.clientId != client.id)
         return tokenError(400, invalidGrant, QStringLiteral("The refresh token was issued to another client."));
     if (record.rotated) {
-        revokeGrant(record.grantId);
+        revokeGrant(record.grantId, "reused refresh token");
         return tokenError(400, invalidGrant,
                           QStringLiteral("The refresh token was already used and replaced by a newer one. Reuse can "
                                          "mean it leaked, so the sandbox revoked every token of this grant."));
@@ -700,28 +834,6 @@ HttpResponse IdentityProvider::redeemRefreshToken(const oidc::FormFields &form, 
     return issueTokens(client, previous.sub, scope, previous.authTime, QString(), previous.grantId);
 }
 
-namespace {
-
-// The members of a successful token response that every grant sends (RFC 6749 section 5.1).
-QJsonObject bearerTokenResponse(const QByteArray &accessToken, qint64 expiresIn, const QString &scope)
-{
-    return QJsonObject{{QStringLiteral("access_token"), QString::fromLatin1(accessToken)},
-                       {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                       {QStringLiteral("expires_in"), expiresIn},
-                       {QStringLiteral("scope"), scope}};
-}
-
-// A token response must not be cached (RFC 6749 section 5.1).
-HttpResponse tokenSuccess(const QJsonObject &body)
-{
-    HttpResponse http = HttpResponse::json(200, body);
-    http.addHeader("Cache-Control", "no-store");
-    http.addHeader("Pragma", "no-cache");
-    return http;
-}
-
-} // namespace
-
 HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, const QString &sub, const QString &scope,
                                            qint64 authTime, const QString &nonce, const QString &grantId)
 {
@@ -730,23 +842,13 @@ HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, con
         return tokenError(400, QStringLiteral("invalid_grant"), QStringLiteral("The user of this grant no longer exists."));
     const QStringList scopes = splitScope(scope);
     const qint64 now = m_clock->now();
-    const QString rs256 = QStringLiteral("RS256");
 
-    const QString jti = randomToken(16);
-    QJsonObject accessClaims;
-    accessClaims.insert(QStringLiteral("iss"), m_issuer);
-    accessClaims.insert(QStringLiteral("sub"), user->sub);
-    accessClaims.insert(QStringLiteral("aud"), graphqlUrl());
-    accessClaims.insert(QStringLiteral("client_id"), client.id);
-    accessClaims.insert(QStringLiteral("scope"), scope);
-    accessClaims.insert(QStringLiteral("auth_time"), authTime);
-    accessClaims.insert(QStringLiteral("iat"), now);
-    accessClaims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
-    accessClaims.insert(QStringLiteral("jti"), jti);
+    const QJsonObject accessClaims{{QStringLiteral("sub"), user->sub},
+                                   {QStringLiteral("client_id"), client.id},
+                                   {QStringLiteral("scope"), scope},
+                                   {QStringLiteral("auth_time"), authTime}};
     QString error;
-    const std::optional<QByteArray> accessToken = jose::signCompact(
-        rs256, m_signingKey, QJsonObject{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("at+jwt")}},
-        accessClaims, &error);
+    const std::optional<QByteArray> accessToken = signAccessToken(accessClaims, grantId, &error);
     if (!accessToken) {
         qCWarning(lcSandbox).noquote() << "signing an access token failed:" << error;
         return tokenError(500, QStringLiteral("server_error"), QStringLiteral("Signing the access token failed."));
@@ -755,25 +857,8 @@ HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, con
     QJsonObject response = bearerTokenResponse(*accessToken, tokenLifetimeSeconds, scope);
 
     if (scopes.contains(QStringLiteral("openid"))) {
-        QJsonObject idClaims;
-        idClaims.insert(QStringLiteral("iss"), m_issuer);
-        idClaims.insert(QStringLiteral("sub"), user->sub);
-        idClaims.insert(QStringLiteral("aud"), client.id);
-        idClaims.insert(QStringLiteral("iat"), now);
-        idClaims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
-        idClaims.insert(QStringLiteral("auth_time"), authTime);
-        if (!nonce.isEmpty())
-            idClaims.insert(QStringLiteral("nonce"), nonce);
-        idClaims.insert(QStringLiteral("at_hash"), QString::fromLatin1(jose::halfHash(rs256, *accessToken)));
-        if (scopes.contains(QStringLiteral("email"))) {
-            idClaims.insert(QStringLiteral("email"), user->email);
-            idClaims.insert(QStringLiteral("email_verified"), true);
-        }
-        if (scopes.contains(QStringLiteral("profile")))
-            idClaims.insert(QStringLiteral("name"), user->name);
-        const std::optional<QByteArray> idToken = jose::signCompact(
-            rs256, m_signingKey, QJsonObject{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("JWT")}},
-            idClaims, &error);
+        const std::optional<QByteArray> idToken =
+            signIdToken(client.id, *user, scope, authTime, nonce, *accessToken, QString(), &error);
         if (!idToken) {
             qCWarning(lcSandbox).noquote() << "signing an ID token failed:" << error;
             return tokenError(500, QStringLiteral("server_error"), QStringLiteral("Signing the ID token failed."));
@@ -790,10 +875,10 @@ HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, con
     refresh.sub = user->sub;
     refresh.grantId = grantId;
     refresh.authTime = authTime;
+    refresh.issuedAt = now;
     refresh.expiresAt = now + refreshTokenLifetimeSeconds;
     m_refreshTokens.insert(refreshToken, refresh);
     response.insert(QStringLiteral("refresh_token"), refreshToken);
-    m_accessTokens.insert(jti, AccessTokenRecord{grantId, now + tokenLifetimeSeconds});
 
     qCInfo(lcSandbox).noquote() << "issued tokens to client" << client.id;
     return tokenSuccess(response);
@@ -816,20 +901,12 @@ HttpResponse IdentityProvider::issueClientToken(const oidc::FormFields &form, co
                                   .arg(scope.left(60), clientScopes.join(QLatin1Char(' '))));
     }
     const QString scope = (requested.isEmpty() ? clientScopes : requested).join(QLatin1Char(' '));
-    const qint64 now = m_clock->now();
-    QJsonObject claims;
-    claims.insert(QStringLiteral("iss"), m_issuer);
-    claims.insert(QStringLiteral("sub"), client.id);
-    claims.insert(QStringLiteral("aud"), graphqlUrl());
-    claims.insert(QStringLiteral("client_id"), client.id);
-    claims.insert(QStringLiteral("scope"), scope);
-    claims.insert(QStringLiteral("iat"), now);
-    claims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
-    claims.insert(QStringLiteral("jti"), randomToken(16));
+    const QJsonObject claims{{QStringLiteral("sub"), client.id},
+                             {QStringLiteral("client_id"), client.id},
+                             {QStringLiteral("scope"), scope}};
     QString error;
-    const std::optional<QByteArray> accessToken = jose::signCompact(
-        QStringLiteral("RS256"), m_signingKey,
-        QJsonObject{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("at+jwt")}}, claims, &error);
+    // Each client token is a grant of its own, so revoking it touches no other token.
+    const std::optional<QByteArray> accessToken = signAccessToken(claims, randomToken(16), &error);
     if (!accessToken) {
         qCWarning(lcSandbox).noquote() << "signing a client access token failed:" << error;
         return tokenError(500, QStringLiteral("server_error"), QStringLiteral("Signing the access token failed."));
@@ -840,14 +917,74 @@ HttpResponse IdentityProvider::issueClientToken(const oidc::FormFields &form, co
     return tokenSuccess(response);
 }
 
-void IdentityProvider::revokeGrant(const QString &grantId)
+std::optional<QByteArray> IdentityProvider::signAccessToken(QJsonObject claims, const QString &grantId, QString *error)
+{
+    const qint64 now = m_clock->now();
+    const QString jti = randomToken(16);
+    claims.insert(QStringLiteral("iss"), m_issuer);
+    claims.insert(QStringLiteral("aud"), graphqlUrl());
+    claims.insert(QStringLiteral("iat"), now);
+    claims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
+    claims.insert(QStringLiteral("jti"), jti);
+    const QJsonObject header{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("at+jwt")}};
+    std::optional<QByteArray> token = jose::signCompact(QStringLiteral("RS256"), m_signingKey, header, claims, error);
+    if (token)
+        m_accessTokens.insert(jti, AccessTokenRecord{grantId, now + tokenLifetimeSeconds});
+    return token;
+}
+
+std::optional<QByteArray> IdentityProvider::signIdToken(const QString &clientId, const UserAccount &user,
+                                                        const QString &scope, qint64 authTime, const QString &nonce,
+                                                        const QByteArray &accessToken, const QString &code,
+                                                        QString *error) const
+{
+    const QString rs256 = QStringLiteral("RS256");
+    const QStringList scopes = splitScope(scope);
+    const qint64 now = m_clock->now();
+    QJsonObject claims;
+    claims.insert(QStringLiteral("iss"), m_issuer);
+    claims.insert(QStringLiteral("sub"), user.sub);
+    claims.insert(QStringLiteral("aud"), clientId);
+    claims.insert(QStringLiteral("iat"), now);
+    claims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
+    claims.insert(QStringLiteral("auth_time"), authTime);
+    if (!nonce.isEmpty())
+        claims.insert(QStringLiteral("nonce"), nonce);
+    // at_hash and c_hash bind the ID token to the access token and code sent with it
+    // (OpenID Connect Core sections 3.2.2.10 and 3.3.2.11).
+    if (!accessToken.isEmpty())
+        claims.insert(QStringLiteral("at_hash"), QString::fromLatin1(jose::halfHash(rs256, accessToken)));
+    if (!code.isEmpty())
+        claims.insert(QStringLiteral("c_hash"), QString::fromLatin1(jose::halfHash(rs256, code.toLatin1())));
+    if (scopes.contains(QStringLiteral("email"))) {
+        claims.insert(QStringLiteral("email"), user.email);
+        claims.insert(QStringLiteral("email_verified"), true);
+    }
+    if (scopes.contains(QStringLiteral("profile")))
+        claims.insert(QStringLiteral("name"), user.name);
+    const QJsonObject header{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("JWT")}};
+    return jose::signCompact(rs256, m_signingKey, header, claims, error);
+}
+
+void IdentityProvider::revokeGrant(const QString &grantId, const char *reason)
 {
     m_refreshTokens.removeIf([&grantId](const auto &entry) { return entry.value().grantId == grantId; });
     m_revokedGrants.insert(grantId);
-    qCInfo(lcSandbox) << "revoked a grant after a reused code or refresh token";
+    qCInfo(lcSandbox) << "revoked a grant:" << reason;
 }
 
-std::optional<QJsonObject> IdentityProvider::verifyAccessToken(const QByteArray &token, QString *error) const
+bool IdentityProvider::isAccessTokenRevoked(const QJsonObject &claims) const
+{
+    const QString jti = claims.value(QStringLiteral("jti")).toString();
+    if (jti.isEmpty())
+        return false;
+    const auto record = m_accessTokens.constFind(jti);
+    if (record == m_accessTokens.constEnd())
+        return false;
+    return record->revoked || m_revokedGrants.contains(record->grantId);
+}
+
+std::optional<QJsonObject> IdentityProvider::readOwnAccessToken(const QByteArray &token, QString *error) const
 {
     const std::optional<jose::CompactJws> jws = jose::CompactJws::parse(token, error);
     if (!jws)
@@ -864,11 +1001,19 @@ std::optional<QJsonObject> IdentityProvider::verifyAccessToken(const QByteArray 
     if (!jose::verifySignature(jws->alg(), m_signingKey, jws->signingInput, jws->signature, error))
         return std::nullopt;
 
-    const QJsonObject &claims = jws->claims;
-    if (claims.value(QStringLiteral("iss")).toString() != m_issuer) {
+    if (jws->claims.value(QStringLiteral("iss")).toString() != m_issuer) {
         *error = QStringLiteral("The token's issuer is not this sandbox.");
         return std::nullopt;
     }
+    return jws->claims;
+}
+
+std::optional<QJsonObject> IdentityProvider::verifyAccessToken(const QByteArray &token, QString *error) const
+{
+    const std::optional<QJsonObject> read = readOwnAccessToken(token, error);
+    if (!read)
+        return std::nullopt;
+    const QJsonObject &claims = *read;
     if (!audienceContains(claims.value(QStringLiteral("aud")), graphqlUrl())) {
         *error = QStringLiteral("The token's audience %1 is not the sandbox API.").arg(audienceText(claims.value(QStringLiteral("aud"))));
         return std::nullopt;
@@ -877,8 +1022,7 @@ std::optional<QJsonObject> IdentityProvider::verifyAccessToken(const QByteArray 
         *error = QStringLiteral("The access token expired.");
         return std::nullopt;
     }
-    const QString grantId = m_accessTokens.value(claims.value(QStringLiteral("jti")).toString()).grantId;
-    if (m_revokedGrants.contains(grantId)) {
+    if (isAccessTokenRevoked(claims)) {
         *error = QStringLiteral("The access token was revoked.");
         return std::nullopt;
     }

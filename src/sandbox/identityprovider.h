@@ -15,8 +15,10 @@
 
 namespace afx::sandbox {
 
-// The sandbox's OpenID provider: discovery, JWKS, authorization with a login page, token
-// endpoint and userinfo. State (pending sign-ins, codes, refresh tokens) lives in memory.
+// The sandbox's OpenID provider: discovery, JWKS, authorization with a login page (code,
+// implicit and hybrid response types), token endpoint, userinfo, the device authorization
+// grant, token revocation and introspection, and RP-initiated logout. State (pending sign-ins,
+// codes, device codes, refresh tokens, revocations) lives in memory.
 class IdentityProvider {
 public:
     static constexpr qint64 codeLifetimeSeconds = 60;
@@ -25,6 +27,11 @@ public:
     static constexpr qint64 refreshTokenLifetimeSeconds = 8 * 3600;
     static constexpr int maxPendingSignIns = 200;                  // the oldest is dropped beyond this
     static constexpr qsizetype maxParameterLength = 2048;
+    static constexpr qint64 deviceCodeLifetimeSeconds = 600;
+    static constexpr int defaultDeviceCodeIntervalSeconds = 5;
+    // Each slow_down error adds this much to the device code's interval (RFC 8628 section 3.5).
+    static constexpr int slowDownStepSeconds = 5;
+    static constexpr int maxDeviceCodes = 200; // the oldest is dropped beyond this
 
     explicit IdentityProvider(const SandboxClock *clock);
 
@@ -47,21 +54,57 @@ public:
     HttpResponse login(const HttpRequest &request);
     HttpResponse token(const HttpRequest &request);
     HttpResponse userinfo(const HttpRequest &request);
+    // POST /device_authorization (RFC 8628 section 3.1).
+    HttpResponse deviceAuthorization(const HttpRequest &request);
+    // GET /device shows the user code form. POST /device takes the user code, or the decision
+    // of the "Allow ... on the device?" page.
+    HttpResponse device(const HttpRequest &request);
+
+    // POST /revoke (RFC 7009) and POST /introspect (RFC 7662).
+    HttpResponse revoke(const HttpRequest &request);
+    HttpResponse introspect(const HttpRequest &request);
+    // GET or POST /logout (OpenID Connect RP-Initiated Logout 1.0).
+    HttpResponse logout(const HttpRequest &request);
+
+    // True when the access token with these claims was revoked, by itself or with its grant.
+    // The backend calls this because a JWT's signature and expiry cannot show a revocation.
+    bool isAccessTokenRevoked(const QJsonObject &claims) const;
+
+    // Sets the minimum seconds between two polls of one device code, for device codes issued
+    // from now on. Negative values count as 0.
+    void setDeviceCodeInterval(int seconds) { m_deviceCodeInterval = seconds < 0 ? 0 : seconds; }
 
 private:
     // Transport of the authorization response to the redirect URI: its query (RFC 6749
-    // section 4.1.2) or an auto-submitting HTML form (OAuth 2.0 Form Post Response Mode).
-    enum class ResponseMode { Query, FormPost };
+    // section 4.1.2), its fragment (OAuth 2.0 Multiple Response Type Encoding Practices
+    // section 2.1) or an auto-submitting HTML form (OAuth 2.0 Form Post Response Mode).
+    enum class ResponseMode { Query, Fragment, FormPost };
+
+    // The words of response_type, which may come in any order (RFC 6749 section 3.1.1):
+    // "code id_token" and "id_token code" are one type.
+    struct ResponseType {
+        bool code = false;
+        bool idToken = false;
+        bool token = false;
+
+        // The implicit and hybrid types, which issue a token at the authorization endpoint.
+        // Their default response mode is the fragment, and the query is not allowed for them.
+        bool issuesTokenAtAuthorization() const { return idToken || token; }
+    };
 
     struct PendingSignIn {
         QString clientId;
         QString redirectUri;
+        ResponseType responseType;
         ResponseMode responseMode = ResponseMode::Query;
         std::optional<QString> state;
         QString nonce;
         QString scope;
         QString codeChallenge;
         QString loginHint;
+        // Set when the sign-in approves a device (RFC 8628). Then the user sees a consent page
+        // after the login, and the redirect fields above are unused.
+        QString deviceCode;
         qint64 createdAt = 0;
     };
     struct CodeGrant {
@@ -82,10 +125,38 @@ private:
         QString sub;
         QString grantId;
         qint64 authTime = 0;
+        qint64 issuedAt = 0;
         qint64 expiresAt = 0;
         bool rotated = false; // replaced by a newer token; using it again revokes the grant
     };
+    struct DeviceGrant {
+        enum class Status { Pending, Approved, Denied };
+        QString clientId;
+        QString scope;
+        QString userCode; // 8 characters, without the hyphen that the user sees
+        Status status = Status::Pending;
+        QString sub;      // the user who approved
+        qint64 authTime = 0;
+        qint64 issuedAt = 0;
+        qint64 expiresAt = 0;
+        qint64 lastPolledAt = 0; // the issue time until the first poll
+        int interval = 0;        // in seconds, grows with each slow_down
+        bool redeemed = false;
+    };
+    // A signed-in user's open decision on the "Allow ... on the device?" page.
+    struct DeviceConsent {
+        QString deviceCode;
+        QString sub;
+        qint64 authTime = 0;
+    };
 
+    // Parses response_type. Returns nullopt with *error set for unknown or repeated words and
+    // for combinations the sandbox does not support (such as token alone).
+    static std::optional<ResponseType> parseResponseType(const QString &value, QString *error);
+
+    // Stores a pending sign-in under a new random id, which the login form posts back, and
+    // returns the id. Drops the oldest one beyond maxPendingSignIns.
+    QString storeSignIn(const PendingSignIn &signIn);
     HttpResponse renderSignIn(const QString &requestId, const PendingSignIn &signIn, const QString &email,
                               const QString &error) const;
     // Builds the response that delivers `fields` (code or error, state, iss) to the registered
@@ -96,16 +167,56 @@ private:
                                    const QString &error, const QString &description) const;
     HttpResponse tokenError(int status, const QString &error, const QString &description) const;
     // Authenticates the client of a token request. Returns the error response on failure.
+    // `invalidClientStatus` is the status of an invalid_client error when the client did not use
+    // the Authorization header: 400 at the token endpoint, which RFC 6749 section 5.2 allows,
+    // and 401 at revocation and introspection. Failures of the Basic header are always 401.
     std::optional<HttpResponse> authenticateClient(const HttpRequest &request, const oidc::FormFields &form,
-                                                   const ClientRegistration **client) const;
+                                                   const ClientRegistration **client,
+                                                   int invalidClientStatus = 400) const;
+    // Reads the form body of a back-channel request and authenticates its client, as the
+    // revocation and introspection endpoints need it. Returns the error response on failure.
+    std::optional<HttpResponse> readClientRequest(const HttpRequest &request, const char *endpointName,
+                                                  oidc::FormFields *form, const ClientRegistration **client) const;
     HttpResponse redeemCode(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse redeemRefreshToken(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse issueClientToken(const oidc::FormFields &form, const ClientRegistration &client);
+    HttpResponse redeemDeviceCode(const oidc::FormFields &form, const ClientRegistration &client);
+    HttpResponse submitUserCode(const oidc::FormFields &form);
+    HttpResponse decideDeviceConsent(const oidc::FormFields &form);
+    // Shows the consent page after `user` signed in for the device sign-in `signIn`.
+    HttpResponse startDeviceConsent(const PendingSignIn &signIn, const UserAccount &user);
+    // Marks the device code of a cancelled device sign-in as denied and shows the done page.
+    HttpResponse cancelDeviceSignIn(const PendingSignIn &signIn);
+    // Returns the device code whose user code is `userCode` (normalized), or an empty string.
+    QString findDeviceCode(const QString &userCode) const;
     HttpResponse issueTokens(const ClientRegistration &client, const QString &sub, const QString &scope,
                              qint64 authTime, const QString &nonce, const QString &grantId);
-    // Checks an access token this provider issued. Returns its claims, or nullopt with *error set.
+    // Builds the successful authorization response after a sign-in: the code and, for the
+    // implicit and hybrid types, the access token and ID token that the front channel carries.
+    HttpResponse completeAuthorization(const PendingSignIn &signIn, const UserAccount &user);
+    // Signs an access token (typ at+jwt, audience = the GraphQL URL) with `claims` plus iss,
+    // aud, iat, exp and jti, and records its jti so that it can be revoked.
+    std::optional<QByteArray> signAccessToken(QJsonObject claims, const QString &grantId, QString *error);
+    // Signs an ID token for `user`. at_hash is added when `accessToken` is not empty, c_hash
+    // when `code` is not empty, and nonce when `nonce` is not empty.
+    std::optional<QByteArray> signIdToken(const QString &clientId, const UserAccount &user, const QString &scope,
+                                          qint64 authTime, const QString &nonce, const QByteArray &accessToken,
+                                          const QString &code, QString *error) const;
+    // Checks that `token` is an access token this provider signed (typ, key, signature, issuer),
+    // whether or not it expired or was revoked. Returns its claims, or nullopt with *error set.
+    std::optional<QJsonObject> readOwnAccessToken(const QByteArray &token, QString *error) const;
+    // Checks that `token` is an ID token this provider signed (key, signature, issuer), whether
+    // or not it expired. Returns its claims, or nullopt with *error set to a sentence.
+    std::optional<QJsonObject> readOwnIdToken(const QByteArray &token, QString *error) const;
+    // Checks an access token this provider issued, including audience, expiry and revocation.
+    // Returns its claims, or nullopt with *error set.
     std::optional<QJsonObject> verifyAccessToken(const QByteArray &token, QString *error) const;
-    void revokeGrant(const QString &grantId);
+    // Removes the grant's refresh tokens and makes its access tokens fail verification.
+    // `reason` goes to the log.
+    void revokeGrant(const QString &grantId, const char *reason);
+    // Revokes `token` for the revocation endpoint. Returns an error response when the token
+    // belongs to another client, nullopt otherwise (also for tokens the sandbox does not know).
+    std::optional<HttpResponse> revokeToken(const QString &token, const ClientRegistration &client);
     void removeExpired();
 
     const SandboxClock *m_clock;
@@ -115,11 +226,15 @@ private:
     QHash<QString, PendingSignIn> m_signIns;      // by the random id in the login form
     QHash<QString, CodeGrant> m_codes;            // by code
     QHash<QString, RefreshGrant> m_refreshTokens; // by token
+    QHash<QString, DeviceGrant> m_deviceCodes;    // by device code
+    QHash<QString, DeviceConsent> m_deviceConsents; // by the random id in the consent form
+    int m_deviceCodeInterval = defaultDeviceCodeIntervalSeconds;
     struct AccessTokenRecord {
         QString grantId;
         qint64 expiresAt = 0;
+        bool revoked = false; // by the client at the revocation endpoint
     };
-    QHash<QString, AccessTokenRecord> m_accessTokens; // by jti, for revocation at userinfo
+    QHash<QString, AccessTokenRecord> m_accessTokens; // by jti, for revocation
     QSet<QString> m_revokedGrants;
 };
 

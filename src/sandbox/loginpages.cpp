@@ -26,7 +26,7 @@ const char pageStyle[] = R"(
   .buttons { display: flex; flex-direction: row-reverse; gap: 10px; margin-top: 20px; }
   button { flex: 1; padding: 9px 12px; border-radius: 6px; font: inherit; font-weight: 600; cursor: pointer;
            border: 1px solid #c9ced8; background: #fff; color: inherit; }
-  button#login, button#continue { background: var(--accent); border-color: var(--accent); color: #fff; }
+  button#login, button#continue, button#approve { background: var(--accent); border-color: var(--accent); color: #fff; }
   .error { background: #fdecea; color: var(--error); border-radius: 6px; padding: 8px 10px; margin: 0 0 6px; }
   .demo { margin: 18px 0 0; padding-top: 12px; border-top: 1px solid #e3e6ec; color: var(--muted); font-size: 13px;
           white-space: nowrap; }
@@ -99,6 +99,49 @@ QByteArray renderErrorPage(const QString &title, const QString &message)
     content += QStringLiteral("<h1>") + escaped(title) + QStringLiteral("</h1>\n");
     content += QStringLiteral("<p class=\"error\" id=\"error\" role=\"alert\">") + escaped(message) + QStringLiteral("</p>\n");
     return pageShell(title, content);
+}
+
+QByteArray renderMessagePage(const QString &title, const QString &message)
+{
+    QString content;
+    content += QStringLiteral("<h1>") + escaped(title) + QStringLiteral("</h1>\n");
+    content += QStringLiteral("<p id=\"message\">") + escaped(message) + QStringLiteral("</p>\n");
+    return pageShell(title, content);
+}
+
+QByteArray renderDeviceCodePage(const QString &userCode, const QString &error)
+{
+    QString content;
+    content += QStringLiteral("<h1>Connect a device</h1>\n");
+    content += QStringLiteral("<p class=\"subtitle\">Enter the code that your device shows.</p>\n");
+    if (!error.isEmpty())
+        content += QStringLiteral("<p class=\"error\" id=\"error\" role=\"alert\">") + escaped(error)
+            + QStringLiteral("</p>\n");
+    content += QStringLiteral("<form method=\"post\" action=\"/device\">\n");
+    content += QStringLiteral("<label for=\"user_code\">Code</label>\n"
+                              "<input id=\"user_code\" name=\"user_code\" type=\"text\" autocomplete=\"off\" "
+                              "autocapitalize=\"characters\" spellcheck=\"false\" required autofocus value=\"")
+        + escaped(userCode) + QStringLiteral("\">\n");
+    content += QStringLiteral("<div class=\"buttons\">\n"
+                              "<button id=\"continue\" type=\"submit\">Continue</button>\n"
+                              "</div>\n</form>\n");
+    return pageShell(QStringLiteral("Connect a device"), content);
+}
+
+QByteArray renderDeviceConsentPage(const QString &consentId, const QString &clientId, const QStringList &scopes)
+{
+    QString content;
+    content += QStringLiteral("<h1>Allow <code>") + escaped(clientId) + QStringLiteral("</code> to sign in on the device?</h1>\n");
+    content += QStringLiteral("<p class=\"subtitle\">The device asks for: ") + escaped(scopes.join(QStringLiteral(", ")))
+        + QStringLiteral(". Allow only if you started this sign-in on a device of yours.</p>\n");
+    content += QStringLiteral("<form method=\"post\" action=\"/device\">\n");
+    content += QStringLiteral("<input type=\"hidden\" name=\"consent_id\" value=\"") + escaped(consentId)
+        + QStringLiteral("\">\n");
+    content += QStringLiteral("<div class=\"buttons\">\n"
+                              "<button id=\"approve\" type=\"submit\" name=\"action\" value=\"approve\">Allow</button>\n"
+                              "<button id=\"deny\" type=\"submit\" name=\"action\" value=\"deny\">Deny</button>\n"
+                              "</div>\n</form>\n");
+    return pageShell(QStringLiteral("Allow %1 to sign in on the device?").arg(clientId), content);
 }
 
 QByteArray renderFormPostPage(const QString &action, const oidc::FormFields &fields)

@@ -24,6 +24,19 @@ QByteArray renderSignInPage(const SignInPage &page);
 // client or an unregistered redirect_uri.
 QByteArray renderErrorPage(const QString &title, const QString &message);
 
+// A page with a heading and one paragraph (p#message), for outcomes that need no action, such
+// as the end of a device sign-in or a completed logout.
+QByteArray renderMessagePage(const QString &title, const QString &message);
+
+// The "Connect a device" page of the device authorization grant: input#user_code prefilled
+// with `userCode`, button#continue, and a form that posts to /device. `error` is shown above
+// the form when not empty.
+QByteArray renderDeviceCodePage(const QString &userCode, const QString &error);
+
+// The "Allow <client> to sign in on the device?" page: button#approve and button#deny in a
+// form that posts `consentId` and the chosen action to /device.
+QByteArray renderDeviceConsentPage(const QString &consentId, const QString &clientId, const QStringList &scopes);
+
 // The page of the OAuth 2.0 Form Post Response Mode. Its only form posts `fields` as hidden
 // inputs to `action` (the redirect URI). An inline script submits the form when the page has
 // loaded, and button#continue submits it in browsers without JavaScript.

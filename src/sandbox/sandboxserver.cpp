@@ -134,6 +134,16 @@ public:
             return isPost ? provider.token(request) : methodNotAllowed("POST");
         if (path == QLatin1String("/userinfo"))
             return isGet || isPost ? provider.userinfo(request) : methodNotAllowed("GET, POST");
+        if (path == QLatin1String("/device_authorization"))
+            return isPost ? provider.deviceAuthorization(request) : methodNotAllowed("POST");
+        if (path == QLatin1String("/device"))
+            return isGet || isPost ? provider.device(request) : methodNotAllowed("GET, POST");
+        if (path == QLatin1String("/revoke"))
+            return isPost ? provider.revoke(request) : methodNotAllowed("POST");
+        if (path == QLatin1String("/introspect"))
+            return isPost ? provider.introspect(request) : methodNotAllowed("POST");
+        if (path == QLatin1String("/logout"))
+            return isGet || isPost ? provider.logout(request) : methodNotAllowed("GET, POST");
         if (path == QLatin1String("/graphql"))
             return backend.handle(request);
         return HttpResponse::json(404, QJsonObject{{QStringLiteral("error"), QStringLiteral("not_found")},
@@ -283,6 +293,11 @@ void SandboxServer::setTrace(Trace *trace)
 int SandboxServer::jwksFetchCount() const
 {
     return d->backend.jwksFetchCount();
+}
+
+void SandboxServer::setDeviceCodeInterval(int seconds)
+{
+    d->provider.setDeviceCodeInterval(seconds);
 }
 
 void SandboxServer::advanceClock(qint64 seconds)

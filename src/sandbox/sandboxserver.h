@@ -17,8 +17,11 @@ namespace afx::sandbox {
 // A small OpenID provider and GraphQL backend served on 127.0.0.1, so the app can show a
 // complete login and API call with no account and no network.
 //
-// Provider: /.well-known/openid-configuration, /jwks, /authorize (login page), /login,
-// /token (authorization_code with PKCE S256, refresh_token with rotation), /userinfo.
+// Provider: /.well-known/openid-configuration, /jwks, /authorize (login page, with the code,
+// implicit and hybrid response types), /login and /userinfo. /token serves authorization_code
+// with PKCE S256, refresh_token with rotation, client_credentials and device_code. The device
+// authorization grant (RFC 8628) adds /device_authorization and /device. /revoke (RFC 7009),
+// /introspect (RFC 7662) and /logout (RP-initiated logout) complete the set.
 // Backend: /graphql, which accepts the provider's ID token or its access token as a Bearer
 // token, validates it against the provider's JWKS and reports each check into the trace.
 //
@@ -59,6 +62,10 @@ public:
     jose::Key signingKey() const;
     // How many times the backend loaded the provider's JWKS (it caches the keys).
     int jwksFetchCount() const;
+
+    // Sets the minimum seconds between two polls of one device code (RFC 8628), for device
+    // codes issued from now on. The default is 5 seconds. Tests use 0 or 1.
+    void setDeviceCodeInterval(int seconds);
 
     // Moves the sandbox's clock forward (or back, with a negative value), so that expired
     // codes and tokens can be shown without waiting. Affects the provider and the backend.

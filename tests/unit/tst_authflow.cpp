@@ -22,6 +22,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <QTimer>
 #include <QUrlQuery>
 
 #include <functional>
@@ -779,6 +780,111 @@ private Q_SLOTS:
         const QString url = m_trace->steps().at(keyIndex(*m_trace, QStringLiteral("logout-request"))).request.url;
         QVERIFY(url.contains(QLatin1String("id_token_hint=")));
         QVERIFY(url.contains(QLatin1String("post_logout_redirect_uri=")));
+    }
+
+    void sandboxImplicitAndHybrid_data()
+    {
+        QTest::addColumn<QString>("responseType");
+        for (const char *type : {"id_token", "id_token token", "code id_token", "code token", "code id_token token"})
+            QTest::addRow("%s", type) << QString::fromLatin1(type);
+    }
+
+    void sandboxImplicitAndHybrid()
+    {
+        QFETCH(QString, responseType);
+        Profile profile = sandboxProfile();
+        profile.responseType = responseType;
+        const FlowResult result = run(profile, sandboxAgent());
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(countKey(*m_trace, QStringLiteral("front-channel-tokens")), 1);
+        QCOMPARE(countKey(*m_trace, QStringLiteral("token-request")), responseType.startsWith(QLatin1String("code")) ? 1 : 0);
+        for (const TraceStep &step : m_trace->steps())
+            QVERIFY2(step.result != StepResult::Failed, qPrintable(step.title + QStringLiteral(": ") + step.detail));
+    }
+
+    void sandboxDeviceCode_data()
+    {
+        QTest::addColumn<QString>("button");
+        QTest::addColumn<bool>("approved");
+        QTest::newRow("approved") << QStringLiteral("approve") << true;
+        QTest::newRow("denied") << QStringLiteral("deny") << false;
+    }
+
+    void sandboxDeviceCode()
+    {
+        QFETCH(QString, button);
+        QFETCH(bool, approved);
+        m_sandbox->setDeviceCodeInterval(1);
+        test::HttpFormAgent *phone = sandboxAgent();
+        connect(m_flow.get(), &AuthCodeFlow::deviceCodeReady, this, [phone, button](const DeviceAuthorization &authorization) {
+            // The user takes a moment, so the first poll finds the grant pending.
+            QTimer::singleShot(1500, phone, [phone, button, authorization] {
+                phone->pressButton = button;
+                phone->startAuthorization(authorization.verificationUriComplete, oidc::RedirectMatcher());
+            });
+        });
+        const FlowResult result = wait([&] { m_flow->startDeviceAuthorization(sandboxProfile(), QString()); });
+        m_sandbox->setDeviceCodeInterval(5);
+        QCOMPARE(result.ok, approved);
+        QVERIFY(countKey(*m_trace, QStringLiteral("device-token-poll")) >= 2);
+        bool pendingSeen = false;
+        for (const TraceStep &step : m_trace->steps())
+            pendingSeen |= step.detail.contains(QLatin1String("authorization_pending"));
+        QVERIFY(pendingSeen);
+        if (approved)
+            QVERIFY(result.validation.passed());
+        else
+            QVERIFY2(result.message.contains(QLatin1String("access_denied")), qPrintable(result.message));
+    }
+
+    void sandboxDeviceCodeExpires()
+    {
+        // A sandbox of its own: its clock jumps ahead, which would break the other tests' tokens.
+        sandbox::SandboxServer expiring;
+        QString error;
+        QVERIFY2(expiring.start(0, &error), qPrintable(error));
+        expiring.setDeviceCodeInterval(1);
+        Profile profile = sandboxProfile();
+        profile.issuer = expiring.issuer();
+        connect(m_flow.get(), &AuthCodeFlow::deviceCodeReady, this, [&expiring] { expiring.advanceClock(601); });
+        const FlowResult result = wait([&] { m_flow->startDeviceAuthorization(profile, QString()); });
+        QVERIFY(!result.ok);
+        QVERIFY2(result.message.contains(QLatin1String("expired_token")), qPrintable(result.message));
+    }
+
+    void sandboxRevokeAndIntrospect()
+    {
+        Profile profile = sandboxProfile();
+        profile.clientId = sandbox::SandboxServer::confidentialClientId();
+        profile.clientAuth = ClientAuthMethod::ClientSecretPost;
+        const QString secret = sandbox::SandboxServer::confidentialClientSecret();
+        const FlowResult login = run(profile, sandboxAgent(), secret);
+        QVERIFY2(login.ok, qPrintable(login.message));
+        using Choice = AuthCodeFlow::TokenChoice;
+        const FlowResult active = wait([&] { m_flow->startIntrospection(profile, secret, login.tokens, Choice::RefreshToken); });
+        QVERIFY2(active.ok, qPrintable(active.message));
+        QVERIFY(active.introspection.value(QStringLiteral("active")).toBool());
+        const FlowResult revoked = wait([&] { m_flow->startRevocation(profile, secret, login.tokens, Choice::RefreshToken); });
+        QVERIFY2(revoked.ok, qPrintable(revoked.message));
+        QVERIFY(revoked.tokens.refreshToken.isEmpty());
+        const FlowResult inactive = wait([&] { m_flow->startIntrospection(profile, secret, login.tokens, Choice::RefreshToken); });
+        QVERIFY(!inactive.introspection.value(QStringLiteral("active")).toBool());
+        // The revoked refresh token can no longer be used.
+        const FlowResult refresh = wait([&] { m_flow->startRefresh(profile, secret, login.tokens); });
+        QVERIFY(refresh.loginRequired);
+        // A public client may not introspect: the message says what to change.
+        const FlowResult publicClient = wait([&] { m_flow->startIntrospection(sandboxProfile(), QString(), login.tokens, Choice::AccessToken); });
+        QVERIFY(!publicClient.ok);
+        QVERIFY2(publicClient.message.contains(QLatin1String("confidential client")), qPrintable(publicClient.message));
+    }
+
+    void sandboxLogout()
+    {
+        const FlowResult login = run(sandboxProfile(), sandboxAgent());
+        QVERIFY2(login.ok, qPrintable(login.message));
+        const FlowResult logout = wait([&] { m_flow->startLogout(sandboxProfile(), login.tokens); });
+        QVERIFY2(logout.ok, qPrintable(logout.message));
+        QCOMPARE(countKey(*m_trace, QStringLiteral("logout-return")), 1);
     }
 
     void loopbackRedirectIsCaughtNotLoaded()

@@ -98,22 +98,30 @@ struct Reply {
 // The parameters of a redirect's Location, and the Location itself.
 struct Redirect {
     QByteArray location;
-    QString target; // the part before '?'
-    QMap<QString, QString> params;
+    QString target;                   // the part before '?' or '#'
+    QMap<QString, QString> params;    // from the query
+    QMap<QString, QString> fragment;  // from the fragment
 };
 
 Redirect parseRedirect(const Reply &reply)
 {
     Redirect redirect;
     redirect.location = reply.header("Location");
-    const qsizetype question = redirect.location.indexOf('?');
-    redirect.target = QString::fromUtf8(question < 0 ? redirect.location : redirect.location.first(question));
+    QByteArray rest = redirect.location;
+    const qsizetype hash = rest.indexOf('#');
+    if (hash >= 0) {
+        redirect.fragment = parseQuery(rest.sliced(hash + 1));
+        rest.truncate(hash);
+    }
+    const qsizetype question = rest.indexOf('?');
+    redirect.target = QString::fromUtf8(question < 0 ? rest : rest.first(question));
     if (question >= 0)
-        redirect.params = parseQuery(redirect.location.sliced(question + 1));
+        redirect.params = parseQuery(rest.sliced(question + 1));
     return redirect;
 }
 
 struct AuthorizationRequest {
+    QString responseType = QStringLiteral("code");
     QString clientId = SandboxServer::publicClientId();
     QString redirectUri = QStringLiteral("http://127.0.0.1:49152/callback");
     QString scope = QStringLiteral("openid profile email offline_access");
@@ -126,7 +134,7 @@ struct AuthorizationRequest {
     QList<QPair<QString, QString>> fields() const
     {
         QList<QPair<QString, QString>> list = {
-            {QStringLiteral("response_type"), QStringLiteral("code")},
+            {QStringLiteral("response_type"), responseType},
             {QStringLiteral("client_id"), clientId},
             {QStringLiteral("redirect_uri"), redirectUri},
             {QStringLiteral("scope"), scope},
@@ -146,6 +154,19 @@ QString requestIdFromPage(const QByteArray &html)
 {
     static const QRegularExpression hidden(QStringLiteral("name=\"request_id\" value=\"([^\"]+)\""));
     return hidden.match(QString::fromUtf8(html)).captured(1);
+}
+
+QString consentIdFromPage(const QByteArray &html)
+{
+    static const QRegularExpression hidden(QStringLiteral("name=\"consent_id\" value=\"([^\"]+)\""));
+    return hidden.match(QString::fromUtf8(html)).captured(1);
+}
+
+// The value attribute of input#user_code on the device page, still HTML-escaped.
+QString userCodeFieldFromPage(const QByteArray &html)
+{
+    static const QRegularExpression field(QStringLiteral("<input id=\"user_code\"[^>]* value=\"([^\"]*)\">"));
+    return field.match(QString::fromUtf8(html)).captured(1);
 }
 
 // Reverses the HTML escaping of an attribute value for the entities the sandbox's pages use.
@@ -205,6 +226,14 @@ QByteArray basicCredentials(const QByteArray &userPass)
     return "Basic " + userPass.toBase64();
 }
 
+// The at_hash / c_hash value for RS256, computed here independently of afx::jose: the left
+// half of the SHA-256 digest of the ASCII value, base64url without padding.
+QString rs256HalfHash(const QString &value)
+{
+    const QByteArray digest = QCryptographicHash::hash(value.toLatin1(), QCryptographicHash::Sha256);
+    return QString::fromLatin1(base64Url(digest.first(digest.size() / 2)));
+}
+
 } // namespace
 
 class TestSandbox : public QObject {
@@ -239,6 +268,44 @@ private Q_SLOTS:
     void formPostCancelPostsAccessDenied();
     void formPostAuthorizeErrorPostsBack();
     void formPostPageEscapesValues();
+
+    void implicitIdTokenInFragment();
+    void implicitIdTokenTokenAnyOrder();
+    void implicitFormPost();
+    void implicitCancelGoesToFragment();
+    void implicitErrors_data();
+    void implicitErrors();
+    void hybridHashesAndCodeRedemption_data();
+    void hybridHashesAndCodeRedemption();
+    void codeInFragmentOnRequest();
+
+    void deviceAuthorizationResponse();
+    void deviceAuthorizationErrors_data();
+    void deviceAuthorizationErrors();
+    void deviceFlowApproved_data();
+    void deviceFlowApproved();
+    void deviceFlowSlowDown();
+    void deviceFlowDenied();
+    void deviceFlowCancelledAtLogin();
+    void deviceFlowExpires();
+    void devicePageUnknownCode();
+
+    void revokeUnknownTokenIs200();
+    void revokedAccessTokenRejected();
+    void revokedRefreshTokenEndsGrant();
+    void revokeTokenOfAnotherClient();
+    void revokeErrors_data();
+    void revokeErrors();
+    void introspectActiveTokens();
+    void introspectInactiveTokens_data();
+    void introspectInactiveTokens();
+    void introspectPublicClientRejected();
+    void introspectErrors();
+
+    void logoutRedirectsWithState();
+    void logoutWithoutRedirectShowsPage();
+    void logoutRejections_data();
+    void logoutRejections();
 
     void tokenExchangeWithPkce();
     void tokenRejections_data();
@@ -296,6 +363,24 @@ private:
     Reply submitLogin(const AuthorizationRequest &request, const QString &action);
     // Runs sign-in and code exchange for the public client. Returns the token response.
     QJsonObject signInAndGetTokens(SandboxServer *server = nullptr);
+    // Verifies `jwt` against the sandbox's JWKS and returns its claims, or an empty object
+    // (with a warning naming the reason) when it does not verify.
+    QJsonObject verifiedClaims(const QString &jwt);
+
+    // POST /device_authorization for the public client, or for the confidential client with
+    // client_secret_post.
+    Reply startDeviceAuthorization(const QString &clientId, const QString &scope = QStringLiteral("openid profile email"));
+    // Polls the token endpoint with the device_code grant, authenticating as startDeviceAuthorization does.
+    Reply pollDeviceToken(const QString &clientId, const QString &deviceCode);
+    // Enters `userCode` at /device and signs in as the demo user. Returns the consent page, or
+    // a reply with status 0 when a step before it failed (with a warning naming the step).
+    Reply openDeviceConsent(const QString &userCode);
+    // Runs openDeviceConsent and presses button `action` ("approve" or "deny"). Returns the done page.
+    Reply answerDeviceConsent(const QString &userCode, const QString &action);
+    // POST /revoke for the public client with `fields` besides client_id.
+    Reply revokeAsPublicClient(const QList<QPair<QString, QString>> &fields);
+    // POST /introspect for the confidential client with client_secret_basic.
+    Reply introspect(const QString &token);
 
     QNetworkAccessManager m_network;
     SandboxServer *m_server = nullptr;
@@ -314,8 +399,10 @@ void TestSandbox::initTestCase()
 
 void TestSandbox::cleanup()
 {
-    // Tests that move the clock put it back here, so that a failure does not leak into others.
+    // Tests that move the clock or change the polling interval have them reset here, so that a
+    // failure does not leak into others.
     m_server->advanceClock(-m_server->clockOffset());
+    m_server->setDeviceCodeInterval(afx::sandbox::IdentityProvider::defaultDeviceCodeIntervalSeconds);
 }
 
 Reply TestSandbox::send(const QByteArray &method, const QUrl &url, const QByteArray &body, const Headers &headers)
@@ -401,6 +488,94 @@ QJsonObject TestSandbox::signInAndGetTokens(SandboxServer *server)
     return reply.status == 200 ? reply.json() : QJsonObject();
 }
 
+QJsonObject TestSandbox::verifiedClaims(const QString &jwt)
+{
+    afx::jose::Jwks jwks;
+    QString error;
+    if (!afx::jose::Jwks::parse(get(QStringLiteral("/jwks")).body, &jwks, &error) || jwks.keys.isEmpty()) {
+        qWarning().noquote() << "the JWKS does not parse:" << error;
+        return {};
+    }
+    const std::optional<afx::jose::CompactJws> jws = afx::jose::CompactJws::parse(jwt.toLatin1(), &error);
+    if (!jws) {
+        qWarning().noquote() << "the token is not a JWS:" << error;
+        return {};
+    }
+    if (!afx::jose::verifySignature(jws->alg(), jwks.keys.first().key, jws->signingInput, jws->signature, &error)) {
+        qWarning().noquote() << "the signature does not verify:" << error;
+        return {};
+    }
+    return jws->claims;
+}
+
+namespace {
+
+QList<QPair<QString, QString>> clientAuthenticationFields(const QString &clientId)
+{
+    QList<QPair<QString, QString>> fields{{QStringLiteral("client_id"), clientId}};
+    if (clientId == SandboxServer::confidentialClientId())
+        fields.append({QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()});
+    return fields;
+}
+
+} // namespace
+
+Reply TestSandbox::startDeviceAuthorization(const QString &clientId, const QString &scope)
+{
+    return postForm(QStringLiteral("/device_authorization"),
+                    formBody(clientAuthenticationFields(clientId) + QList<QPair<QString, QString>>{{QStringLiteral("scope"), scope}}));
+}
+
+Reply TestSandbox::pollDeviceToken(const QString &clientId, const QString &deviceCode)
+{
+    QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
+                                          {QStringLiteral("device_code"), deviceCode}};
+    return postForm(QStringLiteral("/token"), formBody(fields + clientAuthenticationFields(clientId)));
+}
+
+Reply TestSandbox::openDeviceConsent(const QString &userCode)
+{
+    const Reply entered = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("user_code"), userCode}}));
+    const QString requestId = requestIdFromPage(entered.body);
+    if (entered.status != 200 || requestId.isEmpty()) {
+        qWarning() << "entering the user code did not show the sign-in page; status" << entered.status;
+        return {};
+    }
+    const Reply login = postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestId},
+                                                                     {QStringLiteral("email"), SandboxServer::demoEmail()},
+                                                                     {QStringLiteral("password"), SandboxServer::demoPassword()},
+                                                                     {QStringLiteral("action"), QStringLiteral("login")}}));
+    if (login.status != 200 || consentIdFromPage(login.body).isEmpty()) {
+        qWarning() << "the sign-in did not show the consent page; status" << login.status;
+        return {};
+    }
+    return login;
+}
+
+Reply TestSandbox::answerDeviceConsent(const QString &userCode, const QString &action)
+{
+    const Reply consent = openDeviceConsent(userCode);
+    if (consent.status == 0)
+        return {};
+    return postForm(QStringLiteral("/device"), formBody({{QStringLiteral("consent_id"), consentIdFromPage(consent.body)},
+                                                         {QStringLiteral("action"), action}}));
+}
+
+Reply TestSandbox::revokeAsPublicClient(const QList<QPair<QString, QString>> &fields)
+{
+    return postForm(QStringLiteral("/revoke"), formBody(QList<QPair<QString, QString>>{{QStringLiteral("client_id"),
+                                                                                         SandboxServer::publicClientId()}}
+                                                        + fields));
+}
+
+Reply TestSandbox::introspect(const QString &token)
+{
+    const QByteArray credentials = formEncode(SandboxServer::confidentialClientId()) + ':'
+        + formEncode(SandboxServer::confidentialClientSecret());
+    return postForm(QStringLiteral("/introspect"), formBody({{QStringLiteral("token"), token}}),
+                    {{"Authorization", basicCredentials(credentials)}});
+}
+
 void TestSandbox::startsOnLoopback()
 {
     QVERIFY(m_server->isRunning());
@@ -437,6 +612,10 @@ void TestSandbox::discoveryDocument()
     QCOMPARE(metadata.value(QStringLiteral("token_endpoint")).toString(), issuer + QStringLiteral("/token"));
     QCOMPARE(metadata.value(QStringLiteral("jwks_uri")).toString(), issuer + QStringLiteral("/jwks"));
     QCOMPARE(metadata.value(QStringLiteral("userinfo_endpoint")).toString(), issuer + QStringLiteral("/userinfo"));
+    QCOMPARE(metadata.value(QStringLiteral("device_authorization_endpoint")).toString(), issuer + QStringLiteral("/device_authorization"));
+    QCOMPARE(metadata.value(QStringLiteral("revocation_endpoint")).toString(), issuer + QStringLiteral("/revoke"));
+    QCOMPARE(metadata.value(QStringLiteral("introspection_endpoint")).toString(), issuer + QStringLiteral("/introspect"));
+    QCOMPARE(metadata.value(QStringLiteral("end_session_endpoint")).toString(), issuer + QStringLiteral("/logout"));
 
     const auto list = [&metadata](const char *name) {
         QStringList values;
@@ -444,18 +623,26 @@ void TestSandbox::discoveryDocument()
             values.append(value.toString());
         return values;
     };
-    QCOMPARE(list("response_types_supported"), QStringList{QStringLiteral("code")});
-    QCOMPARE(list("response_modes_supported"), (QStringList{QStringLiteral("query"), QStringLiteral("form_post")}));
-    QCOMPARE(list("grant_types_supported"), (QStringList{QStringLiteral("authorization_code"), QStringLiteral("refresh_token"),
-                                                        QStringLiteral("client_credentials")}));
+    QCOMPARE(list("response_types_supported"),
+             (QStringList{QStringLiteral("code"), QStringLiteral("id_token"), QStringLiteral("id_token token"),
+                          QStringLiteral("code id_token"), QStringLiteral("code token"), QStringLiteral("code id_token token")}));
+    QCOMPARE(list("response_modes_supported"),
+             (QStringList{QStringLiteral("query"), QStringLiteral("fragment"), QStringLiteral("form_post")}));
+    QCOMPARE(list("grant_types_supported"), (QStringList{QStringLiteral("authorization_code"), QStringLiteral("implicit"),
+                                                        QStringLiteral("refresh_token"), QStringLiteral("client_credentials"),
+                                                        QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")}));
     QCOMPARE(list("subject_types_supported"), QStringList{QStringLiteral("public")});
     QCOMPARE(list("id_token_signing_alg_values_supported"), QStringList{QStringLiteral("RS256")});
     QCOMPARE(list("code_challenge_methods_supported"), QStringList{QStringLiteral("S256")});
     QCOMPARE(list("token_endpoint_auth_methods_supported"),
              (QStringList{QStringLiteral("none"), QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")}));
+    QCOMPARE(list("revocation_endpoint_auth_methods_supported"),
+             (QStringList{QStringLiteral("none"), QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")}));
+    QCOMPARE(list("introspection_endpoint_auth_methods_supported"),
+             (QStringList{QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")}));
     QCOMPARE(list("scopes_supported"), (QStringList{QStringLiteral("openid"), QStringLiteral("profile"),
                                                     QStringLiteral("email"), QStringLiteral("offline_access")}));
-    for (const char *claim : {"sub", "iss", "aud", "exp", "iat", "nonce", "email", "email_verified", "name"})
+    for (const char *claim : {"sub", "iss", "aud", "exp", "iat", "nonce", "at_hash", "c_hash", "email", "email_verified", "name"})
         QVERIFY2(list("claims_supported").contains(QLatin1String(claim)), claim);
     QCOMPARE(metadata.value(QStringLiteral("authorization_response_iss_parameter_supported")), QJsonValue(true));
 }
@@ -621,9 +808,21 @@ void TestSandbox::authorizeErrorsRedirectBack_data()
                                    << QStringLiteral("invalid_scope");
     QTest::newRow("prompt none") << publicClient << true << QStringList{QStringLiteral("prompt"), QStringLiteral("none")}
                                  << QStringLiteral("login_required");
-    QTest::newRow("fragment response mode") << publicClient << true
-                                            << QStringList{QStringLiteral("response_mode"), QStringLiteral("fragment")}
-                                            << QStringLiteral("invalid_request");
+    QTest::newRow("unknown response mode") << publicClient << true
+                                           << QStringList{QStringLiteral("response_mode"), QStringLiteral("fragmentary")}
+                                           << QStringLiteral("invalid_request");
+    QTest::newRow("unknown response type word") << publicClient << true
+                                                << QStringList{QStringLiteral("response_type"), QStringLiteral("code device")}
+                                                << QStringLiteral("unsupported_response_type");
+    QTest::newRow("repeated response type word") << publicClient << true
+                                                 << QStringList{QStringLiteral("response_type"), QStringLiteral("code code")}
+                                                 << QStringLiteral("unsupported_response_type");
+    QTest::newRow("response type none") << publicClient << true
+                                        << QStringList{QStringLiteral("response_type"), QStringLiteral("none")}
+                                        << QStringLiteral("unsupported_response_type");
+    QTest::newRow("upper-case response type") << publicClient << true
+                                              << QStringList{QStringLiteral("response_type"), QStringLiteral("CODE")}
+                                              << QStringLiteral("unsupported_response_type");
     QTest::newRow("request object") << publicClient << true << QStringList{QStringLiteral("request"), QStringLiteral("eyJ0.x.y")}
                                     << QStringLiteral("request_not_supported");
     QTest::newRow("confidential client plain PKCE")
@@ -762,14 +961,13 @@ void TestSandbox::authorizeResponseModes_data()
 
     QTest::newRow("query") << QStringList{QStringLiteral("query")} << 200 << QString() << QString();
     QTest::newRow("form_post") << QStringList{QStringLiteral("form_post")} << 200 << QString() << QString();
-    QTest::newRow("fragment") << QStringList{QStringLiteral("fragment")} << 302 << QStringLiteral("invalid_request")
-                              << QStringLiteral("the sandbox issues only a code");
+    QTest::newRow("fragment") << QStringList{QStringLiteral("fragment")} << 200 << QString() << QString();
     QTest::newRow("unknown mode") << QStringList{QStringLiteral("web_message")} << 302 << QStringLiteral("invalid_request")
-                                  << QStringLiteral("use query or form_post");
+                                  << QStringLiteral("use query, fragment or form_post");
     QTest::newRow("empty mode") << QStringList{QString()} << 302 << QStringLiteral("invalid_request")
-                                << QStringLiteral("use query or form_post");
+                                << QStringLiteral("use query, fragment or form_post");
     QTest::newRow("upper-case FORM_POST") << QStringList{QStringLiteral("FORM_POST")} << 302
-                                          << QStringLiteral("invalid_request") << QStringLiteral("use query or form_post");
+                                          << QStringLiteral("invalid_request") << QStringLiteral("use query, fragment or form_post");
     // A repeated response_mode cannot choose a mode, so its error goes back in the query.
     QTest::newRow("repeated form_post") << QStringList{QStringLiteral("form_post"), QStringLiteral("form_post")} << 302
                                         << QStringLiteral("invalid_request") << QStringLiteral("more than once");
@@ -906,6 +1104,1016 @@ void TestSandbox::formPostPageEscapesValues()
     const FormPostPage page = parseFormPostPage(reply.body);
     QCOMPARE(page.value(QStringLiteral("state")), request.state);
     QVERIFY(!page.value(QStringLiteral("code")).isEmpty());
+}
+
+void TestSandbox::implicitIdTokenInFragment()
+{
+    AuthorizationRequest request;
+    request.responseType = QStringLiteral("id_token");
+    request.usePkce = false; // no code, so PKCE does not apply, even for the public client
+    const Reply reply = submitLogin(request, QStringLiteral("login"));
+
+    QCOMPARE(reply.status, 302);
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QVERIFY2(redirect.location.startsWith(request.redirectUri.toUtf8() + "#id_token="), redirect.location.constData());
+    QVERIFY(redirect.params.isEmpty());
+    QCOMPARE(redirect.fragment.keys(), (QStringList{QStringLiteral("id_token"), QStringLiteral("iss"), QStringLiteral("state")}));
+    QCOMPARE(redirect.fragment.value(QStringLiteral("state")), request.state);
+    QCOMPARE(redirect.fragment.value(QStringLiteral("iss")), m_server->issuer());
+
+    const QJsonObject claims = verifiedClaims(redirect.fragment.value(QStringLiteral("id_token")));
+    QVERIFY(!claims.isEmpty());
+    QCOMPARE(claims.value(QStringLiteral("iss")).toString(), m_server->issuer());
+    QCOMPARE(claims.value(QStringLiteral("aud")).toString(), SandboxServer::publicClientId());
+    QCOMPARE(claims.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+    QCOMPARE(claims.value(QStringLiteral("nonce")).toString(), request.nonce);
+    QCOMPARE(claims.value(QStringLiteral("email")).toString(), SandboxServer::demoEmail());
+    QCOMPARE(claims.value(QStringLiteral("exp")).toInteger(), claims.value(QStringLiteral("iat")).toInteger() + 300);
+    QVERIFY(!claims.contains(QStringLiteral("at_hash")));
+    QVERIFY(!claims.contains(QStringLiteral("c_hash")));
+}
+
+void TestSandbox::implicitIdTokenTokenAnyOrder()
+{
+    AuthorizationRequest request;
+    request.responseType = QStringLiteral("token id_token");
+    request.usePkce = false;
+    const Reply reply = submitLogin(request, QStringLiteral("login"));
+
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QVERIFY(redirect.params.isEmpty());
+    QCOMPARE(redirect.fragment.keys(),
+             (QStringList{QStringLiteral("access_token"), QStringLiteral("expires_in"), QStringLiteral("id_token"),
+                          QStringLiteral("iss"), QStringLiteral("state"), QStringLiteral("token_type")}));
+    QCOMPARE(redirect.fragment.value(QStringLiteral("token_type")), QStringLiteral("Bearer"));
+    QCOMPARE(redirect.fragment.value(QStringLiteral("expires_in")), QStringLiteral("300"));
+    QCOMPARE(redirect.fragment.value(QStringLiteral("state")), request.state);
+
+    const QString accessToken = redirect.fragment.value(QStringLiteral("access_token"));
+    const QJsonObject idClaims = verifiedClaims(redirect.fragment.value(QStringLiteral("id_token")));
+    QVERIFY(!idClaims.isEmpty());
+    QCOMPARE(idClaims.value(QStringLiteral("nonce")).toString(), request.nonce);
+    QCOMPARE(idClaims.value(QStringLiteral("at_hash")).toString(), rs256HalfHash(accessToken));
+    QVERIFY(!idClaims.contains(QStringLiteral("c_hash")));
+
+    // The access token is the same kind the token endpoint issues.
+    const std::optional<afx::jose::CompactJws> access = afx::jose::CompactJws::parse(accessToken.toLatin1(), nullptr);
+    QVERIFY(access);
+    QCOMPARE(access->header.value(QStringLiteral("typ")).toString(), QStringLiteral("at+jwt"));
+    QCOMPARE(access->claims.value(QStringLiteral("aud")).toString(), m_server->graphqlUrl().toString());
+    QCOMPARE(access->claims.value(QStringLiteral("client_id")).toString(), SandboxServer::publicClientId());
+    QCOMPARE(access->claims.value(QStringLiteral("scope")).toString(), request.scope);
+    QVERIFY(!verifiedClaims(accessToken).isEmpty());
+
+    const Reply userinfo = get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + accessToken.toLatin1()}});
+    QCOMPARE(userinfo.status, 200);
+    QCOMPARE(userinfo.jsonString(QStringLiteral("sub")), QStringLiteral("demo-user-1"));
+    const Reply graphql = postGraphql(accessToken, {{QStringLiteral("query"), QStringLiteral("{ me { sub } }")}});
+    QCOMPARE(graphql.status, 200);
+    QCOMPARE(graphql.body, QByteArray("{\"data\":{\"me\":{\"sub\":\"demo-user-1\"}}}"));
+}
+
+void TestSandbox::implicitFormPost()
+{
+    AuthorizationRequest request;
+    request.responseType = QStringLiteral("id_token token");
+    request.usePkce = false;
+    request.extra.append({QStringLiteral("response_mode"), QStringLiteral("form_post")});
+    const Reply reply = submitLogin(request, QStringLiteral("login"));
+
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Location").isEmpty());
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    const FormPostPage page = parseFormPostPage(reply.body);
+    QCOMPARE(page.formCount, 1);
+    QCOMPARE(page.action, request.redirectUri);
+    QCOMPARE(page.names(), (QStringList{QStringLiteral("access_token"), QStringLiteral("token_type"), QStringLiteral("expires_in"),
+                                        QStringLiteral("id_token"), QStringLiteral("state"), QStringLiteral("iss")}));
+    const QJsonObject idClaims = verifiedClaims(page.value(QStringLiteral("id_token")));
+    QCOMPARE(idClaims.value(QStringLiteral("at_hash")).toString(), rs256HalfHash(page.value(QStringLiteral("access_token"))));
+    QCOMPARE(idClaims.value(QStringLiteral("nonce")).toString(), request.nonce);
+}
+
+void TestSandbox::implicitCancelGoesToFragment()
+{
+    AuthorizationRequest request;
+    request.responseType = QStringLiteral("id_token");
+    request.usePkce = false;
+    const Reply reply = submitLogin(request, QStringLiteral("cancel"));
+
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QVERIFY(redirect.params.isEmpty());
+    QCOMPARE(redirect.fragment.value(QStringLiteral("error")), QStringLiteral("access_denied"));
+    QCOMPARE(redirect.fragment.value(QStringLiteral("state")), request.state);
+    QCOMPARE(redirect.fragment.value(QStringLiteral("iss")), m_server->issuer());
+    QVERIFY(!redirect.fragment.contains(QStringLiteral("id_token")));
+}
+
+void TestSandbox::implicitErrors_data()
+{
+    QTest::addColumn<QString>("responseType");
+    QTest::addColumn<QString>("nonce");
+    QTest::addColumn<bool>("usePkce");
+    QTest::addColumn<QStringList>("extra"); // name, value pairs appended to the request
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<QString>("descriptionPart");
+    QTest::addColumn<bool>("inFragment"); // false: the error is in the query
+
+    const QString nonce = QStringLiteral("nonce-12345");
+    const QStringList none;
+    const QStringList queryMode{QStringLiteral("response_mode"), QStringLiteral("query")};
+    QTest::newRow("id_token without nonce") << QStringLiteral("id_token") << QString() << false << none
+                                            << QStringLiteral("invalid_request") << QStringLiteral("nonce is required") << true;
+    QTest::newRow("code id_token without nonce") << QStringLiteral("code id_token") << QString() << true << none
+                                                 << QStringLiteral("invalid_request") << QStringLiteral("nonce is required")
+                                                 << true;
+    QTest::newRow("query mode with id_token token") << QStringLiteral("id_token token") << nonce << false << queryMode
+                                                    << QStringLiteral("invalid_request")
+                                                    << QStringLiteral("response_mode=query is not allowed") << true;
+    QTest::newRow("query mode with code token") << QStringLiteral("code token") << nonce << true << queryMode
+                                                << QStringLiteral("invalid_request")
+                                                << QStringLiteral("response_mode=query is not allowed") << true;
+    QTest::newRow("public code token without PKCE") << QStringLiteral("code token") << nonce << false << none
+                                                    << QStringLiteral("invalid_request") << QStringLiteral("PKCE is required")
+                                                    << true;
+    QTest::newRow("prompt none with id_token") << QStringLiteral("id_token") << nonce << false
+                                               << QStringList{QStringLiteral("prompt"), QStringLiteral("none")}
+                                               << QStringLiteral("login_required") << QStringLiteral("prompt=none") << true;
+    QTest::newRow("unknown scope with id_token") << QStringLiteral("id_token") << nonce << false
+                                                 << QStringList{QStringLiteral("scope"), QStringLiteral("openid admin")}
+                                                 << QStringLiteral("invalid_scope") << QStringLiteral("Unknown scope admin")
+                                                 << true;
+    QTest::newRow("token alone") << QStringLiteral("token") << nonce << false << none
+                                 << QStringLiteral("unsupported_response_type") << QStringLiteral("response_type=token")
+                                 << false;
+    QTest::newRow("repeated response_type") << QStringLiteral("id_token") << nonce << false
+                                            << QStringList{QStringLiteral("response_type"), QStringLiteral("id_token")}
+                                            << QStringLiteral("invalid_request") << QStringLiteral("more than once") << false;
+}
+
+void TestSandbox::implicitErrors()
+{
+    QFETCH(QString, responseType);
+    QFETCH(QString, nonce);
+    QFETCH(bool, usePkce);
+    QFETCH(QStringList, extra);
+    QFETCH(QString, error);
+    QFETCH(QString, descriptionPart);
+    QFETCH(bool, inFragment);
+
+    AuthorizationRequest request;
+    request.responseType = responseType;
+    request.nonce = nonce;
+    request.usePkce = usePkce;
+    QList<QPair<QString, QString>> fields = request.fields();
+    for (qsizetype i = 0; i + 1 < extra.size(); i += 2) {
+        // A second response_type is appended, everything else replaces the request's value.
+        if (extra.at(i) != QLatin1String("response_type"))
+            fields.removeIf([&](const auto &field) { return field.first == extra.at(i); });
+        fields.append({extra.at(i), extra.at(i + 1)});
+    }
+    const Reply reply = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(fields))));
+
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    const QMap<QString, QString> params = inFragment ? redirect.fragment : redirect.params;
+    QVERIFY2(inFragment ? redirect.params.isEmpty() : redirect.fragment.isEmpty(), redirect.location.constData());
+    QCOMPARE(params.value(QStringLiteral("error")), error);
+    const QString description = params.value(QStringLiteral("error_description"));
+    QVERIFY2(description.contains(descriptionPart), qPrintable(description));
+    QCOMPARE(params.value(QStringLiteral("state")), request.state);
+    QCOMPARE(params.value(QStringLiteral("iss")), m_server->issuer());
+    QVERIFY(!params.contains(QStringLiteral("id_token")));
+    QVERIFY(!params.contains(QStringLiteral("access_token")));
+    QVERIFY(!params.contains(QStringLiteral("code")));
+}
+
+void TestSandbox::hybridHashesAndCodeRedemption_data()
+{
+    QTest::addColumn<QString>("responseType");
+    QTest::addColumn<QString>("clientId");
+    QTest::addColumn<bool>("usePkce");
+    QTest::addColumn<QString>("nonce");
+
+    const QString publicClient = SandboxServer::publicClientId();
+    QTest::newRow("code id_token") << QStringLiteral("code id_token") << publicClient << true << QStringLiteral("n-hybrid-1");
+    QTest::newRow("code token") << QStringLiteral("code token") << publicClient << true << QStringLiteral("n-hybrid-2");
+    QTest::newRow("code token without nonce") << QStringLiteral("code token") << publicClient << true << QString();
+    QTest::newRow("code id_token token") << QStringLiteral("code id_token token") << publicClient << true
+                                         << QStringLiteral("n-hybrid-3");
+    QTest::newRow("confidential token id_token code") << QStringLiteral("token id_token code")
+                                                      << SandboxServer::confidentialClientId() << false
+                                                      << QStringLiteral("n-hybrid-4");
+}
+
+void TestSandbox::hybridHashesAndCodeRedemption()
+{
+    QFETCH(QString, responseType);
+    QFETCH(QString, clientId);
+    QFETCH(bool, usePkce);
+    QFETCH(QString, nonce);
+
+    AuthorizationRequest request;
+    request.responseType = responseType;
+    request.clientId = clientId;
+    request.usePkce = usePkce;
+    request.nonce = nonce;
+    const QStringList words = responseType.split(QLatin1Char(' '));
+    const Reply reply = submitLogin(request, QStringLiteral("login"));
+
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QVERIFY(redirect.params.isEmpty());
+    const QMap<QString, QString> &fragment = redirect.fragment;
+    const QString code = fragment.value(QStringLiteral("code"));
+    QVERIFY(!code.isEmpty());
+    QCOMPARE(fragment.value(QStringLiteral("state")), request.state);
+    QCOMPARE(fragment.value(QStringLiteral("iss")), m_server->issuer());
+    QCOMPARE(fragment.contains(QStringLiteral("access_token")), words.contains(QStringLiteral("token")));
+    QCOMPARE(fragment.contains(QStringLiteral("id_token")), words.contains(QStringLiteral("id_token")));
+    QVERIFY(!fragment.contains(QStringLiteral("refresh_token")));
+
+    const QString frontAccessToken = fragment.value(QStringLiteral("access_token"));
+    if (words.contains(QStringLiteral("token"))) {
+        QCOMPARE(fragment.value(QStringLiteral("token_type")), QStringLiteral("Bearer"));
+        QCOMPARE(fragment.value(QStringLiteral("expires_in")), QStringLiteral("300"));
+        QCOMPARE(get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + frontAccessToken.toLatin1()}}).status, 200);
+    }
+    if (words.contains(QStringLiteral("id_token"))) {
+        const QJsonObject claims = verifiedClaims(fragment.value(QStringLiteral("id_token")));
+        QVERIFY(!claims.isEmpty());
+        QCOMPARE(claims.value(QStringLiteral("aud")).toString(), clientId);
+        QCOMPARE(claims.value(QStringLiteral("nonce")).toString(), nonce);
+        QCOMPARE(claims.value(QStringLiteral("c_hash")).toString(), rs256HalfHash(code));
+        if (words.contains(QStringLiteral("token")))
+            QCOMPARE(claims.value(QStringLiteral("at_hash")).toString(), rs256HalfHash(frontAccessToken));
+        else
+            QVERIFY(!claims.contains(QStringLiteral("at_hash")));
+    }
+
+    // The code from the fragment is redeemed at the token endpoint as in the code flow.
+    QList<QPair<QString, QString>> tokenFields = {{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                                  {QStringLiteral("code"), code},
+                                                  {QStringLiteral("redirect_uri"), request.redirectUri},
+                                                  {QStringLiteral("client_id"), clientId}};
+    if (usePkce)
+        tokenFields.append({QStringLiteral("code_verifier"), request.verifier});
+    if (clientId == SandboxServer::confidentialClientId())
+        tokenFields.append({QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()});
+    const Reply tokens = postForm(QStringLiteral("/token"), formBody(tokenFields));
+    QCOMPARE(tokens.status, 200);
+    QVERIFY(!tokens.jsonString(QStringLiteral("refresh_token")).isEmpty());
+    const QJsonObject idClaims = verifiedClaims(tokens.jsonString(QStringLiteral("id_token")));
+    QCOMPARE(idClaims.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+    QCOMPARE(idClaims.value(QStringLiteral("nonce")).toString(), nonce);
+    QCOMPARE(idClaims.contains(QStringLiteral("nonce")), !nonce.isEmpty());
+    QCOMPARE(idClaims.value(QStringLiteral("at_hash")).toString(), rs256HalfHash(tokens.jsonString(QStringLiteral("access_token"))));
+    QVERIFY(!idClaims.contains(QStringLiteral("c_hash")));
+
+    // A second redemption fails and revokes the grant, the front channel's access token included.
+    const Reply again = postForm(QStringLiteral("/token"), formBody(tokenFields));
+    QCOMPARE(again.status, 400);
+    QCOMPARE(again.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+    if (words.contains(QStringLiteral("token")))
+        QCOMPARE(get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + frontAccessToken.toLatin1()}}).status, 401);
+}
+
+void TestSandbox::codeInFragmentOnRequest()
+{
+    AuthorizationRequest request;
+    request.extra.append({QStringLiteral("response_mode"), QStringLiteral("fragment")});
+    const Reply reply = submitLogin(request, QStringLiteral("login"));
+
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QVERIFY2(redirect.location.startsWith(request.redirectUri.toUtf8() + "#code="), redirect.location.constData());
+    QVERIFY(redirect.params.isEmpty());
+    QCOMPARE(redirect.fragment.keys(), (QStringList{QStringLiteral("code"), QStringLiteral("iss"), QStringLiteral("state")}));
+    QCOMPARE(redirect.fragment.value(QStringLiteral("state")), request.state);
+    QCOMPARE(exchangeCode(request, redirect.fragment.value(QStringLiteral("code"))).status, 200);
+}
+
+void TestSandbox::deviceAuthorizationResponse()
+{
+    const Reply reply = startDeviceAuthorization(SandboxServer::publicClientId());
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Content-Type").startsWith("application/json"));
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    const QJsonObject body = reply.json();
+    QCOMPARE(body.keys(), (QStringList{QStringLiteral("device_code"), QStringLiteral("expires_in"), QStringLiteral("interval"),
+                                       QStringLiteral("user_code"), QStringLiteral("verification_uri"),
+                                       QStringLiteral("verification_uri_complete")}));
+    QVERIFY(body.value(QStringLiteral("device_code")).toString().size() >= 43);
+    const QString userCode = body.value(QStringLiteral("user_code")).toString();
+    static const QRegularExpression format(QStringLiteral("^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$"));
+    QVERIFY2(format.match(userCode).hasMatch(), qPrintable(userCode));
+    QCOMPARE(body.value(QStringLiteral("verification_uri")).toString(), m_server->issuer() + QStringLiteral("/device"));
+    QCOMPARE(body.value(QStringLiteral("verification_uri_complete")).toString(),
+             m_server->issuer() + QStringLiteral("/device?user_code=") + userCode);
+    QCOMPARE(body.value(QStringLiteral("expires_in")).toInteger(), 600);
+    QCOMPARE(body.value(QStringLiteral("interval")).toInteger(), 5);
+
+    const Reply second = startDeviceAuthorization(SandboxServer::confidentialClientId(), QStringLiteral("openid"));
+    QCOMPARE(second.status, 200);
+    QVERIFY(second.jsonString(QStringLiteral("device_code")) != body.value(QStringLiteral("device_code")).toString());
+    QVERIFY(second.jsonString(QStringLiteral("user_code")) != userCode);
+
+    m_server->setDeviceCodeInterval(1);
+    QCOMPARE(startDeviceAuthorization(SandboxServer::publicClientId()).json().value(QStringLiteral("interval")).toInteger(), 1);
+
+    // verification_uri_complete opens the page with the code filled in.
+    const Reply page = send("GET", QUrl(body.value(QStringLiteral("verification_uri_complete")).toString()));
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.header("Content-Type").startsWith("text/html"));
+    QCOMPARE(userCodeFieldFromPage(page.body), userCode);
+    QVERIFY(QString::fromUtf8(page.body).contains(QStringLiteral("<button id=\"continue\"")));
+    QCOMPARE(userCodeFieldFromPage(get(QStringLiteral("/device")).body), QString());
+}
+
+void TestSandbox::deviceAuthorizationErrors_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("error");
+
+    const QByteArray form = "application/x-www-form-urlencoded";
+    const QByteArray publicClient = "client_id=" + SandboxServer::publicClientId().toLatin1();
+    QTest::newRow("no client") << QByteArray("scope=openid") << form << 400 << QStringLiteral("invalid_client");
+    QTest::newRow("unknown client") << QByteArray("client_id=someone&scope=openid") << form << 400 << QStringLiteral("invalid_client");
+    QTest::newRow("confidential without secret") << ("client_id=" + SandboxServer::confidentialClientId().toLatin1() + "&scope=openid")
+                                                 << form << 400 << QStringLiteral("invalid_client");
+    QTest::newRow("public with secret") << (publicClient + "&client_secret=x&scope=openid") << form << 400
+                                        << QStringLiteral("invalid_client");
+    QTest::newRow("no scope") << publicClient << form << 400 << QStringLiteral("invalid_scope");
+    QTest::newRow("unknown scope") << (publicClient + "&scope=openid+admin") << form << 400 << QStringLiteral("invalid_scope");
+    QTest::newRow("repeated scope") << (publicClient + "&scope=openid&scope=email") << form << 400
+                                    << QStringLiteral("invalid_request");
+    QTest::newRow("JSON body") << QByteArray("{\"client_id\":\"explorer-sandbox\"}") << QByteArray("application/json") << 400
+                               << QStringLiteral("invalid_request");
+    QTest::newRow("broken percent escape") << (publicClient + "&scope=%zz") << form << 400 << QStringLiteral("invalid_request");
+}
+
+void TestSandbox::deviceAuthorizationErrors()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+    QFETCH(int, status);
+    QFETCH(QString, error);
+
+    const Reply reply = send("POST", endpoint(QStringLiteral("/device_authorization")), body, {{"Content-Type", contentType}});
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), error);
+    QVERIFY(!reply.jsonString(QStringLiteral("error_description")).isEmpty());
+    QVERIFY(!reply.json().contains(QStringLiteral("device_code")));
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+}
+
+void TestSandbox::deviceFlowApproved_data()
+{
+    QTest::addColumn<QString>("clientId");
+    QTest::newRow("public client") << SandboxServer::publicClientId();
+    QTest::newRow("confidential client") << SandboxServer::confidentialClientId();
+}
+
+void TestSandbox::deviceFlowApproved()
+{
+    QFETCH(QString, clientId);
+    m_server->setDeviceCodeInterval(0);
+    const Reply started = startDeviceAuthorization(clientId);
+    QCOMPARE(started.status, 200);
+    const QString deviceCode = started.jsonString(QStringLiteral("device_code"));
+    const QString userCode = started.jsonString(QStringLiteral("user_code"));
+
+    const Reply pending = pollDeviceToken(clientId, deviceCode);
+    QCOMPARE(pending.status, 400);
+    QCOMPARE(pending.jsonString(QStringLiteral("error")), QStringLiteral("authorization_pending"));
+    QVERIFY(!pending.json().contains(QStringLiteral("access_token")));
+
+    // The user types the code in lower case and without the hyphen.
+    const QString typed = userCode.toLower().remove(QLatin1Char('-'));
+    const Reply consent = openDeviceConsent(typed);
+    QCOMPARE(consent.status, 200);
+    const QString html = QString::fromUtf8(consent.body);
+    QVERIFY2(html.contains(QStringLiteral("Allow <code>%1</code> to sign in on the device?").arg(clientId)), qPrintable(html));
+    QVERIFY(html.contains(QStringLiteral("<button id=\"approve\"")));
+    QVERIFY(html.contains(QStringLiteral("<button id=\"deny\"")));
+    QCOMPARE(pollDeviceToken(clientId, deviceCode).jsonString(QStringLiteral("error")), QStringLiteral("authorization_pending"));
+
+    const Reply done = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("consent_id"), consentIdFromPage(consent.body)},
+                                                                     {QStringLiteral("action"), QStringLiteral("approve")}}));
+    QCOMPARE(done.status, 200);
+    QVERIFY(QString::fromUtf8(done.body).contains(QStringLiteral("Device signed in")));
+
+    // Another client cannot redeem this device code.
+    const QString otherClient = clientId == SandboxServer::publicClientId() ? SandboxServer::confidentialClientId()
+                                                                            : SandboxServer::publicClientId();
+    QCOMPARE(pollDeviceToken(otherClient, deviceCode).jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+
+    const Reply tokens = pollDeviceToken(clientId, deviceCode);
+    QCOMPARE(tokens.status, 200);
+    QCOMPARE(tokens.header("Cache-Control"), QByteArray("no-store"));
+    QCOMPARE(tokens.jsonString(QStringLiteral("token_type")), QStringLiteral("Bearer"));
+    QCOMPARE(tokens.jsonString(QStringLiteral("scope")), QStringLiteral("openid profile email"));
+    QVERIFY(!tokens.jsonString(QStringLiteral("refresh_token")).isEmpty());
+    const QJsonObject idClaims = verifiedClaims(tokens.jsonString(QStringLiteral("id_token")));
+    QCOMPARE(idClaims.value(QStringLiteral("aud")).toString(), clientId);
+    QCOMPARE(idClaims.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+    QVERIFY(!idClaims.contains(QStringLiteral("nonce")));
+    const QString accessToken = tokens.jsonString(QStringLiteral("access_token"));
+    QCOMPARE(get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + accessToken.toLatin1()}}).status, 200);
+
+    // The device code works once, and the user code cannot be entered again.
+    const Reply second = pollDeviceToken(clientId, deviceCode);
+    QCOMPARE(second.status, 400);
+    QCOMPARE(second.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+    QVERIFY(!second.json().contains(QStringLiteral("access_token")));
+    const Reply reentered = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("user_code"), userCode}}));
+    QVERIFY(QString::fromUtf8(reentered.body).contains(QStringLiteral("was already used")));
+    QVERIFY(requestIdFromPage(reentered.body).isEmpty());
+}
+
+void TestSandbox::deviceFlowSlowDown()
+{
+    // The sandbox's clock has whole seconds, and a test's requests take well under one, so
+    // "immediately" below means 0 or 1 second: less than every interval used here.
+    m_server->setDeviceCodeInterval(5);
+    const QString clientId = SandboxServer::publicClientId();
+    const QString deviceCode = startDeviceAuthorization(clientId).jsonString(QStringLiteral("device_code"));
+    QVERIFY(!deviceCode.isEmpty());
+
+    const Reply tooEarly = pollDeviceToken(clientId, deviceCode);
+    QCOMPARE(tooEarly.jsonString(QStringLiteral("error")), QStringLiteral("slow_down"));
+    QVERIFY2(tooEarly.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("now 10 seconds")),
+             qPrintable(tooEarly.jsonString(QStringLiteral("error_description"))));
+
+    m_server->advanceClock(10);
+    QCOMPARE(pollDeviceToken(clientId, deviceCode).jsonString(QStringLiteral("error")), QStringLiteral("authorization_pending"));
+    const Reply immediately = pollDeviceToken(clientId, deviceCode);
+    QCOMPARE(immediately.status, 400);
+    QCOMPARE(immediately.jsonString(QStringLiteral("error")), QStringLiteral("slow_down"));
+    QVERIFY2(immediately.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("now 15 seconds")),
+             qPrintable(immediately.jsonString(QStringLiteral("error_description"))));
+
+    // 11 seconds would have been enough before the last slow_down (interval 10), but now 15 are needed.
+    m_server->advanceClock(11);
+    QCOMPARE(pollDeviceToken(clientId, deviceCode).jsonString(QStringLiteral("error")), QStringLiteral("slow_down"));
+    m_server->advanceClock(21);
+    QCOMPARE(pollDeviceToken(clientId, deviceCode).jsonString(QStringLiteral("error")), QStringLiteral("authorization_pending"));
+
+    // Another device code starts with the configured interval again.
+    const QString otherCode = startDeviceAuthorization(clientId).jsonString(QStringLiteral("device_code"));
+    m_server->advanceClock(5);
+    QCOMPARE(pollDeviceToken(clientId, otherCode).jsonString(QStringLiteral("error")), QStringLiteral("authorization_pending"));
+}
+
+void TestSandbox::deviceFlowDenied()
+{
+    m_server->setDeviceCodeInterval(0);
+    const QString clientId = SandboxServer::publicClientId();
+    const Reply started = startDeviceAuthorization(clientId);
+    const QString deviceCode = started.jsonString(QStringLiteral("device_code"));
+
+    const Reply done = answerDeviceConsent(started.jsonString(QStringLiteral("user_code")), QStringLiteral("deny"));
+    QCOMPARE(done.status, 200);
+    QVERIFY(QString::fromUtf8(done.body).contains(QStringLiteral("Access denied")));
+
+    for (int i = 0; i < 2; ++i) {
+        const Reply reply = pollDeviceToken(clientId, deviceCode);
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(reply.jsonString(QStringLiteral("error")), QStringLiteral("access_denied"));
+        QVERIFY(!reply.json().contains(QStringLiteral("access_token")));
+    }
+
+    // A consent page accepts only one decision.
+    const Reply secondStart = startDeviceAuthorization(clientId);
+    const Reply consent = openDeviceConsent(secondStart.jsonString(QStringLiteral("user_code")));
+    const QString consentId = consentIdFromPage(consent.body);
+    QVERIFY(!consentId.isEmpty());
+    QCOMPARE(postForm(QStringLiteral("/device"), formBody({{QStringLiteral("consent_id"), consentId},
+                                                           {QStringLiteral("action"), QStringLiteral("deny")}}))
+                 .status,
+             200);
+    const Reply again = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("consent_id"), consentId},
+                                                                      {QStringLiteral("action"), QStringLiteral("approve")}}));
+    QCOMPARE(again.status, 400);
+    QCOMPARE(pollDeviceToken(clientId, secondStart.jsonString(QStringLiteral("device_code"))).jsonString(QStringLiteral("error")),
+             QStringLiteral("access_denied"));
+}
+
+void TestSandbox::deviceFlowCancelledAtLogin()
+{
+    m_server->setDeviceCodeInterval(0);
+    const QString clientId = SandboxServer::publicClientId();
+    const Reply started = startDeviceAuthorization(clientId);
+    const Reply entered = postForm(QStringLiteral("/device"),
+                                   formBody({{QStringLiteral("user_code"), started.jsonString(QStringLiteral("user_code"))}}));
+    QCOMPARE(entered.status, 200);
+    QVERIFY(QString::fromUtf8(entered.body).contains(QStringLiteral("<title>Sandbox sign-in</title>")));
+
+    const Reply cancelled = postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestIdFromPage(entered.body)},
+                                                                         {QStringLiteral("action"), QStringLiteral("cancel")}}));
+    QCOMPARE(cancelled.status, 200);
+    QVERIFY(cancelled.header("Location").isEmpty());
+    QVERIFY(QString::fromUtf8(cancelled.body).contains(QStringLiteral("Sign-in cancelled")));
+    QCOMPARE(pollDeviceToken(clientId, started.jsonString(QStringLiteral("device_code"))).jsonString(QStringLiteral("error")),
+             QStringLiteral("access_denied"));
+}
+
+void TestSandbox::deviceFlowExpires()
+{
+    m_server->setDeviceCodeInterval(0);
+    const QString clientId = SandboxServer::publicClientId();
+    const Reply started = startDeviceAuthorization(clientId);
+    const QString deviceCode = started.jsonString(QStringLiteral("device_code"));
+    const QString userCode = started.jsonString(QStringLiteral("user_code"));
+
+    m_server->advanceClock(599);
+    QCOMPARE(pollDeviceToken(clientId, deviceCode).jsonString(QStringLiteral("error")), QStringLiteral("authorization_pending"));
+    m_server->advanceClock(1);
+    const Reply expired = pollDeviceToken(clientId, deviceCode);
+    QCOMPARE(expired.status, 400);
+    QCOMPARE(expired.jsonString(QStringLiteral("error")), QStringLiteral("expired_token"));
+
+    const Reply page = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("user_code"), userCode}}));
+    QVERIFY2(QString::fromUtf8(page.body).contains(QStringLiteral("has expired")), page.body.constData());
+    QVERIFY(requestIdFromPage(page.body).isEmpty());
+
+    // An approval that arrives in time but is redeemed too late does not give tokens either.
+    m_server->advanceClock(-m_server->clockOffset());
+    const Reply late = startDeviceAuthorization(clientId);
+    QCOMPARE(answerDeviceConsent(late.jsonString(QStringLiteral("user_code")), QStringLiteral("approve")).status, 200);
+    m_server->advanceClock(601);
+    QCOMPARE(pollDeviceToken(clientId, late.jsonString(QStringLiteral("device_code"))).jsonString(QStringLiteral("error")),
+             QStringLiteral("expired_token"));
+}
+
+void TestSandbox::devicePageUnknownCode()
+{
+    const auto enter = [this](const QString &userCode) {
+        return postForm(QStringLiteral("/device"), formBody({{QStringLiteral("user_code"), userCode}}));
+    };
+
+    const Reply unknown = enter(QStringLiteral("BBBB-BBBB"));
+    QCOMPARE(unknown.status, 200);
+    const QString html = QString::fromUtf8(unknown.body);
+    QVERIFY2(html.contains(QStringLiteral("id=\"error\"")), qPrintable(html));
+    QVERIFY(html.contains(QStringLiteral("The code BBBB-BBBB is unknown")));
+    QCOMPARE(userCodeFieldFromPage(unknown.body), QStringLiteral("BBBB-BBBB"));
+    QVERIFY(requestIdFromPage(unknown.body).isEmpty());
+
+    const Reply empty = enter(QString());
+    QVERIFY(QString::fromUtf8(empty.body).contains(QStringLiteral("Enter the code")));
+    QVERIFY(requestIdFromPage(empty.body).isEmpty());
+
+    // Markup in the typed value is escaped, and an over-long value is cut.
+    const Reply markup = enter(QStringLiteral("\"><script>alert(1)</script>"));
+    QVERIFY(!QString::fromUtf8(markup.body).contains(QStringLiteral("<script>alert(1)")));
+    QVERIFY(QString::fromUtf8(markup.body).contains(QStringLiteral("&lt;script&gt;")));
+    const Reply huge = enter(QString(5000, QLatin1Char('B')));
+    QCOMPARE(huge.status, 200);
+    QCOMPARE(userCodeFieldFromPage(huge.body).size(), 40);
+
+    const Reply unknownConsent = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("consent_id"), QStringLiteral("made-up")},
+                                                                              {QStringLiteral("action"), QStringLiteral("approve")}}));
+    QCOMPARE(unknownConsent.status, 400);
+    QVERIFY(QString::fromUtf8(unknownConsent.body).contains(QStringLiteral("unknown")));
+
+    const Reply json = send("POST", endpoint(QStringLiteral("/device")), "{}", {{"Content-Type", "application/json"}});
+    QCOMPARE(json.status, 415);
+    QCOMPARE(send("DELETE", endpoint(QStringLiteral("/device"))).status, 405);
+    QCOMPARE(get(QStringLiteral("/device_authorization")).status, 405);
+
+    const Reply unknownDeviceCode = pollDeviceToken(SandboxServer::publicClientId(), QStringLiteral("not-a-device-code"));
+    QCOMPARE(unknownDeviceCode.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+    const Reply missingDeviceCode = pollDeviceToken(SandboxServer::publicClientId(), QString());
+    QCOMPARE(missingDeviceCode.jsonString(QStringLiteral("error")), QStringLiteral("invalid_request"));
+}
+
+void TestSandbox::revokeUnknownTokenIs200()
+{
+    for (const QString &token : {QStringLiteral("not-a-token-the-sandbox-issued"), QStringLiteral("a.b.c")}) {
+        const Reply reply = revokeAsPublicClient({{QStringLiteral("token"), token}});
+        QCOMPARE(reply.status, 200);
+        QVERIFY(reply.body.isEmpty());
+        QVERIFY2(reply.header("Content-Type").isEmpty(), reply.header("Content-Type").constData());
+        QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    }
+    // An unknown token_type_hint is ignored (RFC 7009 section 2.1).
+    const Reply hinted = revokeAsPublicClient({{QStringLiteral("token"), QStringLiteral("x")},
+                                               {QStringLiteral("token_type_hint"), QStringLiteral("something_else")}});
+    QCOMPARE(hinted.status, 200);
+}
+
+void TestSandbox::revokedAccessTokenRejected()
+{
+    const QJsonObject tokens = signInAndGetTokens();
+    const QString accessToken = tokens.value(QStringLiteral("access_token")).toString();
+    const QString refreshToken = tokens.value(QStringLiteral("refresh_token")).toString();
+    const Headers auth = {{"Authorization", "Bearer " + accessToken.toLatin1()}};
+    const QJsonObject query{{QStringLiteral("query"), QStringLiteral("{ me { sub } }")}};
+    QCOMPARE(get(QStringLiteral("/userinfo"), auth).status, 200);
+    QCOMPARE(postGraphql(accessToken, query).status, 200);
+
+    const Reply revoked = revokeAsPublicClient({{QStringLiteral("token"), accessToken},
+                                                {QStringLiteral("token_type_hint"), QStringLiteral("access_token")}});
+    QCOMPARE(revoked.status, 200);
+    QVERIFY(revoked.body.isEmpty());
+
+    const Reply userinfo = get(QStringLiteral("/userinfo"), auth);
+    QCOMPARE(userinfo.status, 401);
+    QVERIFY(userinfo.header("WWW-Authenticate").contains("error=\"invalid_token\""));
+    QVERIFY2(userinfo.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("revoked")),
+             qPrintable(userinfo.jsonString(QStringLiteral("error_description"))));
+    const Reply graphql = postGraphql(accessToken, query);
+    QCOMPARE(graphql.status, 401);
+    QVERIFY(graphql.header("WWW-Authenticate").contains("error=\"invalid_token\""));
+    QVERIFY2(graphql.header("WWW-Authenticate").contains("revoked"), graphql.header("WWW-Authenticate").constData());
+
+    // Revoking again is fine, and the grant's refresh token still works.
+    QCOMPARE(revokeAsPublicClient({{QStringLiteral("token"), accessToken}}).status, 200);
+    const Reply refreshed = postForm(QStringLiteral("/token"), formBody({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                                        {QStringLiteral("refresh_token"), refreshToken},
+                                                                        {QStringLiteral("client_id"), SandboxServer::publicClientId()}}));
+    QCOMPARE(refreshed.status, 200);
+    const QString newAccessToken = refreshed.jsonString(QStringLiteral("access_token"));
+    QCOMPARE(get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + newAccessToken.toLatin1()}}).status, 200);
+    // The ID token has no revocation of its own and still works at the backend.
+    QCOMPARE(postGraphql(tokens.value(QStringLiteral("id_token")).toString(), query).status, 200);
+}
+
+void TestSandbox::revokedRefreshTokenEndsGrant()
+{
+    const QJsonObject tokens = signInAndGetTokens();
+    const QString accessToken = tokens.value(QStringLiteral("access_token")).toString();
+    const QString refreshToken = tokens.value(QStringLiteral("refresh_token")).toString();
+
+    // A wrong hint does not stop the sandbox from finding the token.
+    const Reply revoked = revokeAsPublicClient({{QStringLiteral("token"), refreshToken},
+                                                {QStringLiteral("token_type_hint"), QStringLiteral("access_token")}});
+    QCOMPARE(revoked.status, 200);
+
+    const Reply refreshed = postForm(QStringLiteral("/token"), formBody({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                                        {QStringLiteral("refresh_token"), refreshToken},
+                                                                        {QStringLiteral("client_id"), SandboxServer::publicClientId()}}));
+    QCOMPARE(refreshed.status, 400);
+    QCOMPARE(refreshed.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+    // The access tokens of the grant are revoked with it.
+    QCOMPARE(get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + accessToken.toLatin1()}}).status, 401);
+    QCOMPARE(postGraphql(accessToken, {{QStringLiteral("query"), QStringLiteral("{ me { sub } }")}}).status, 401);
+    QCOMPARE(introspect(refreshToken).json(), (QJsonObject{{QStringLiteral("active"), false}}));
+}
+
+void TestSandbox::revokeTokenOfAnotherClient()
+{
+    const QJsonObject tokens = signInAndGetTokens(); // issued to the public client
+    const QString accessToken = tokens.value(QStringLiteral("access_token")).toString();
+    for (const QString &token : {accessToken, tokens.value(QStringLiteral("refresh_token")).toString()}) {
+        const Reply reply = postForm(QStringLiteral("/revoke"),
+                                     formBody({{QStringLiteral("token"), token},
+                                               {QStringLiteral("client_id"), SandboxServer::confidentialClientId()},
+                                               {QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()}}));
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(reply.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+        QVERIFY(reply.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("another client")));
+    }
+    QCOMPARE(get(QStringLiteral("/userinfo"), {{"Authorization", "Bearer " + accessToken.toLatin1()}}).status, 200);
+
+    // The confidential client revokes its own client credentials token with Basic authentication.
+    const QByteArray credentials = formEncode(SandboxServer::confidentialClientId()) + ':'
+        + formEncode(SandboxServer::confidentialClientSecret());
+    const Headers basic = {{"Authorization", basicCredentials(credentials)}};
+    const Reply clientToken = postForm(QStringLiteral("/token"), "grant_type=client_credentials", basic);
+    QCOMPARE(clientToken.status, 200);
+    const QString ownToken = clientToken.jsonString(QStringLiteral("access_token"));
+    QCOMPARE(introspect(ownToken).json().value(QStringLiteral("active")), QJsonValue(true));
+    QCOMPARE(postForm(QStringLiteral("/revoke"), formBody({{QStringLiteral("token"), ownToken}}), basic).status, 200);
+    QCOMPARE(introspect(ownToken).json(), (QJsonObject{{QStringLiteral("active"), false}}));
+}
+
+void TestSandbox::revokeErrors_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("authorization");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("error");
+
+    const QByteArray form = "application/x-www-form-urlencoded";
+    const QByteArray publicClient = "client_id=" + SandboxServer::publicClientId().toLatin1();
+    const QByteArray confidential = "client_id=" + formEncode(SandboxServer::confidentialClientId());
+    QTest::newRow("missing token") << publicClient << form << QByteArray() << 400 << QStringLiteral("invalid_request");
+    QTest::newRow("empty token") << (publicClient + "&token=") << form << QByteArray() << 400 << QStringLiteral("invalid_request");
+    QTest::newRow("repeated token") << (publicClient + "&token=a&token=b") << form << QByteArray() << 400
+                                    << QStringLiteral("invalid_request");
+    QTest::newRow("JSON body") << QByteArray("{\"token\":\"x\"}") << QByteArray("application/json") << QByteArray() << 400
+                               << QStringLiteral("invalid_request");
+    QTest::newRow("broken percent escape") << (publicClient + "&token=%e9") << form << QByteArray() << 400
+                                           << QStringLiteral("invalid_request");
+    QTest::newRow("no client") << QByteArray("token=x") << form << QByteArray() << 401 << QStringLiteral("invalid_client");
+    QTest::newRow("unknown client") << QByteArray("client_id=someone&token=x") << form << QByteArray() << 401
+                                    << QStringLiteral("invalid_client");
+    QTest::newRow("confidential without secret") << (confidential + "&token=x") << form << QByteArray() << 401
+                                                 << QStringLiteral("invalid_client");
+    QTest::newRow("wrong client_secret") << (confidential + "&client_secret=wrong&token=x") << form << QByteArray() << 401
+                                         << QStringLiteral("invalid_client");
+    QTest::newRow("public with secret") << (publicClient + "&client_secret=x&token=x") << form << QByteArray() << 401
+                                        << QStringLiteral("invalid_client");
+    QTest::newRow("wrong Basic secret") << QByteArray("token=x") << form
+                                        << basicCredentials(formEncode(SandboxServer::confidentialClientId()) + ":nope") << 401
+                                        << QStringLiteral("invalid_client");
+    QTest::newRow("Bearer instead of Basic") << QByteArray("token=x") << form << QByteArray("Bearer abc") << 401
+                                             << QStringLiteral("invalid_client");
+}
+
+void TestSandbox::revokeErrors()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, authorization);
+    QFETCH(int, status);
+    QFETCH(QString, error);
+
+    Headers headers = {{"Content-Type", contentType}};
+    if (!authorization.isEmpty())
+        headers.append(qMakePair(QByteArray("Authorization"), authorization));
+    const Reply reply = send("POST", endpoint(QStringLiteral("/revoke")), body, headers);
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), error);
+    QVERIFY(!reply.jsonString(QStringLiteral("error_description")).isEmpty());
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    if (status == 401)
+        QVERIFY2(reply.header("WWW-Authenticate").startsWith("Basic "), reply.header("WWW-Authenticate").constData());
+}
+
+void TestSandbox::introspectActiveTokens()
+{
+    const QJsonObject tokens = signInAndGetTokens();
+    const QString accessToken = tokens.value(QStringLiteral("access_token")).toString();
+    const afx::jose::CompactJws access = *afx::jose::CompactJws::parse(accessToken.toLatin1(), nullptr);
+
+    const Reply reply = introspect(accessToken);
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Content-Type").startsWith("application/json"));
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    const QJsonObject body = reply.json();
+    QCOMPARE(body.keys(), (QStringList{QStringLiteral("active"), QStringLiteral("aud"), QStringLiteral("client_id"),
+                                       QStringLiteral("exp"), QStringLiteral("iat"), QStringLiteral("iss"), QStringLiteral("scope"),
+                                       QStringLiteral("sub"), QStringLiteral("token_type")}));
+    QCOMPARE(body.value(QStringLiteral("active")), QJsonValue(true));
+    QCOMPARE(body.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
+    QCOMPARE(body.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+    QCOMPARE(body.value(QStringLiteral("client_id")).toString(), SandboxServer::publicClientId());
+    QCOMPARE(body.value(QStringLiteral("scope")).toString(), QStringLiteral("openid profile email offline_access"));
+    QCOMPARE(body.value(QStringLiteral("iss")).toString(), m_server->issuer());
+    QCOMPARE(body.value(QStringLiteral("aud")).toString(), m_server->graphqlUrl().toString());
+    QCOMPARE(body.value(QStringLiteral("exp")).toInteger(), access.claims.value(QStringLiteral("exp")).toInteger());
+    QCOMPARE(body.value(QStringLiteral("iat")).toInteger(), access.claims.value(QStringLiteral("iat")).toInteger());
+
+    const Reply refresh = introspect(tokens.value(QStringLiteral("refresh_token")).toString());
+    QCOMPARE(refresh.status, 200);
+    const QJsonObject refreshBody = refresh.json();
+    QCOMPARE(refreshBody.value(QStringLiteral("active")), QJsonValue(true));
+    QCOMPARE(refreshBody.value(QStringLiteral("token_type")).toString(), QStringLiteral("refresh_token"));
+    QCOMPARE(refreshBody.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+    QCOMPARE(refreshBody.value(QStringLiteral("client_id")).toString(), SandboxServer::publicClientId());
+    QCOMPARE(refreshBody.value(QStringLiteral("iss")).toString(), m_server->issuer());
+    QCOMPARE(refreshBody.value(QStringLiteral("exp")).toInteger(), refreshBody.value(QStringLiteral("iat")).toInteger() + 8 * 3600);
+    QVERIFY(!refreshBody.contains(QStringLiteral("aud")));
+
+    // client_secret_post works as well as Basic.
+    const Reply posted = postForm(QStringLiteral("/introspect"),
+                                  formBody({{QStringLiteral("token"), accessToken},
+                                            {QStringLiteral("token_type_hint"), QStringLiteral("access_token")},
+                                            {QStringLiteral("client_id"), SandboxServer::confidentialClientId()},
+                                            {QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()}}));
+    QCOMPARE(posted.json().value(QStringLiteral("active")), QJsonValue(true));
+}
+
+void TestSandbox::introspectInactiveTokens_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::newRow("unknown string") << QStringLiteral("unknown");
+    QTest::newRow("expired access token") << QStringLiteral("expired");
+    QTest::newRow("revoked access token") << QStringLiteral("revoked");
+    QTest::newRow("ID token") << QStringLiteral("id-token");
+    QTest::newRow("changed access token") << QStringLiteral("tampered");
+    QTest::newRow("rotated refresh token") << QStringLiteral("rotated");
+    QTest::newRow("expired refresh token") << QStringLiteral("expired-refresh");
+}
+
+void TestSandbox::introspectInactiveTokens()
+{
+    QFETCH(QString, variant);
+    const QJsonObject tokens = signInAndGetTokens();
+    const QString accessToken = tokens.value(QStringLiteral("access_token")).toString();
+    const QString refreshToken = tokens.value(QStringLiteral("refresh_token")).toString();
+
+    QString token;
+    if (variant == QLatin1String("unknown")) {
+        token = QStringLiteral("not-a-token");
+    } else if (variant == QLatin1String("expired")) {
+        m_server->advanceClock(301);
+        token = accessToken;
+    } else if (variant == QLatin1String("revoked")) {
+        QCOMPARE(revokeAsPublicClient({{QStringLiteral("token"), accessToken}}).status, 200);
+        token = accessToken;
+    } else if (variant == QLatin1String("id-token")) {
+        token = tokens.value(QStringLiteral("id_token")).toString();
+    } else if (variant == QLatin1String("tampered")) {
+        token = accessToken;
+        token[token.size() - 3] = token.at(token.size() - 3) == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+    } else if (variant == QLatin1String("rotated")) {
+        const Reply refreshed = postForm(QStringLiteral("/token"), formBody({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                                            {QStringLiteral("refresh_token"), refreshToken},
+                                                                            {QStringLiteral("client_id"), SandboxServer::publicClientId()}}));
+        QCOMPARE(refreshed.status, 200);
+        QCOMPARE(introspect(refreshed.jsonString(QStringLiteral("refresh_token"))).json().value(QStringLiteral("active")),
+                 QJsonValue(true));
+        token = refreshToken;
+    } else if (variant == QLatin1String("expired-refresh")) {
+        m_server->advanceClock(8 * 3600 + 1);
+        token = refreshToken;
+    }
+
+    const Reply reply = introspect(token);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json(), (QJsonObject{{QStringLiteral("active"), false}}));
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+}
+
+void TestSandbox::introspectPublicClientRejected()
+{
+    const QString accessToken = signInAndGetTokens().value(QStringLiteral("access_token")).toString();
+    const Reply reply = postForm(QStringLiteral("/introspect"), formBody({{QStringLiteral("token"), accessToken},
+                                                                          {QStringLiteral("client_id"), SandboxServer::publicClientId()}}));
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+    const QString description = reply.jsonString(QStringLiteral("error_description"));
+    QVERIFY2(description.contains(QStringLiteral("Only the confidential client")), qPrintable(description));
+    QVERIFY2(description.contains(QStringLiteral("public")), qPrintable(description));
+    QVERIFY(reply.header("WWW-Authenticate").startsWith("Basic "));
+    QVERIFY(!reply.json().contains(QStringLiteral("active")));
+}
+
+void TestSandbox::introspectErrors()
+{
+    const QByteArray credentials = formEncode(SandboxServer::confidentialClientId()) + ':'
+        + formEncode(SandboxServer::confidentialClientSecret());
+    const Headers basic = {{"Authorization", basicCredentials(credentials)}};
+
+    const Reply missing = postForm(QStringLiteral("/introspect"), QByteArray(), basic);
+    QCOMPARE(missing.status, 400);
+    QCOMPARE(missing.jsonString(QStringLiteral("error")), QStringLiteral("invalid_request"));
+
+    const Reply anonymous = postForm(QStringLiteral("/introspect"), "token=x");
+    QCOMPARE(anonymous.status, 401);
+    QCOMPARE(anonymous.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+
+    const Reply wrongSecret = postForm(QStringLiteral("/introspect"), "token=x",
+                                       {{"Authorization", basicCredentials(formEncode(SandboxServer::confidentialClientId()) + ":nope")}});
+    QCOMPARE(wrongSecret.status, 401);
+    QVERIFY(!wrongSecret.json().contains(QStringLiteral("active")));
+
+    const Reply json = send("POST", endpoint(QStringLiteral("/introspect")), "{\"token\":\"x\"}",
+                            {{"Content-Type", "application/json"}, basic.first()});
+    QCOMPARE(json.status, 400);
+    QCOMPARE(json.jsonString(QStringLiteral("error")), QStringLiteral("invalid_request"));
+
+    QCOMPARE(get(QStringLiteral("/introspect")).status, 405);
+    QCOMPARE(get(QStringLiteral("/revoke")).status, 405);
+}
+
+void TestSandbox::logoutRedirectsWithState()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    QVERIFY(!idToken.isEmpty());
+    const QString redirectUri = QStringLiteral("http://127.0.0.1:49152/callback");
+    const QString state = QStringLiteral("after logout+1 &=");
+
+    // An expired ID token is still a fine hint (RP-Initiated Logout 1.0 section 2).
+    m_server->advanceClock(3600);
+    const Reply reply = get(QStringLiteral("/logout?") + QString::fromLatin1(formBody({{QStringLiteral("id_token_hint"), idToken},
+                                                                                        {QStringLiteral("post_logout_redirect_uri"), redirectUri},
+                                                                                        {QStringLiteral("state"), state}})));
+    QCOMPARE(reply.status, 302);
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, redirectUri);
+    QCOMPARE(redirect.params.keys(), QStringList{QStringLiteral("state")});
+    QCOMPARE(redirect.params.value(QStringLiteral("state")), state);
+    QVERIFY2(redirect.location.endsWith("?state=after+logout%2B1+%26%3D"), redirect.location.constData());
+
+    // POST, client_id instead of the hint, and no state.
+    const Reply posted = postForm(QStringLiteral("/logout"), formBody({{QStringLiteral("client_id"), SandboxServer::publicClientId()},
+                                                                      {QStringLiteral("post_logout_redirect_uri"),
+                                                                       QStringLiteral("com.example.explorer:/callback")}}));
+    QCOMPARE(posted.status, 302);
+    QCOMPARE(posted.header("Location"), QByteArray("com.example.explorer:/callback"));
+
+    // Both, naming the same client.
+    const Reply both = get(QStringLiteral("/logout?") + QString::fromLatin1(formBody({{QStringLiteral("id_token_hint"), idToken},
+                                                                                       {QStringLiteral("client_id"), SandboxServer::publicClientId()},
+                                                                                       {QStringLiteral("post_logout_redirect_uri"), redirectUri}})));
+    QCOMPARE(both.status, 302);
+    QCOMPARE(both.header("Location"), redirectUri.toUtf8());
+}
+
+void TestSandbox::logoutWithoutRedirectShowsPage()
+{
+    const QString idToken = signInAndGetTokens().value(QStringLiteral("id_token")).toString();
+    for (const QString &query : {QStringLiteral("?id_token_hint=") + QString::fromLatin1(formEncode(idToken)), QString()}) {
+        const Reply reply = get(QStringLiteral("/logout") + query);
+        QCOMPARE(reply.status, 200);
+        QVERIFY(reply.header("Location").isEmpty());
+        QVERIFY(reply.header("Content-Type").startsWith("text/html"));
+        const QString html = QString::fromUtf8(reply.body);
+        QVERIFY(html.contains(QStringLiteral("<h1>You are signed out</h1>")));
+        QVERIFY(!html.contains(idToken));
+    }
+    QCOMPARE(send("DELETE", endpoint(QStringLiteral("/logout"))).status, 405);
+}
+
+void TestSandbox::logoutRejections_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<QString>("messagePart");
+
+    QTest::newRow("unregistered post_logout_redirect_uri") << QStringLiteral("unregistered") << QStringLiteral("is not registered");
+    QTest::newRow("localhost post_logout_redirect_uri") << QStringLiteral("localhost") << QStringLiteral("is not registered");
+    QTest::newRow("redirect without client") << QStringLiteral("no-client") << QStringLiteral("needs id_token_hint or client_id");
+    QTest::newRow("changed ID token") << QStringLiteral("tampered") << QStringLiteral("not an ID token that this sandbox signed");
+    QTest::newRow("ID token of another key") << QStringLiteral("foreign") << QStringLiteral("not an ID token that this sandbox signed");
+    QTest::newRow("access token as hint") << QStringLiteral("access-token") << QStringLiteral("is an access token");
+    QTest::newRow("not a JWT") << QStringLiteral("garbage") << QStringLiteral("not an ID token that this sandbox signed");
+    QTest::newRow("client_id differs from hint") << QStringLiteral("other-client") << QStringLiteral("differs from the client");
+    QTest::newRow("unknown client_id") << QStringLiteral("unknown-client") << QStringLiteral("Unknown client_id");
+    QTest::newRow("repeated state") << QStringLiteral("repeated") << QStringLiteral("more than once");
+    QTest::newRow("JSON body") << QStringLiteral("json") << QStringLiteral("must be application/x-www-form-urlencoded");
+}
+
+void TestSandbox::logoutRejections()
+{
+    QFETCH(QString, variant);
+    QFETCH(QString, messagePart);
+
+    const QJsonObject tokens = signInAndGetTokens();
+    const QString idToken = tokens.value(QStringLiteral("id_token")).toString();
+    QList<QPair<QString, QString>> fields = {{QStringLiteral("id_token_hint"), idToken},
+                                             {QStringLiteral("post_logout_redirect_uri"), QStringLiteral("http://127.0.0.1:49152/callback")},
+                                             {QStringLiteral("state"), QStringLiteral("s1")}};
+    const auto set = [&fields](const QString &name, const QString &value) {
+        fields.removeIf([&name](const auto &field) { return field.first == name; });
+        if (!value.isNull())
+            fields.append({name, value});
+    };
+    if (variant == QLatin1String("unregistered")) {
+        set(QStringLiteral("post_logout_redirect_uri"), QStringLiteral("https://attacker.example/logged-out"));
+    } else if (variant == QLatin1String("localhost")) {
+        set(QStringLiteral("post_logout_redirect_uri"), QStringLiteral("http://localhost:49152/callback"));
+    } else if (variant == QLatin1String("no-client")) {
+        set(QStringLiteral("id_token_hint"), QString());
+    } else if (variant == QLatin1String("tampered")) {
+        QString changed = idToken;
+        changed[changed.size() - 4] = changed.at(changed.size() - 4) == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+        set(QStringLiteral("id_token_hint"), changed);
+    } else if (variant == QLatin1String("foreign")) {
+        const afx::jose::CompactJws original = *afx::jose::CompactJws::parse(idToken.toLatin1(), nullptr);
+        QString error;
+        const QByteArray foreign = afx::jose::signCompact(QStringLiteral("RS256"), afx::jose::Key::generateRsa(2048),
+                                                          QJsonObject{{QStringLiteral("kid"), original.kid()}}, original.claims, &error)
+                                       .value_or(QByteArray());
+        QVERIFY2(!foreign.isEmpty(), qPrintable(error));
+        set(QStringLiteral("id_token_hint"), QString::fromLatin1(foreign));
+    } else if (variant == QLatin1String("access-token")) {
+        set(QStringLiteral("id_token_hint"), tokens.value(QStringLiteral("access_token")).toString());
+    } else if (variant == QLatin1String("garbage")) {
+        set(QStringLiteral("id_token_hint"), QStringLiteral("not-a-jwt"));
+    } else if (variant == QLatin1String("other-client")) {
+        set(QStringLiteral("client_id"), SandboxServer::confidentialClientId());
+    } else if (variant == QLatin1String("unknown-client")) {
+        set(QStringLiteral("client_id"), QStringLiteral("someone-else"));
+    } else if (variant == QLatin1String("repeated")) {
+        fields.append({QStringLiteral("state"), QStringLiteral("s2")});
+    }
+
+    const Reply reply = variant == QLatin1String("json")
+        ? send("POST", endpoint(QStringLiteral("/logout")), "{}", {{"Content-Type", "application/json"}})
+        : get(QStringLiteral("/logout?") + QString::fromLatin1(formBody(fields)));
+    QCOMPARE(reply.status, 400);
+    QVERIFY(reply.header("Location").isEmpty());
+    QVERIFY(reply.header("Content-Type").startsWith("text/html"));
+    const QString html = QString::fromUtf8(reply.body);
+    QVERIFY(html.contains(QStringLiteral("Sign-out request rejected")));
+    QVERIFY2(html.contains(messagePart), qPrintable(html));
 }
 
 void TestSandbox::tokenExchangeWithPkce()

@@ -48,6 +48,7 @@ AuthCodeFlow::AuthCodeFlow(TracedHttpClient *http, Trace *trace, QObject *parent
     , m_listener(new LoopbackListener(this))
 {
     m_pollTimer.setSingleShot(true);
+    m_pollTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire early and draw slow_down
     connect(&m_pollTimer, &QTimer::timeout, this, &AuthCodeFlow::pollDeviceToken);
     connect(m_listener, &LoopbackListener::callbackReceived, this,
             [this](const QUrl &url, const QByteArray &method, const QByteArray &body) { handleCallback(url, method, body, true); });
