@@ -32,6 +32,16 @@ void WebEngineBrowser::setLifelineUrls(const QUrl &provider, const QUrl &backend
     m_agent->setBackendUrl(backend);
 }
 
+void WebEngineBrowser::setSessionKey(const QString &key)
+{
+    m_agent->setSessionKey(key);
+}
+
+void WebEngineBrowser::clearSession(const QString &key)
+{
+    m_agent->clearSession(key);
+}
+
 void WebEngineBrowser::warmUp(const std::function<void()> &done)
 {
     auto connection = std::make_shared<QMetaObject::Connection>();

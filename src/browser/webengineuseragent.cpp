@@ -85,6 +85,19 @@ WebEngineUserAgent::WebEngineUserAgent(QWebEngineView *view, QObject *parent)
 WebEngineUserAgent::~WebEngineUserAgent()
 {
     releasePage();
+    qDeleteAll(m_profiles); // after their pages
+}
+
+void WebEngineUserAgent::clearSession(const QString &key)
+{
+    QWebEngineProfile *profile = m_profiles.take(key);
+    if (!profile)
+        return;
+    if (m_page && m_page->profile() == profile) {
+        m_active = false;
+        releasePage();
+    }
+    delete profile;
 }
 
 QString WebEngineUserAgent::authorityOf(const QUrl &url)
@@ -108,10 +121,9 @@ QString WebEngineUserAgent::lifelineFor(const QUrl &url)
 
 void WebEngineUserAgent::releasePage()
 {
-    // The view notices its page being deleted. The profile must outlive its pages, so it goes
-    // after them.
+    // The view notices its page being deleted. Profiles outlive their pages: they keep the
+    // provider's cookies for the next login with the same session key.
     delete m_page;
-    delete m_profile;
 }
 
 void WebEngineUserAgent::startAuthorization(const QUrl &authorizeUrl, const oidc::RedirectMatcher &matcher)
@@ -130,11 +142,14 @@ void WebEngineUserAgent::load(const QUrl &authorizeUrl)
     ++m_startAttempts;
     m_startWatchdog.start();
 
-    // No storage name: an off-the-record profile, nothing written to disk.
-    m_profile = new QWebEngineProfile(this);
-    m_profile->setHttpCacheType(QWebEngineProfile::MemoryHttpCache);
-    m_profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
-    m_page = new CallbackCatchingPage(m_profile, this);
+    QPointer<QWebEngineProfile> &profile = m_profiles[m_sessionKey];
+    if (!profile) {
+        // No storage name: an off-the-record profile, so nothing reaches the disk.
+        profile = new QWebEngineProfile(this);
+        profile->setHttpCacheType(QWebEngineProfile::MemoryHttpCache);
+        profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
+    }
+    m_page = new CallbackCatchingPage(profile, this);
     // Without this policy Chromium drops a navigation to a custom scheme that no user gesture
     // started, before acceptNavigationRequest runs, and the callback would be lost.
     m_page->settings()->setUnknownUrlSchemePolicy(QWebEngineSettings::AllowAllUnknownUrlSchemes);

@@ -3,6 +3,7 @@
 #include "flow/useragent.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QTimer>
 #include <QPointer>
 #include <QUrl>
@@ -15,9 +16,10 @@ namespace afx::browser {
 
 class CallbackCatchingPage;
 
-// Runs the authorization request in an embedded QWebEngineView. Each login gets its own
-// off-the-record QWebEngineProfile, so no cookie or cache outlives it. The redirect URI is
-// caught in QWebEnginePage::acceptNavigationRequest and never loaded.
+// Runs the authorization request in an embedded QWebEngineView. Each session key (an app
+// profile) gets its own off-the-record QWebEngineProfile: cookies stay in memory between its
+// logins and never reach the disk. The redirect URI is caught in
+// QWebEnginePage::acceptNavigationRequest and never loaded.
 class WebEngineUserAgent : public UserAgent {
     Q_OBJECT
 public:
@@ -32,6 +34,11 @@ public:
 
     void startAuthorization(const QUrl &authorizeUrl, const oidc::RedirectMatcher &matcher) override;
     void cancel() override;
+
+    // Logins with the same key share the provider's cookies (single sign-on); other keys do not.
+    void setSessionKey(const QString &key) { m_sessionKey = key; }
+    // Drops the session's cookies and cache, as a browser does when its window closes.
+    void clearSession(const QString &key);
 
     QWebEngineView *view() const { return m_view; }
 
@@ -52,7 +59,10 @@ private:
 
     QPointer<QWebEngineView> m_view;
     QPointer<CallbackCatchingPage> m_page;
-    QPointer<QWebEngineProfile> m_profile;
+    // One browser session (cookie jar) per key, usually an app profile's id, kept in memory
+    // until the app quits or clearSession().
+    QHash<QString, QPointer<QWebEngineProfile>> m_profiles;
+    QString m_sessionKey;
     oidc::RedirectMatcher m_matcher;
     QString m_providerAuthority;
     QString m_backendAuthority;

@@ -29,6 +29,10 @@ public:
     virtual QWidget *widget() = 0;
     // Navigations to these URLs' authorities are drawn on the Provider and Backend lifelines.
     virtual void setLifelineUrls(const QUrl &provider, const QUrl &backend) = 0;
+    // Logins with the same key share the provider's cookies (single sign-on) until the app
+    // quits or clearSession() drops them.
+    virtual void setSessionKey(const QString &key) = 0;
+    virtual void clearSession(const QString &key) = 0;
     // Loads an empty page and calls `done` once it has loaded: the browser's helper processes
     // are up after that.
     virtual void warmUp(const std::function<void()> &done) = 0;

@@ -1,6 +1,7 @@
 #include "gui/mainwindow.h"
 
 #include "gui/browserloader.h"
+#include "gui/devicepanel.h"
 #include "gui/diagramwidget.h"
 #include "gui/embeddedbrowser.h"
 #include "gui/messagebanner.h"
@@ -66,6 +67,15 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
 {
     m_http->setTrace(m_trace);
     m_flow->setSystemBrowserOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); });
+    connect(m_flow, &AuthCodeFlow::deviceCodeReady, this, [this](const DeviceAuthorization &authorization) {
+        if (!m_devicePanel) {
+            m_devicePanel = new DevicePanel(m_browserStack);
+            m_browserStack->addWidget(m_devicePanel);
+        }
+        m_devicePanel->setAuthorization(authorization);
+        m_browserStack->setCurrentWidget(m_devicePanel);
+        m_tabs->setCurrentWidget(m_browserStack);
+    });
     m_sandbox->setTrace(m_trace);
     setWindowTitle(tr("Auth Flow Explorer"));
     buildUi();
@@ -105,7 +115,9 @@ void MainWindow::buildUi()
 
     m_browserStack = new QStackedWidget(m_tabs);
     m_browserPlaceholder = new QLabel(tr("The provider's login page appears here when you press Log in (Ctrl+L).\n\n"
-                                         "Each login runs in a private browser profile: no cookies are kept between logins."),
+                                         "Each profile has its own private browser session: the provider's cookies stay in memory until the "
+                                         "app quits, so a second login may skip the password (single sign-on). Run > Log out of the "
+                                         "provider ends that session."),
                                       m_browserStack);
     m_browserPlaceholder->setAlignment(Qt::AlignCenter);
     m_browserPlaceholder->setWordWrap(true);
@@ -221,6 +233,24 @@ void MainWindow::buildMenus()
     QAction *clientToken = run->addAction(tr("Request a &client token"), this, &MainWindow::requestClientToken);
     clientToken->setObjectName(QStringLiteral("clientTokenAction"));
     clientToken->setToolTip(tr("Client credentials grant: a token for the client itself, with no user and no browser"));
+    QAction *device = run->addAction(tr("Sign in with a &device code"), this, &MainWindow::startDeviceLogin);
+    device->setObjectName(QStringLiteral("deviceCodeAction"));
+    device->setToolTip(tr("Device authorization grant (RFC 8628): sign in on a phone or another computer with a short code"));
+    run->addSeparator();
+    QMenu *introspect = run->addMenu(tr("&Introspect"));
+    QMenu *revoke = run->addMenu(tr("Re&voke"));
+    using Choice = AuthCodeFlow::TokenChoice;
+    for (const auto &[label, choice] : {std::pair{tr("&Access token"), Choice::AccessToken}, std::pair{tr("&Refresh token"), Choice::RefreshToken}}) {
+        const QString name = choice == Choice::AccessToken ? QStringLiteral("Access") : QStringLiteral("Refresh");
+        introspect->addAction(label, this, [this, choice] { manageToken(FlowKind::Introspection, choice); })
+            ->setObjectName(QStringLiteral("introspect%1Action").arg(name));
+        revoke->addAction(label, this, [this, choice] { manageToken(FlowKind::Revocation, choice); })
+            ->setObjectName(QStringLiteral("revoke%1Action").arg(name));
+    }
+    QAction *logout = run->addAction(tr("Log &out of the provider"), this, &MainWindow::logoutOfProvider);
+    logout->setObjectName(QStringLiteral("logoutAction"));
+    logout->setToolTip(tr("RP-initiated logout: end the provider's session in the browser. The stored tokens stay; "
+                          "Forget stored tokens removes them."));
     run->addSeparator();
     run->addAction(tr("&Forget stored tokens"), this, &MainWindow::forgetTokens);
 
@@ -525,6 +555,7 @@ void MainWindow::startFlow()
         return; // cancelled while the browser started
     m_trace->clear();
     if (m_profile.browser == BrowserKind::Embedded) {
+        m_browser->setSessionKey(m_profile.id);
         m_browser->setLifelineUrls(QUrl(m_profile.issuer), m_profile.graphqlUrl);
         m_browserStack->setCurrentWidget(m_browserWidget);
     }
@@ -619,6 +650,60 @@ void MainWindow::switchToSystemBrowser()
                                  "Register that URI for the client at the provider if it is not registered yet."));
 }
 
+void MainWindow::startDeviceLogin()
+{
+    if (!beginGrant(tr("Requesting a device code...")))
+        return;
+    m_trace->clear();
+    m_tabs->setCurrentWidget(m_browserStack);
+    withClientSecret([this](const QString &secret) { m_flow->startDeviceAuthorization(m_profile, secret); });
+}
+
+void MainWindow::manageToken(FlowKind kind, AuthCodeFlow::TokenChoice choice)
+{
+    const bool refresh = choice == AuthCodeFlow::TokenChoice::RefreshToken;
+    if ((refresh ? m_tokens.refreshToken : m_tokens.accessToken).isEmpty()) {
+        m_banner->showMessage(MessageBanner::Kind::Error,
+                              refresh ? tr("There is no refresh token for this profile.") : tr("There is no access token for this profile."));
+        return;
+    }
+    const bool revoke = kind == FlowKind::Revocation;
+    if (!beginGrant(revoke ? tr("Revoking the token...") : tr("Introspecting the token...")))
+        return;
+    const TokenSet tokens = m_tokens;
+    withClientSecret([this, revoke, tokens, choice](const QString &secret) {
+        if (revoke)
+            m_flow->startRevocation(m_profile, secret, tokens, choice);
+        else
+            m_flow->startIntrospection(m_profile, secret, tokens, choice);
+    });
+}
+
+void MainWindow::logoutOfProvider()
+{
+    if (m_flow->isRunning() || m_loginPending)
+        return;
+    if (m_profile.browser == BrowserKind::System) {
+        if (beginGrant(tr("Logging out at the provider...")))
+            m_flow->startLogout(m_profile, m_tokens);
+        return;
+    }
+    m_loginPending = true;
+    m_loginAction->setEnabled(false);
+    m_cancelAction->setEnabled(true);
+    m_tabs->setCurrentWidget(m_browserStack);
+    ensureBrowser([this] {
+        if (!m_loginPending)
+            return;
+        m_loginPending = false;
+        m_browser->setSessionKey(m_profile.id);
+        m_browser->setLifelineUrls(QUrl(m_profile.issuer), m_profile.graphqlUrl);
+        m_browserStack->setCurrentWidget(m_browserWidget);
+        setBusy(true, tr("Logging out at the provider..."));
+        m_flow->startLogout(m_profile, m_tokens);
+    });
+}
+
 void MainWindow::callUserInfo()
 {
     if (m_tokens.accessToken.isEmpty()) {
@@ -691,8 +776,12 @@ void MainWindow::onFlowFinished(const FlowResult &result)
         return;
     }
 
-    if (result.kind == FlowKind::UserInfo) {
-        // Nothing to store: the claims are on the diagram and in the banner.
+    if (result.kind == FlowKind::DeviceCode && m_devicePanel)
+        m_devicePanel->finish(result.ok ? tr("Signed in.") : tr("Stopped."));
+    if (result.kind == FlowKind::Logout && m_browser && m_browserWidget)
+        m_browser->clearSession(m_profile.id); // the provider's session is over, so its cookies go too
+    if (result.kind == FlowKind::UserInfo || result.kind == FlowKind::Introspection || result.kind == FlowKind::Logout) {
+        // Nothing to store: the answer is on the diagram and in the banner.
         m_banner->showMessage(MessageBanner::Kind::Success, m_trace->mask(result.message));
         if (!m_trace->steps().isEmpty())
             m_diagram->setCurrentStep(m_trace->count() - 2); // the UserInfo request, with the claims
@@ -708,6 +797,11 @@ void MainWindow::onFlowFinished(const FlowResult &result)
             validation = m_validation; // the ID token was kept, and so are its checks
     } else if (result.kind == FlowKind::ClientCredentials) {
         source = tr("Client token %1").arg(time);
+    } else if (result.kind == FlowKind::DeviceCode) {
+        source = tr("Signed in on another device %1").arg(time);
+    } else if (result.kind == FlowKind::Revocation) {
+        source = tr("After revocation %1").arg(time);
+        validation = m_validation;
     }
     showTokens(result.tokens, validation, source);
     if (!afterRefresh) // a refresh before a query stays on the Query tab

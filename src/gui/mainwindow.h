@@ -28,6 +28,7 @@ class SandboxServer;
 
 namespace afx::gui {
 
+class DevicePanel;
 class DiagramWidget;
 class EmbeddedBrowser;
 class MessageBanner;
@@ -81,6 +82,12 @@ public Q_SLOTS:
     void requestClientToken();
     // Calls the provider's UserInfo endpoint with the stored access token.
     void callUserInfo();
+    // Runs the device authorization grant and shows the user code in the Browser tab.
+    void startDeviceLogin();
+    // Introspects or revokes the stored access or refresh token.
+    void manageToken(afx::FlowKind kind, afx::AuthCodeFlow::TokenChoice choice);
+    // Ends the provider's session through the browser (RP-initiated logout).
+    void logoutOfProvider();
     // Switches the current profile to the system browser with a loopback redirect URI, saves
     // it, and starts a login.
     void switchToSystemBrowser();
@@ -152,6 +159,7 @@ private:
     EmbeddedBrowser *m_browser = nullptr; // valid while m_browserWidget exists
     QPointer<QWidget> m_browserWidget;
     QLabel *m_browserPlaceholder = nullptr;
+    DevicePanel *m_devicePanel = nullptr;
     QWidget *m_tokenPage = nullptr;
     QWidget *m_queryPage = nullptr;
     TokenPanel *m_tokenPanel = nullptr; // built by buildPanels()

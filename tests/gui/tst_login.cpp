@@ -10,6 +10,7 @@
 #include "gui/mainwindow.h"
 #include "gui/diagramwidget.h"
 #include "gui/messagebanner.h"
+#include "gui/qrcodewidget.h"
 #include "gui/queryeditor.h"
 #include "sandbox/sandboxserver.h"
 #include "storage/profile.h"
@@ -370,6 +371,40 @@ private Q_SLOTS:
         sendQuery(window.get(), QStringLiteral("{ me { sub email } }"), "alice@example.com");
         QTRY_COMPARE_WITH_TIMEOUT(window->diagram()->shownStepCount(), window->trace()->count(), 15000);
         saveScreenshot(window.get(), QStringLiteral("interop-finished.png"));
+
+        // Run > Introspect > Access token: the banner shows what the endpoint answered.
+        QSignalSpy flows(window.get(), &MainWindow::flowFinished);
+        window->findChild<QAction *>(QStringLiteral("introspectAccessAction"))->trigger();
+        QVERIFY(flows.wait(20000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::Introspection);
+        QVERIFY2(window->banner()->text().contains(QLatin1String("ntrospection")), qPrintable(window->banner()->text()));
+
+        // Device code: the panel shows the code and a QR code; a "phone" signs in with its URL.
+        flows.clear();
+        test::HttpFormAgent phone;
+        phone.fieldValues.insert(QStringLiteral("email"), QStringLiteral("alice@example.com"));
+        phone.fieldValues.insert(QStringLiteral("password"), QStringLiteral("correct horse battery staple"));
+        window->findChild<QAction *>(QStringLiteral("deviceCodeAction"))->trigger();
+        QrCodeWidget *qr = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((qr = window->findChild<QrCodeWidget *>()) && !qr->text().isEmpty() && qr->isVisible(), 15000);
+        auto *userCode = window->findChild<QLabel *>(QStringLiteral("userCode"));
+        QVERIFY(userCode && !userCode->text().isEmpty());
+        QVERIFY2(qr->text().contains(QUrl::toPercentEncoding(userCode->text())) || qr->text().contains(userCode->text()), qPrintable(qr->text()));
+        saveScreenshot(window.get(), QStringLiteral("interop-device-code.png"));
+        phone.startAuthorization(QUrl(qr->text()), oidc::RedirectMatcher());
+        QVERIFY(flows.wait(40000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::DeviceCode);
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+
+        // RP-initiated logout in the embedded browser: confirm on the provider's page.
+        flows.clear();
+        window->findChild<QAction *>(QStringLiteral("logoutAction"))->trigger();
+        QVERIFY2(waitForElement(window->browser(), QStringLiteral("form")), "the provider's logout page did not appear");
+        evaluate(window->browser(), QStringLiteral("document.querySelector('button[name=logout], button[type=submit]').click(); true"));
+        QVERIFY(flows.wait(30000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::Logout);
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+        QVERIFY(!window->tokens().idToken.isEmpty()); // logging out of the provider keeps the stored tokens
     }
 };
 
