@@ -12,15 +12,15 @@ namespace afx::gui {
 
 class QrCodeWidget;
 
-// What the user needs for the device authorization grant (RFC 8628): the verification URL as
-// text and as a QR code, the user code in large letters, and the time left.
+// The panel for the device authorization grant (RFC 8628): the verification URL as text and as
+// a QR code, the user code in large letters, and the time left.
 class DevicePanel : public QWidget {
     Q_OBJECT
 public:
     explicit DevicePanel(QWidget *parent = nullptr);
 
     void setAuthorization(const DeviceAuthorization &authorization);
-    // Stops the countdown and says why the code is no longer needed.
+    // Stops the countdown and shows `message`, the reason the code is no longer needed.
     void finish(const QString &message);
 
 private:

@@ -747,6 +747,22 @@ void MainWindow::cancelLogin()
 void MainWindow::onFlowFinished(const FlowResult &result)
 {
     setBusy(false);
+    // The run's total time, from the first step's start to the last step's end.
+    QDateTime first;
+    QDateTime last;
+    for (const TraceStep &step : m_trace->steps()) {
+        if (!step.startedAt.isValid())
+            continue;
+        if (!first.isValid() || step.startedAt < first)
+            first = step.startedAt;
+        const QDateTime end = step.startedAt.addMSecs(std::max<qint64>(0, step.durationMs));
+        if (!last.isValid() || end > last)
+            last = end;
+    }
+    if (first.isValid())
+        m_statusLabel->setText(tr("Profile \"%1\": last run %n step(s) in %2 ms", nullptr, int(m_trace->count()))
+                                   .arg(m_profile.name)
+                                   .arg(first.msecsTo(last)));
     m_loginAction->setEnabled(true);
     m_cancelAction->setEnabled(false);
     const auto afterRefresh = std::exchange(m_afterRefresh, {});

@@ -365,7 +365,7 @@ private Q_SLOTS:
                                                          QStringLiteral("check-userinfo-subject")}));
         QCOMPARE(m_trace->steps().last().result, StepResult::Ok);
 
-        // An ID token of another subject: the answer must not be used.
+        // An ID token of another subject: the response must not be used.
         TokenSet mixed = login.tokens;
         QJsonObject header{{QStringLiteral("alg"), QStringLiteral("none")}};
         QJsonObject claims{{QStringLiteral("sub"), QStringLiteral("someone-else")}};
@@ -692,7 +692,7 @@ private Q_SLOTS:
     {
         Profile profile = sandboxProfile();
         profile.responseType = QStringLiteral("id_token token");
-        // A scripted browser that returns a fragment without the tokens the type asks for.
+        // A scripted browser that returns a fragment without the tokens the response type requests.
         struct FragmentAgent : UserAgent {
             using UserAgent::UserAgent;
             void startAuthorization(const QUrl &url, const oidc::RedirectMatcher &matcher) override
@@ -717,16 +717,16 @@ private Q_SLOTS:
         const Profile profile = interopProfile(QStringLiteral("explorer-public"), ClientAuthMethod::None);
         // The phone: opens verification_uri_complete, signs in and confirms.
         test::HttpFormAgent *phone = interopAgent();
-        DeviceAuthorization shown;
-        connect(m_flow.get(), &AuthCodeFlow::deviceCodeReady, this, [phone, &shown](const DeviceAuthorization &authorization) {
-            shown = authorization;
+        DeviceAuthorization received;
+        connect(m_flow.get(), &AuthCodeFlow::deviceCodeReady, this, [phone, &received](const DeviceAuthorization &authorization) {
+            received = authorization;
             phone->startAuthorization(authorization.verificationUriComplete, oidc::RedirectMatcher());
         });
         const FlowResult result = wait([&] { m_flow->startDeviceAuthorization(profile, QString()); });
         QVERIFY2(result.ok, qPrintable(result.message));
         QCOMPARE(result.kind, FlowKind::DeviceCode);
-        QVERIFY(!shown.userCode.isEmpty());
-        QVERIFY(shown.verificationUri.isValid());
+        QVERIFY(!received.userCode.isEmpty());
+        QVERIFY(received.verificationUri.isValid());
         QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
         QVERIFY(countKey(*m_trace, QStringLiteral("device-token-poll")) >= 1);
         QCOMPARE(countKey(*m_trace, QStringLiteral("device-authorization")), 1);
@@ -872,7 +872,7 @@ private Q_SLOTS:
         // The revoked refresh token can no longer be used.
         const FlowResult refresh = wait([&] { m_flow->startRefresh(profile, secret, login.tokens); });
         QVERIFY(refresh.loginRequired);
-        // A public client may not introspect: the message says what to change.
+        // A public client may not introspect: the message names the fix.
         const FlowResult publicClient = wait([&] { m_flow->startIntrospection(sandboxProfile(), QString(), login.tokens, Choice::AccessToken); });
         QVERIFY(!publicClient.ok);
         QVERIFY2(publicClient.message.contains(QLatin1String("confidential client")), qPrintable(publicClient.message));

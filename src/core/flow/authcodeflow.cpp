@@ -799,24 +799,8 @@ void AuthCodeFlow::requestDeviceCode()
         fields.append({QStringLiteral("scope"), m_profile.scopes.join(QLatin1Char(' '))});
     if (!m_profile.audience.isEmpty())
         fields.append({QStringLiteral("audience"), m_profile.audience});
-    TracedRequest request;
-    request.method = QStringLiteral("POST");
-    request.url = m_metadata.deviceAuthorizationEndpoint;
-    request.title = QStringLiteral("POST ") + request.url.path();
-    request.explanationKey = QStringLiteral("device-authorization");
-    request.timeoutMs = m_profile.timeoutSeconds * 1000;
-    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.addHeader("Accept", "application/json");
-    addClientAuthentication(&request, &fields);
-    request.body = oidc::formEncodeFields(fields);
-    const int generation = m_generation;
-    m_http->send(request, [this, request, generation](const TracedResponse &response) {
-        if (generation != m_generation)
-            return;
-        if (!response.networkError.isEmpty()) {
-            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
-            return;
-        }
+    const TracedRequest request = formPost(m_metadata.deviceAuthorizationEndpoint, QStringLiteral("device-authorization"), fields);
+    sendChecked(request, [this, request](const TracedResponse &response) {
         const QJsonObject json = QJsonDocument::fromJson(response.body).object();
         if (response.status != 200) {
             QString message = tr("The device authorization endpoint %1 returned HTTP %2").arg(request.url.toString()).arg(response.status);
@@ -907,6 +891,35 @@ void AuthCodeFlow::pollDeviceToken()
     });
 }
 
+TracedRequest AuthCodeFlow::formPost(const QUrl &url, const QString &explanationKey, oidc::FormFields fields) const
+{
+    TracedRequest request;
+    request.method = QStringLiteral("POST");
+    request.url = url;
+    request.title = QStringLiteral("POST ") + url.path();
+    request.explanationKey = explanationKey;
+    request.timeoutMs = m_profile.timeoutSeconds * 1000;
+    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.addHeader("Accept", "application/json");
+    addClientAuthentication(&request, &fields);
+    request.body = oidc::formEncodeFields(fields);
+    return request;
+}
+
+void AuthCodeFlow::sendChecked(const TracedRequest &request, std::function<void(const TracedResponse &response)> onResponse)
+{
+    const int generation = m_generation;
+    m_http->send(request, [this, request, generation, onResponse](const TracedResponse &response) {
+        if (generation != m_generation)
+            return; // a late answer for a run that was cancelled or has finished
+        if (!response.networkError.isEmpty()) {
+            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
+            return;
+        }
+        onResponse(response);
+    });
+}
+
 namespace {
 
 QString tokenChoiceName(AuthCodeFlow::TokenChoice which)
@@ -933,24 +946,9 @@ void AuthCodeFlow::requestRevocation()
         return;
     }
     Q_EMIT progress(tr("Revoking the %1...").arg(hint));
-    oidc::FormFields fields{{QStringLiteral("token"), token}, {QStringLiteral("token_type_hint"), hint}};
-    TracedRequest request;
-    request.method = QStringLiteral("POST");
-    request.url = m_metadata.revocationEndpoint;
-    request.title = QStringLiteral("POST ") + request.url.path();
-    request.explanationKey = QStringLiteral("revocation-request");
-    request.timeoutMs = m_profile.timeoutSeconds * 1000;
-    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
-    addClientAuthentication(&request, &fields);
-    request.body = oidc::formEncodeFields(fields);
-    const int generation = m_generation;
-    m_http->send(request, [this, request, generation, hint](const TracedResponse &response) {
-        if (generation != m_generation)
-            return;
-        if (!response.networkError.isEmpty()) {
-            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
-            return;
-        }
+    const TracedRequest request = formPost(m_metadata.revocationEndpoint, QStringLiteral("revocation-request"),
+                                           {{QStringLiteral("token"), token}, {QStringLiteral("token_type_hint"), hint}});
+    sendChecked(request, [this, request, hint](const TracedResponse &response) {
         if (response.status != 200) {
             const QJsonObject json = QJsonDocument::fromJson(response.body).object();
             fail(FlowStage::TokenRequest,
@@ -999,25 +997,9 @@ void AuthCodeFlow::requestIntrospection()
         return;
     }
     Q_EMIT progress(tr("Introspecting the %1...").arg(hint));
-    oidc::FormFields fields{{QStringLiteral("token"), token}, {QStringLiteral("token_type_hint"), hint}};
-    TracedRequest request;
-    request.method = QStringLiteral("POST");
-    request.url = m_metadata.introspectionEndpoint;
-    request.title = QStringLiteral("POST ") + request.url.path();
-    request.explanationKey = QStringLiteral("introspection-request");
-    request.timeoutMs = m_profile.timeoutSeconds * 1000;
-    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.addHeader("Accept", "application/json");
-    addClientAuthentication(&request, &fields);
-    request.body = oidc::formEncodeFields(fields);
-    const int generation = m_generation;
-    m_http->send(request, [this, request, generation, hint](const TracedResponse &response) {
-        if (generation != m_generation)
-            return;
-        if (!response.networkError.isEmpty()) {
-            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
-            return;
-        }
+    const TracedRequest request = formPost(m_metadata.introspectionEndpoint, QStringLiteral("introspection-request"),
+                                           {{QStringLiteral("token"), token}, {QStringLiteral("token_type_hint"), hint}});
+    sendChecked(request, [this, request, hint](const TracedResponse &response) {
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
         const QJsonObject json = document.object();
@@ -1156,25 +1138,8 @@ void AuthCodeFlow::addClientAuthentication(TracedRequest *request, oidc::FormFie
 void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &explanationKey,
                                     std::function<void(const TokenSet &tokens, int step)> onTokens)
 {
-    TracedRequest request;
-    request.method = QStringLiteral("POST");
-    request.url = m_metadata.tokenEndpoint;
-    request.title = QStringLiteral("POST ") + m_metadata.tokenEndpoint.path();
-    request.explanationKey = explanationKey;
-    request.timeoutMs = m_profile.timeoutSeconds * 1000;
-    request.addHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.addHeader("Accept", "application/json");
-    addClientAuthentication(&request, &fields);
-    request.body = oidc::formEncodeFields(fields);
-
-    const int generation = m_generation;
-    m_http->send(request, [this, request, generation, onTokens](const TracedResponse &response) {
-        if (generation != m_generation)
-            return;
-        if (!response.networkError.isEmpty()) {
-            fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
-            return;
-        }
+    const TracedRequest request = formPost(m_metadata.tokenEndpoint, explanationKey, std::move(fields));
+    sendChecked(request, [this, request, onTokens](const TracedResponse &response) {
         oidc::TokenResponse parsed;
         QString problem;
         if (!oidc::TokenResponse::parse(response.status, response.body, QDateTime::currentDateTimeUtc(), &parsed, &problem)) {

@@ -158,6 +158,11 @@ private:
     // error that ends the run.
     bool handleDevicePollError(const QString &error, int step);
     void addClientAuthentication(TracedRequest *request, oidc::FormFields *fields) const;
+    // A form POST to `url` with the profile's client authentication and timeout.
+    TracedRequest formPost(const QUrl &url, const QString &explanationKey, oidc::FormFields fields) const;
+    // Sends `request` and passes its response to `onResponse`, unless the run has ended
+    // meanwhile or the request failed on the network (which ends the run with the reason).
+    void sendChecked(const TracedRequest &request, std::function<void(const TracedResponse &response)> onResponse);
     // Posts a token request with the profile's client authentication and hands a successful
     // token response to `onTokens`; every failure ends the run.
     void postTokenRequest(oidc::FormFields fields, const QString &explanationKey,
