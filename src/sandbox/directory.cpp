@@ -26,10 +26,13 @@ const ClientRegistration *findClient(const QString &clientId)
     static const ClientRegistration publicClient{SandboxServer::publicClientId(), QString(), true};
     static const ClientRegistration confidentialClient{SandboxServer::confidentialClientId(),
                                                        SandboxServer::confidentialClientSecret(), false};
+    static const ClientRegistration jwtClient{SandboxServer::jwtClientId(), QString(), false, true};
     if (clientId == publicClient.id)
         return &publicClient;
     if (clientId == confidentialClient.id)
         return &confidentialClient;
+    if (clientId == jwtClient.id)
+        return &jwtClient;
     return nullptr;
 }
 

@@ -27,8 +27,11 @@ const UserAccount *findUserByEmail(const QString &email);
 
 struct ClientRegistration {
     QString id;
-    QString secret;   // empty for a public client
+    QString secret;   // empty for a public client and for a private_key_jwt client
     bool isPublic = true;
+    // The client authenticates only with a JWT signed by its private key (private_key_jwt),
+    // checked with the public key that SandboxServer::setClientAssertionKey() registers.
+    bool usesPrivateKeyJwt = false;
     // Public clients must use PKCE. Confidential clients may, and must if they started with it.
     bool requiresPkce() const { return isPublic; }
 };

@@ -61,30 +61,6 @@ QByteArray bearerChallenge(const QString &error, const QString &description)
     return challenge;
 }
 
-QString audienceText(const QJsonValue &audience)
-{
-    if (audience.isArray()) {
-        QStringList values;
-        for (const QJsonValue &value : audience.toArray())
-            values.append(value.toString());
-        return values.join(QStringLiteral(", "));
-    }
-    return audience.toString();
-}
-
-bool audienceContains(const QJsonValue &audience, const QString &expected)
-{
-    if (audience.isString())
-        return audience.toString() == expected;
-    if (audience.isArray()) {
-        for (const QJsonValue &value : audience.toArray()) {
-            if (value.toString() == expected)
-                return true;
-        }
-    }
-    return false;
-}
-
 } // namespace
 
 QString randomToken(int bytes)
@@ -174,24 +150,32 @@ HttpResponse IdentityProvider::discovery() const
     metadata.insert(QStringLiteral("jwks_uri"), m_issuer + QStringLiteral("/jwks"));
     metadata.insert(QStringLiteral("userinfo_endpoint"), m_issuer + QStringLiteral("/userinfo"));
     metadata.insert(QStringLiteral("device_authorization_endpoint"), m_issuer + QStringLiteral("/device_authorization"));
+    metadata.insert(QStringLiteral("pushed_authorization_request_endpoint"), m_issuer + QStringLiteral("/par"));
+    metadata.insert(QStringLiteral("require_pushed_authorization_requests"), false);
+    // private_key_jwt also accepts the 384 and 512 variants of RS, PS and ES, but the list
+    // names only the common ones. HS384 and HS512 need a longer secret than the sandbox's.
+    const QJsonArray assertionAlgorithms = strings({"HS256", "RS256", "PS256", "ES256"});
     metadata.insert(QStringLiteral("revocation_endpoint"), m_issuer + QStringLiteral("/revoke"));
     metadata.insert(QStringLiteral("revocation_endpoint_auth_methods_supported"),
-                    strings({"none", "client_secret_basic", "client_secret_post"}));
+                    strings({"none", "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"}));
+    metadata.insert(QStringLiteral("revocation_endpoint_auth_signing_alg_values_supported"), assertionAlgorithms);
     metadata.insert(QStringLiteral("introspection_endpoint"), m_issuer + QStringLiteral("/introspect"));
     metadata.insert(QStringLiteral("introspection_endpoint_auth_methods_supported"),
-                    strings({"client_secret_basic", "client_secret_post"}));
+                    strings({"client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"}));
+    metadata.insert(QStringLiteral("introspection_endpoint_auth_signing_alg_values_supported"), assertionAlgorithms);
     metadata.insert(QStringLiteral("end_session_endpoint"), m_issuer + QStringLiteral("/logout"));
     metadata.insert(QStringLiteral("response_types_supported"),
                     strings({"code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"}));
     metadata.insert(QStringLiteral("response_modes_supported"), strings({"query", "fragment", "form_post"}));
     metadata.insert(QStringLiteral("grant_types_supported"),
-                    strings({"authorization_code", "implicit", "refresh_token", "client_credentials",
+                    strings({"authorization_code", "implicit", "refresh_token", "client_credentials", "password",
                              "urn:ietf:params:oauth:grant-type:device_code"}));
     metadata.insert(QStringLiteral("subject_types_supported"), strings({"public"}));
     metadata.insert(QStringLiteral("id_token_signing_alg_values_supported"), strings({"RS256"}));
     metadata.insert(QStringLiteral("code_challenge_methods_supported"), strings({"S256"}));
     metadata.insert(QStringLiteral("token_endpoint_auth_methods_supported"),
-                    strings({"none", "client_secret_basic", "client_secret_post"}));
+                    strings({"none", "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"}));
+    metadata.insert(QStringLiteral("token_endpoint_auth_signing_alg_values_supported"), assertionAlgorithms);
     metadata.insert(QStringLiteral("scopes_supported"), QJsonArray::fromStringList(supportedScopes()));
     metadata.insert(QStringLiteral("claims_supported"),
                     strings({"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "email",
@@ -199,6 +183,7 @@ HttpResponse IdentityProvider::discovery() const
     metadata.insert(QStringLiteral("prompt_values_supported"), strings({"none", "login", "consent", "select_account"}));
     metadata.insert(QStringLiteral("authorization_response_iss_parameter_supported"), true);
     // OpenID Connect Discovery defaults request_uri_parameter_supported to true, so it is set to false here.
+    // That flag is about request objects fetched from a URL, so the request_uri values of /par work regardless.
     metadata.insert(QStringLiteral("request_parameter_supported"), false);
     metadata.insert(QStringLiteral("request_uri_parameter_supported"), false);
     metadata.insert(QStringLiteral("claims_parameter_supported"), false);
@@ -230,6 +215,13 @@ void IdentityProvider::removeExpired()
     m_deviceCodes.removeIf(
         [now](const auto &entry) { return now > entry.value().expiresAt + deviceCodeLifetimeSeconds; });
     m_deviceConsents.removeIf([this](const auto &entry) { return !m_deviceCodes.contains(entry.value().deviceCode); });
+    // Pushed requests are kept for one more lifetime, so that a late or second use of a
+    // request_uri gets a clear error instead of "unknown".
+    m_pushedRequests.removeIf(
+        [now](const auto &entry) { return now > entry.value().expiresAt + pushedRequestLifetimeSeconds; });
+    // Once its exp has passed, an assertion fails the expiry check, so its jti can be forgotten.
+    m_usedClientAssertionIds.removeIf(
+        [now](const auto &entry) { return now > entry.value() + clientAssertionLeewaySeconds; });
 }
 
 HttpResponse IdentityProvider::buildAuthorizationResponse(const QString &redirectUri, ResponseMode mode,
@@ -313,24 +305,54 @@ HttpResponse IdentityProvider::renderSignIn(const QString &requestId, const Pend
     return HttpResponse::html(200, renderSignInPage(page));
 }
 
+HttpResponse IdentityProvider::authorizationErrorPage(const QString &message) const
+{
+    qCInfo(lcSandbox).noquote() << "authorization request rejected without redirect:" << message;
+    return HttpResponse::html(400, renderErrorPage(QStringLiteral("Sign-in request rejected"), message));
+}
+
+HttpResponse IdentityProvider::rejectAuthorizationRequest(const AuthorizationRequestError &failure) const
+{
+    if (!failure.redirectable)
+        return authorizationErrorPage(failure.description);
+    return redirectWithError(failure.redirectUri, failure.responseMode, failure.state, failure.error,
+                             failure.description);
+}
+
 HttpResponse IdentityProvider::authorize(const HttpRequest &request)
 {
     removeExpired();
-    const auto errorPage = [](const QString &message) {
-        qCInfo(lcSandbox).noquote() << "authorization request rejected without redirect:" << message;
-        return HttpResponse::html(400, renderErrorPage(QStringLiteral("Sign-in request rejected"), message));
-    };
-
     const bool isPost = request.method == "POST";
     if (isPost && request.mediaType() != formMediaType.toLatin1())
-        return errorPage(QStringLiteral("A POST to /authorize must be application/x-www-form-urlencoded."));
+        return authorizationErrorPage(QStringLiteral("A POST to /authorize must be application/x-www-form-urlencoded."));
     oidc::FormFields params;
     QString parseError;
     if (!oidc::formDecodeFields(isPost ? request.body : request.rawQuery, &params, &parseError))
-        return errorPage(parseError);
+        return authorizationErrorPage(parseError);
 
+    // With request_uri, the request's parameters are the ones pushed to /par, and the others
+    // in this request are ignored (RFC 9126 section 4).
+    if (hasField(params, QStringLiteral("request_uri")))
+        return authorizePushedRequest(params);
+
+    AuthorizationRequestError failure;
+    const std::optional<ValidatedAuthorizationRequest> validated = validateAuthorizationRequest(params, &failure);
+    if (!validated)
+        return rejectAuthorizationRequest(failure);
+    return beginSignIn(*validated);
+}
+
+std::optional<IdentityProvider::ValidatedAuthorizationRequest>
+IdentityProvider::validateAuthorizationRequest(const oidc::FormFields &params, AuthorizationRequestError *failure) const
+{
     // Until client_id and redirect_uri are known to be good, errors go to a page, because a
     // redirect to an unchecked URI would make the sandbox an open redirector.
+    const auto errorPage = [failure](const QString &message) {
+        failure->redirectable = false;
+        failure->error = QStringLiteral("invalid_request");
+        failure->description = message;
+        return std::nullopt;
+    };
     const QStringList repeated = repeatedFieldNames(params);
     for (const QString &name : {QStringLiteral("client_id"), QStringLiteral("redirect_uri")}) {
         if (repeated.contains(name))
@@ -341,8 +363,9 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
         return errorPage(QStringLiteral("The request has no client_id."));
     const ClientRegistration *client = findClient(clientId);
     if (!client)
-        return errorPage(QStringLiteral("Unknown client_id \"%1\". The sandbox knows \"%2\" and \"%3\".")
-                             .arg(clientId.left(100), SandboxServer::publicClientId(), SandboxServer::confidentialClientId()));
+        return errorPage(QStringLiteral("Unknown client_id \"%1\". The sandbox knows \"%2\", \"%3\" and \"%4\".")
+                             .arg(clientId.left(100), SandboxServer::publicClientId(), SandboxServer::confidentialClientId(),
+                                  SandboxServer::jwtClientId()));
     const QString redirectUri = fieldValue(params, QStringLiteral("redirect_uri"));
     if (redirectUri.isEmpty())
         return errorPage(QStringLiteral("The request has no redirect_uri; OpenID Connect requires it."));
@@ -374,7 +397,8 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
             responseMode = ResponseMode::Fragment;
     }
     const auto fail = [&](const QString &error, const QString &description) {
-        return redirectWithError(redirectUri, responseMode, state, error, description);
+        *failure = AuthorizationRequestError{true, redirectUri, responseMode, state, error, description};
+        return std::nullopt;
     };
 
     if (!repeated.isEmpty())
@@ -388,8 +412,6 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     }
     if (hasField(params, QStringLiteral("request")))
         return fail(QStringLiteral("request_not_supported"), QStringLiteral("The sandbox does not accept request objects."));
-    if (hasField(params, QStringLiteral("request_uri")))
-        return fail(QStringLiteral("request_uri_not_supported"), QStringLiteral("The sandbox does not accept request_uri."));
 
     if (responseTypeValue.isEmpty())
         return fail(QStringLiteral("invalid_request"),
@@ -456,14 +478,19 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
 
     const QStringList prompts = fieldValue(params, QStringLiteral("prompt")).split(QLatin1Char(' '), Qt::SkipEmptyParts);
     for (const QString &prompt : prompts) {
-        if (prompt == QLatin1String("none"))
-            return fail(QStringLiteral("login_required"),
-                        QStringLiteral("prompt=none was requested, but the sandbox keeps no sign-in session."));
-        if (prompt != QLatin1String("login") && prompt != QLatin1String("consent") && prompt != QLatin1String("select_account"))
+        if (prompt != QLatin1String("none") && prompt != QLatin1String("login") && prompt != QLatin1String("consent")
+            && prompt != QLatin1String("select_account"))
             return fail(QStringLiteral("invalid_request"), QStringLiteral("Unknown prompt value %1.").arg(prompt.left(40)));
     }
+    const bool promptNone = prompts.contains(QStringLiteral("none"));
+    if (promptNone && prompts.size() > 1)
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("prompt=none cannot be combined with other prompt values (OpenID Connect Core "
+                                   "section 3.1.2.1)."));
 
-    PendingSignIn signIn;
+    ValidatedAuthorizationRequest validated;
+    validated.promptNone = promptNone;
+    PendingSignIn &signIn = validated.signIn;
     signIn.clientId = client->id;
     signIn.redirectUri = redirectUri;
     signIn.responseType = *responseType;
@@ -473,8 +500,17 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     signIn.scope = scopes.join(QLatin1Char(' '));
     signIn.codeChallenge = challenge;
     signIn.loginHint = fieldValue(params, QStringLiteral("login_hint"));
-    signIn.createdAt = m_clock->now();
+    return validated;
+}
 
+HttpResponse IdentityProvider::beginSignIn(const ValidatedAuthorizationRequest &request)
+{
+    if (request.promptNone)
+        return redirectWithError(request.signIn.redirectUri, request.signIn.responseMode, request.signIn.state,
+                                 QStringLiteral("login_required"),
+                                 QStringLiteral("prompt=none was requested, but the sandbox keeps no sign-in session."));
+    PendingSignIn signIn = request.signIn;
+    signIn.createdAt = m_clock->now();
     const QString requestId = storeSignIn(signIn);
     return renderSignIn(requestId, signIn, signIn.loginHint, QString());
 }
@@ -615,93 +651,6 @@ HttpResponse IdentityProvider::tokenError(int status, const QString &error, cons
     return response;
 }
 
-std::optional<HttpResponse> IdentityProvider::authenticateClient(const HttpRequest &request, const oidc::FormFields &form,
-                                                                 const ClientRegistration **client,
-                                                                 int invalidClientStatus) const
-{
-    const QString invalidClient = QStringLiteral("invalid_client");
-    const QByteArray authorization = request.header("Authorization").trimmed();
-    // A 401 response must carry a challenge (RFC 9110 section 15.5.2), and Basic is the one
-    // scheme the sandbox accepts for client authentication.
-    const auto unauthorized = [&](int status, const QString &description) {
-        HttpResponse response = tokenError(status, invalidClient, description);
-        if (status == 401)
-            response.addHeader("WWW-Authenticate", "Basic realm=\"sandbox\", charset=\"UTF-8\"");
-        return response;
-    };
-
-    if (!authorization.isEmpty()) {
-        // client_secret_basic. Failures are 401 with a Basic challenge (RFC 6749 section 5.2).
-        const auto basicFailure = [&](const QString &description) { return unauthorized(401, description); };
-        if (!authorization.startsWith("Basic ") && !authorization.startsWith("basic "))
-            return basicFailure(QStringLiteral("The sandbox accepts only the Basic scheme in the Authorization header "
-                                               "for client authentication."));
-        if (hasField(form, QStringLiteral("client_secret")))
-            return tokenError(400, QStringLiteral("invalid_request"),
-                              QStringLiteral("The request uses two client authentication methods (Basic header and "
-                                             "client_secret in the body); use one."));
-        const auto decoded = QByteArray::fromBase64Encoding(authorization.sliced(6).trimmed(),
-                                                            QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded)
-            return basicFailure(QStringLiteral("The Basic credentials are not valid Base64."));
-        const QByteArray credentials = *decoded;
-        const qsizetype colon = credentials.indexOf(':');
-        if (colon < 0)
-            return basicFailure(QStringLiteral("The Basic credentials have no colon between client id and secret."));
-
-        QString clientId;
-        QString secret;
-        if (!oidc::formDecode(credentials.first(colon), &clientId) || !oidc::formDecode(credentials.sliced(colon + 1), &secret))
-            return basicFailure(QStringLiteral("The Basic credentials are not correctly form-encoded."));
-        const ClientRegistration *registration = findClient(clientId);
-        if (!registration)
-            return basicFailure(QStringLiteral("Unknown client %1.").arg(clientId.left(100)));
-        if (registration->isPublic)
-            return basicFailure(QStringLiteral("The client %1 is public and has no secret; send client_id in the "
-                                               "body instead.").arg(clientId));
-        if (!constantTimeEquals(secret, registration->secret)) {
-            // A common mistake: Base64 of the raw secret. Form-decoding turns its '+' into a
-            // space, so the raw value would only match before decoding.
-            const QString rawSecret = QString::fromUtf8(credentials.sliced(colon + 1));
-            if (constantTimeEquals(rawSecret, registration->secret))
-                return basicFailure(QStringLiteral("The client secret does not match after form-decoding. RFC 6749 "
-                                                   "section 2.3.1 requires form-encoding id and secret before Base64, "
-                                                   "so '+' must be sent as %2B, '/' as %2F, '=' as %3D and ':' as %3A."));
-            return basicFailure(QStringLiteral("The client secret is wrong."));
-        }
-        if (hasField(form, QStringLiteral("client_id")) && fieldValue(form, QStringLiteral("client_id")) != clientId)
-            return tokenError(400, QStringLiteral("invalid_request"),
-                              QStringLiteral("client_id in the body differs from the client in the Basic credentials."));
-        *client = registration;
-        return std::nullopt;
-    }
-
-    const QString clientId = fieldValue(form, QStringLiteral("client_id"));
-    if (clientId.isEmpty())
-        return unauthorized(invalidClientStatus,
-                            QStringLiteral("The request has no client authentication: send client_id (public client), "
-                                           "a Basic header or client_secret_post."));
-    const ClientRegistration *registration = findClient(clientId);
-    if (!registration)
-        return unauthorized(invalidClientStatus, QStringLiteral("Unknown client %1.").arg(clientId.left(100)));
-
-    if (hasField(form, QStringLiteral("client_secret"))) {
-        // client_secret_post
-        if (registration->isPublic)
-            return unauthorized(invalidClientStatus,
-                                QStringLiteral("The client %1 is public and has no secret; do not send client_secret.")
-                                    .arg(clientId));
-        if (!constantTimeEquals(fieldValue(form, QStringLiteral("client_secret")), registration->secret))
-            return unauthorized(invalidClientStatus, QStringLiteral("The client secret is wrong."));
-    } else if (!registration->isPublic) {
-        return unauthorized(invalidClientStatus,
-                            QStringLiteral("The client %1 is confidential: authenticate with client_secret_basic or "
-                                           "client_secret_post.").arg(clientId));
-    }
-    *client = registration;
-    return std::nullopt;
-}
-
 HttpResponse IdentityProvider::token(const HttpRequest &request)
 {
     removeExpired();
@@ -730,11 +679,13 @@ HttpResponse IdentityProvider::token(const HttpRequest &request)
         return redeemRefreshToken(form, *client);
     if (grantType == QLatin1String("client_credentials"))
         return issueClientToken(form, *client);
+    if (grantType == QLatin1String("password"))
+        return issuePasswordTokens(form, *client);
     if (grantType == QLatin1String("urn:ietf:params:oauth:grant-type:device_code"))
         return redeemDeviceCode(form, *client);
     return tokenError(400, QStringLiteral("unsupported_grant_type"),
                       QStringLiteral("grant_type %1 is not supported; use authorization_code, refresh_token, "
-                                     "client_credentials or urn:ietf:params:oauth:grant-type:device_code.")
+                                     "client_credentials, password or urn:ietf:params:oauth:grant-type:device_code.")
                           .arg(grantType.left(60)));
 }
 
@@ -915,6 +866,41 @@ HttpResponse IdentityProvider::issueClientToken(const oidc::FormFields &form, co
     const QJsonObject response = bearerTokenResponse(*accessToken, tokenLifetimeSeconds, scope);
     qCInfo(lcSandbox).noquote() << "issued a client token to" << client.id;
     return tokenSuccess(response);
+}
+
+HttpResponse IdentityProvider::issuePasswordTokens(const oidc::FormFields &form, const ClientRegistration &client)
+{
+    for (const QString &name : {QStringLiteral("username"), QStringLiteral("password")}) {
+        if (fieldValue(form, name).isEmpty())
+            return tokenError(400, QStringLiteral("invalid_request"),
+                              QStringLiteral("The request has no %1. The password grant needs username (the user's "
+                                             "e-mail address) and password.")
+                                  .arg(name));
+    }
+    const QStringList scopes = splitScope(fieldValue(form, QStringLiteral("scope")));
+    if (scopes.isEmpty())
+        return tokenError(400, QStringLiteral("invalid_scope"),
+                          QStringLiteral("The request has no scope. Ask for openid (for an ID token), and profile, "
+                                         "email or offline_access as needed."));
+    for (const QString &scope : scopes) {
+        if (!supportedScopes().contains(scope))
+            return tokenError(400, QStringLiteral("invalid_scope"),
+                              QStringLiteral("Unknown scope %1. Supported scopes: %2.")
+                                  .arg(scope.left(60), supportedScopes().join(QLatin1Char(' '))));
+    }
+
+    const UserAccount *user = findUserByEmail(fieldValue(form, QStringLiteral("username")));
+    // As on the login page, both branches compare a password, so the response time does not
+    // tell whether the username exists.
+    const bool passwordMatches = constantTimeEquals(fieldValue(form, QStringLiteral("password")),
+                                                    user ? user->password : demoUser().password);
+    if (!user || !passwordMatches) {
+        qCInfo(lcSandbox) << "password grant with a wrong username or password for client" << client.id;
+        return tokenError(400, QStringLiteral("invalid_grant"), QStringLiteral("The username or password is wrong."));
+    }
+    // The user signs in with this request, so it is also the authentication time. The ID token
+    // has no nonce because it comes straight from the token endpoint, as in the refresh grant.
+    return issueTokens(client, user->sub, scopes.join(QLatin1Char(' ')), m_clock->now(), QString(), randomToken(16));
 }
 
 std::optional<QByteArray> IdentityProvider::signAccessToken(QJsonObject claims, const QString &grantId, QString *error)

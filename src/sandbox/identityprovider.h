@@ -16,9 +16,11 @@
 namespace afx::sandbox {
 
 // The sandbox's OpenID provider: discovery, JWKS, authorization with a login page (code,
-// implicit and hybrid response types), token endpoint, userinfo, the device authorization
-// grant, token revocation and introspection, and RP-initiated logout. State (pending sign-ins,
-// codes, device codes, refresh tokens, revocations) lives in memory.
+// implicit and hybrid response types), pushed authorization requests, token endpoint (with the
+// password grant among others), userinfo, the device authorization grant, token revocation and
+// introspection, and RP-initiated logout. Clients authenticate with a secret or with a JWT
+// assertion. State (pending sign-ins, pushed requests, codes, device codes, refresh tokens,
+// revocations, used assertion ids) lives in memory.
 class IdentityProvider {
 public:
     static constexpr qint64 codeLifetimeSeconds = 60;
@@ -32,6 +34,15 @@ public:
     // Each slow_down error adds this much to the device code's interval (RFC 8628 section 3.5).
     static constexpr int slowDownStepSeconds = 5;
     static constexpr int maxDeviceCodes = 200; // the oldest is dropped beyond this
+    // A request_uri from /par is valid this long, and only once (RFC 9126 section 2.2).
+    static constexpr qint64 pushedRequestLifetimeSeconds = 60;
+    static constexpr int maxPushedRequests = 200; // the oldest is dropped beyond this
+    // Clock skew allowed for the exp, iat and nbf claims of a client assertion.
+    static constexpr qint64 clientAssertionLeewaySeconds = 60;
+    // The latest exp a client assertion may have, counted from now. The provider remembers each
+    // assertion's jti until its exp to detect replays, so this bounds how long that is.
+    static constexpr qint64 maxClientAssertionLifetimeSeconds = 3600;
+    static constexpr qsizetype maxClientAssertionBytes = 8 * 1024;
 
     explicit IdentityProvider(const SandboxClock *clock);
 
@@ -51,6 +62,9 @@ public:
     HttpResponse discovery() const;
     HttpResponse jwks() const;
     HttpResponse authorize(const HttpRequest &request);
+    // POST /par (RFC 9126): validates an authorization request as /authorize does and stores it
+    // under a single-use request_uri.
+    HttpResponse pushAuthorizationRequest(const HttpRequest &request);
     HttpResponse login(const HttpRequest &request);
     HttpResponse token(const HttpRequest &request);
     HttpResponse userinfo(const HttpRequest &request);
@@ -73,6 +87,10 @@ public:
     // Sets the minimum seconds between two polls of one device code, for device codes issued
     // from now on. Negative values count as 0.
     void setDeviceCodeInterval(int seconds) { m_deviceCodeInterval = seconds < 0 ? 0 : seconds; }
+
+    // Registers the public part of `key` (RSA or EC) for the private_key_jwt assertions of
+    // SandboxServer::jwtClientId(). A null key or another key type removes the registration.
+    void setClientAssertionKey(const jose::Key &key);
 
 private:
     // Transport of the authorization response to the redirect URI: its query (RFC 6749
@@ -143,6 +161,29 @@ private:
         int interval = 0;        // in seconds, grows with each slow_down
         bool redeemed = false;
     };
+    // An authorization request that passed validation, from /authorize or from /par.
+    struct ValidatedAuthorizationRequest {
+        PendingSignIn signIn; // without createdAt, which is set when the login page is shown
+        // prompt=none: the request is valid, but it ends in login_required at the authorization
+        // endpoint, because the sandbox keeps no sign-in session.
+        bool promptNone = false;
+    };
+    // The error of an invalid authorization request, and its destination.
+    struct AuthorizationRequestError {
+        // False while client_id or redirect_uri is missing or invalid. Such errors go to a page,
+        // because a redirect to an unchecked URI would make the sandbox an open redirector.
+        bool redirectable = false;
+        QString redirectUri;
+        ResponseMode responseMode = ResponseMode::Query;
+        std::optional<QString> state;
+        QString error; // an OAuth error code, invalid_request when not redirectable
+        QString description;
+    };
+    struct PushedRequest {
+        ValidatedAuthorizationRequest request;
+        qint64 expiresAt = 0;
+        bool used = false; // kept until it expires, so a second use gets a clear error
+    };
     // A signed-in user's open decision on the "Allow ... on the device?" page.
     struct DeviceConsent {
         QString deviceCode;
@@ -153,6 +194,17 @@ private:
     // Parses response_type. Returns nullopt with *error set for unknown or repeated words and
     // for combinations the sandbox does not support (such as token alone).
     static std::optional<ResponseType> parseResponseType(const QString &value, QString *error);
+
+    // Checks the parameters of an authorization request (client, redirect URI, response type
+    // and mode, scope, nonce, PKCE, prompt). Returns nullopt with *failure set when one is invalid.
+    std::optional<ValidatedAuthorizationRequest> validateAuthorizationRequest(const oidc::FormFields &params,
+                                                                             AuthorizationRequestError *failure) const;
+    HttpResponse rejectAuthorizationRequest(const AuthorizationRequestError &failure) const;
+    HttpResponse authorizationErrorPage(const QString &message) const;
+    // Shows the login page for a validated request, or redirects with login_required for prompt=none.
+    HttpResponse beginSignIn(const ValidatedAuthorizationRequest &request);
+    // GET /authorize with request_uri: takes the request that /par stored (RFC 9126 section 4).
+    HttpResponse authorizePushedRequest(const oidc::FormFields &params);
 
     // Stores a pending sign-in under a new random id, which the login form posts back, and
     // returns the id. Drops the oldest one beyond maxPendingSignIns.
@@ -167,19 +219,33 @@ private:
                                    const QString &error, const QString &description) const;
     HttpResponse tokenError(int status, const QString &error, const QString &description) const;
     // Authenticates the client of a token request. Returns the error response on failure.
-    // `invalidClientStatus` is the status of an invalid_client error when the client did not use
-    // the Authorization header: 400 at the token endpoint, which RFC 6749 section 5.2 allows,
-    // and 401 at revocation and introspection. Failures of the Basic header are always 401.
+    // `invalidClientStatus` is the status of an invalid_client error when the client sent only
+    // form fields without an assertion: 400 at the token and device authorization endpoints,
+    // which RFC 6749 section 5.2 allows, and 401 at revocation, introspection and /par. Failures
+    // of the Basic header and of a client assertion are always 401. A valid assertion's jti is
+    // recorded, so it cannot be replayed.
     std::optional<HttpResponse> authenticateClient(const HttpRequest &request, const oidc::FormFields &form,
-                                                   const ClientRegistration **client,
-                                                   int invalidClientStatus = 400) const;
+                                                   const ClientRegistration **client, int invalidClientStatus = 400);
+    // Authenticates with client_assertion (RFC 7523 section 2.2, OpenID Connect Core section 9):
+    // client_secret_jwt for a client with a secret, private_key_jwt for the JWT client.
+    std::optional<HttpResponse> authenticateClientAssertion(const HttpRequest &request, const oidc::FormFields &form,
+                                                            const ClientRegistration **client);
+    // An invalid_client error. A 401 carries the Basic challenge that RFC 9110 section 15.5.2
+    // requires.
+    HttpResponse clientAuthenticationError(int status, const QString &description) const;
+    // The sentence for a private_key_jwt client that sent no assertion, or for any request of it
+    // while no key is registered.
+    QString privateKeyJwtRequirement(const QString &clientId) const;
     // Reads the form body of a back-channel request and authenticates its client, as the
-    // revocation and introspection endpoints need it. Returns the error response on failure.
+    // revocation, introspection and pushed authorization endpoints need it. Returns the error
+    // response on failure.
     std::optional<HttpResponse> readClientRequest(const HttpRequest &request, const char *endpointName,
-                                                  oidc::FormFields *form, const ClientRegistration **client) const;
+                                                  oidc::FormFields *form, const ClientRegistration **client);
     HttpResponse redeemCode(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse redeemRefreshToken(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse issueClientToken(const oidc::FormFields &form, const ClientRegistration &client);
+    // The resource owner password credentials grant (RFC 6749 section 4.3).
+    HttpResponse issuePasswordTokens(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse redeemDeviceCode(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse submitUserCode(const oidc::FormFields &form);
     HttpResponse decideDeviceConsent(const oidc::FormFields &form);
@@ -228,6 +294,10 @@ private:
     QHash<QString, RefreshGrant> m_refreshTokens; // by token
     QHash<QString, DeviceGrant> m_deviceCodes;    // by device code
     QHash<QString, DeviceConsent> m_deviceConsents; // by the random id in the consent form
+    QHash<QString, PushedRequest> m_pushedRequests; // by request_uri
+    jose::Key m_clientAssertionKey; // public key of the private_key_jwt client, or null
+    // The exp of each accepted client assertion, by client id + '\n' + jti, until it expires.
+    QHash<QString, qint64> m_usedClientAssertionIds;
     int m_deviceCodeInterval = defaultDeviceCodeIntervalSeconds;
     struct AccessTokenRecord {
         QString grantId;

@@ -1,5 +1,7 @@
 #include "sandbox/providerhelpers.h"
 
+#include <QJsonArray>
+
 namespace afx::sandbox {
 
 QStringList splitScope(const QString &scope)
@@ -13,6 +15,30 @@ QJsonObject bearerTokenResponse(const QByteArray &accessToken, qint64 expiresIn,
                        {QStringLiteral("token_type"), QStringLiteral("Bearer")},
                        {QStringLiteral("expires_in"), expiresIn},
                        {QStringLiteral("scope"), scope}};
+}
+
+QString audienceText(const QJsonValue &audience)
+{
+    if (audience.isArray()) {
+        QStringList values;
+        for (const QJsonValue &value : audience.toArray())
+            values.append(value.toString());
+        return values.join(QStringLiteral(", "));
+    }
+    return audience.toString();
+}
+
+bool audienceContains(const QJsonValue &audience, const QString &expected)
+{
+    if (audience.isString())
+        return audience.toString() == expected;
+    if (audience.isArray()) {
+        for (const QJsonValue &value : audience.toArray()) {
+            if (value.toString() == expected)
+                return true;
+        }
+    }
+    return false;
 }
 
 HttpResponse tokenSuccess(const QJsonObject &body)

@@ -134,6 +134,8 @@ public:
             return isPost ? provider.token(request) : methodNotAllowed("POST");
         if (path == QLatin1String("/userinfo"))
             return isGet || isPost ? provider.userinfo(request) : methodNotAllowed("GET, POST");
+        if (path == QLatin1String("/par"))
+            return isPost ? provider.pushAuthorizationRequest(request) : methodNotAllowed("POST");
         if (path == QLatin1String("/device_authorization"))
             return isPost ? provider.deviceAuthorization(request) : methodNotAllowed("POST");
         if (path == QLatin1String("/device"))
@@ -179,6 +181,11 @@ bool SandboxServer::setSigningKey(const jose::Key &key)
 jose::Key SandboxServer::signingKey() const
 {
     return d->provider.signingKey();
+}
+
+void SandboxServer::setClientAssertionKey(const jose::Key &publicKey)
+{
+    d->provider.setClientAssertionKey(publicKey);
 }
 
 bool SandboxServer::start(quint16 port, QString *error)
@@ -268,6 +275,11 @@ QString SandboxServer::confidentialClientId()
 QString SandboxServer::confidentialClientSecret()
 {
     return QStringLiteral("sandbox+secret/with=special:chars");
+}
+
+QString SandboxServer::jwtClientId()
+{
+    return QStringLiteral("explorer-sandbox-jwt");
 }
 
 QStringList SandboxServer::clientCredentialsScopes()

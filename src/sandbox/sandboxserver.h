@@ -19,9 +19,11 @@ namespace afx::sandbox {
 //
 // Provider: /.well-known/openid-configuration, /jwks, /authorize (login page, with the code,
 // implicit and hybrid response types), /login and /userinfo. /token serves authorization_code
-// with PKCE S256, refresh_token with rotation, client_credentials and device_code. The device
-// authorization grant (RFC 8628) adds /device_authorization and /device. /revoke (RFC 7009),
-// /introspect (RFC 7662) and /logout (RP-initiated logout) complete the set.
+// with PKCE S256, refresh_token with rotation, client_credentials, password and device_code. The
+// device authorization grant (RFC 8628) adds /device_authorization and /device, and pushed
+// authorization requests (RFC 9126) add /par. /revoke (RFC 7009), /introspect (RFC 7662) and
+// /logout (RP-initiated logout) complete the set. Confidential clients authenticate with
+// client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt.
 // Backend: /graphql, which accepts the provider's ID token or its access token as a Bearer
 // token, validates it against the provider's JWKS and reports each check into the trace.
 //
@@ -47,6 +49,9 @@ public:
     // Contains '+', '/', '=' and ':' on purpose, so that client_secret_basic only works
     // when the client form-encodes id and secret before Base64 (RFC 6749 section 2.3.1).
     static QString confidentialClientSecret();
+    // "explorer-sandbox-jwt": confidential, without a secret. It authenticates only with
+    // private_key_jwt, signed by the key whose public part setClientAssertionKey() registers.
+    static QString jwtClientId();
     // Scopes the confidential client may get with the client credentials grant.
     static QStringList clientCredentialsScopes(); // "todos:read"
     static QString demoEmail();
@@ -60,6 +65,12 @@ public:
     // Returns false when `key` is not an RSA private key.
     bool setSigningKey(const jose::Key &key);
     jose::Key signingKey() const;
+    // Registers the public key that checks the private_key_jwt assertions of jwtClientId(): an
+    // RSA key (for RS256 and PS256, also RS/PS384 and 512) or an EC key (ES256 on P-256, ES384
+    // on P-384, ES512 on P-521). A private key is reduced to its public part. A null key or
+    // another key type removes the registration, so the client's requests fail with
+    // invalid_client until a key is set.
+    void setClientAssertionKey(const jose::Key &publicKey);
     // How many times the backend loaded the provider's JWKS (it caches the keys).
     int jwksFetchCount() const;
 

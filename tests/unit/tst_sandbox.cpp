@@ -226,6 +226,51 @@ QByteArray basicCredentials(const QByteArray &userPass)
     return "Basic " + userPass.toBase64();
 }
 
+// The Authorization header of client_secret_basic for the confidential client.
+QByteArray confidentialBasicCredentials()
+{
+    return basicCredentials(formEncode(SandboxServer::confidentialClientId()) + ':'
+                            + formEncode(SandboxServer::confidentialClientSecret()));
+}
+
+const QString jwtBearerType = QStringLiteral("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+const QString requestUriPrefix = QStringLiteral("urn:ietf:params:oauth:request_uri:");
+
+QString newJti()
+{
+    return QString::fromLatin1(base64Url(QByteArray::number(QRandomGenerator::global()->generate64())));
+}
+
+// Signs `claims` with an HMAC algorithm, by default HS256 with the confidential client's secret
+// (client_secret_jwt). Returns an empty array, with a warning, when signing fails.
+QByteArray signWithSecret(const QJsonObject &claims, const QString &alg = QStringLiteral("HS256"),
+                          const QByteArray &secret = SandboxServer::confidentialClientSecret().toUtf8(),
+                          const QJsonObject &header = {})
+{
+    QString error;
+    const std::optional<QByteArray> token = afx::jose::signCompactHmac(alg, secret, header, claims, &error);
+    if (!token)
+        qWarning().noquote() << "signing the test assertion failed:" << error;
+    return token.value_or(QByteArray());
+}
+
+// Signs `claims` with `key` (private_key_jwt). Returns an empty array, with a warning, on failure.
+QByteArray signWithKey(const QJsonObject &claims, const QString &alg, const afx::jose::Key &key)
+{
+    QString error;
+    const std::optional<QByteArray> token = afx::jose::signCompact(alg, key, QJsonObject(), claims, &error);
+    if (!token)
+        qWarning().noquote() << "signing the test assertion failed:" << error;
+    return token.value_or(QByteArray());
+}
+
+// A JWT with alg "none" and an empty signature, built by hand because afx::jose never signs one.
+QByteArray unsignedJwt(const QJsonObject &claims)
+{
+    return base64Url(R"({"alg":"none","typ":"JWT"})") + '.'
+        + base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact)) + '.';
+}
+
 // The at_hash / c_hash value for RS256, computed here independently of afx::jose: the left
 // half of the SHA-256 digest of the ASCII value, base64url without padding.
 QString rs256HalfHash(const QString &value)
@@ -318,6 +363,38 @@ private Q_SLOTS:
     void publicClientWithSecretRejected();
     void refreshTokenRotation();
 
+    void clientSecretJwtAtEveryEndpoint_data();
+    void clientSecretJwtAtEveryEndpoint();
+    void clientSecretJwtAcceptedVariants_data();
+    void clientSecretJwtAcceptedVariants();
+    void clientAssertionRejections_data();
+    void clientAssertionRejections();
+    void clientAssertionReplayRejected();
+    void clientAssertionExpiresWithClock();
+    void clientAssertionWithSecondMethod();
+    void privateKeyJwtAccepted_data();
+    void privateKeyJwtAccepted();
+    void privateKeyJwtWrongKey();
+    void privateKeyJwtNoKeyRegistered();
+    void privateKeyJwtClientNeedsAssertion();
+
+    void parCodeFlowToToken_data();
+    void parCodeFlowToToken();
+    void parRequestUriSingleUse();
+    void parRequestUriExpires();
+    void parClientIdMismatch();
+    void parAuthorizeRejections_data();
+    void parAuthorizeRejections();
+    void parRejections_data();
+    void parRejections();
+    void parRequiresPost();
+    void parPromptNoneRedirects();
+
+    void passwordGrantIssuesTokens_data();
+    void passwordGrantIssuesTokens();
+    void passwordGrantRejections_data();
+    void passwordGrantRejections();
+
     void idTokenVerifiesAgainstJwks();
     void accessTokenClaims();
     void userinfoEndpoint();
@@ -381,6 +458,26 @@ private:
     Reply revokeAsPublicClient(const QList<QPair<QString, QString>> &fields);
     // POST /introspect for the confidential client with client_secret_basic.
     Reply introspect(const QString &token);
+
+    // The sandbox's current time in seconds since 1970, which advanceClock() moves.
+    qint64 sandboxNow(SandboxServer *server = nullptr) const
+    {
+        return QDateTime::currentSecsSinceEpoch() + (server ? server : m_server)->clockOffset();
+    }
+    // Claims of a valid client assertion for `clientId`: iss and sub, aud = the token endpoint,
+    // iat now, exp in two minutes and a random jti.
+    QJsonObject assertionClaims(const QString &clientId, SandboxServer *server = nullptr) const;
+    // POST `path` with `fields` plus client_assertion_type (jwt-bearer) and client_assertion.
+    Reply postWithAssertion(const QString &path, const QList<QPair<QString, QString>> &fields,
+                            const QByteArray &assertion, SandboxServer *server = nullptr);
+    // POST /par with the fields of `request`, which the public client sends without more.
+    Reply pushAuthorization(const AuthorizationRequest &request, const Headers &headers = {});
+    // GET /authorize with client_id and request_uri, plus `extra` parameters that the sandbox
+    // must ignore.
+    Reply authorizeWithRequestUri(const QString &clientId, const QString &requestUri,
+                                  const QList<QPair<QString, QString>> &extra = {});
+    // Posts the demo account's e-mail address and password to the login page `page`.
+    Reply submitDemoLogin(const Reply &page);
 
     QNetworkAccessManager m_network;
     SandboxServer *m_server = nullptr;
@@ -576,6 +673,48 @@ Reply TestSandbox::introspect(const QString &token)
                     {{"Authorization", basicCredentials(credentials)}});
 }
 
+QJsonObject TestSandbox::assertionClaims(const QString &clientId, SandboxServer *server) const
+{
+    const qint64 now = sandboxNow(server);
+    return QJsonObject{{QStringLiteral("iss"), clientId},
+                       {QStringLiteral("sub"), clientId},
+                       {QStringLiteral("aud"), endpoint(QStringLiteral("/token"), server).toString()},
+                       {QStringLiteral("iat"), now},
+                       {QStringLiteral("exp"), now + 120},
+                       {QStringLiteral("jti"), newJti()}};
+}
+
+Reply TestSandbox::postWithAssertion(const QString &path, const QList<QPair<QString, QString>> &fields,
+                                     const QByteArray &assertion, SandboxServer *server)
+{
+    const QList<QPair<QString, QString>> authentication{{QStringLiteral("client_assertion_type"), jwtBearerType},
+                                                        {QStringLiteral("client_assertion"), QString::fromLatin1(assertion)}};
+    return send("POST", endpoint(path, server), formBody(fields + authentication),
+                {{"Content-Type", "application/x-www-form-urlencoded"}});
+}
+
+Reply TestSandbox::pushAuthorization(const AuthorizationRequest &request, const Headers &headers)
+{
+    return postForm(QStringLiteral("/par"), formBody(request.fields()), headers);
+}
+
+Reply TestSandbox::authorizeWithRequestUri(const QString &clientId, const QString &requestUri,
+                                           const QList<QPair<QString, QString>> &extra)
+{
+    const QList<QPair<QString, QString>> fields = QList<QPair<QString, QString>>{{QStringLiteral("client_id"), clientId},
+                                                                               {QStringLiteral("request_uri"), requestUri}}
+        + extra;
+    return get(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(fields)));
+}
+
+Reply TestSandbox::submitDemoLogin(const Reply &page)
+{
+    return postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestIdFromPage(page.body)},
+                                                        {QStringLiteral("email"), SandboxServer::demoEmail()},
+                                                        {QStringLiteral("password"), SandboxServer::demoPassword()},
+                                                        {QStringLiteral("action"), QStringLiteral("login")}}));
+}
+
 void TestSandbox::startsOnLoopback()
 {
     QVERIFY(m_server->isRunning());
@@ -584,6 +723,7 @@ void TestSandbox::startsOnLoopback()
     QCOMPARE(m_server->graphqlUrl(), QUrl(m_server->issuer() + QStringLiteral("/graphql")));
     QCOMPARE(SandboxServer::publicClientId(), QStringLiteral("explorer-sandbox"));
     QCOMPARE(SandboxServer::confidentialClientId(), QStringLiteral("explorer-sandbox-confidential"));
+    QCOMPARE(SandboxServer::jwtClientId(), QStringLiteral("explorer-sandbox-jwt"));
     for (const QChar special : {QLatin1Char('+'), QLatin1Char('/'), QLatin1Char('='), QLatin1Char(':')})
         QVERIFY(SandboxServer::confidentialClientSecret().contains(special));
 }
@@ -616,6 +756,8 @@ void TestSandbox::discoveryDocument()
     QCOMPARE(metadata.value(QStringLiteral("revocation_endpoint")).toString(), issuer + QStringLiteral("/revoke"));
     QCOMPARE(metadata.value(QStringLiteral("introspection_endpoint")).toString(), issuer + QStringLiteral("/introspect"));
     QCOMPARE(metadata.value(QStringLiteral("end_session_endpoint")).toString(), issuer + QStringLiteral("/logout"));
+    QCOMPARE(metadata.value(QStringLiteral("pushed_authorization_request_endpoint")).toString(), issuer + QStringLiteral("/par"));
+    QCOMPARE(metadata.value(QStringLiteral("require_pushed_authorization_requests")), QJsonValue(false));
 
     const auto list = [&metadata](const char *name) {
         QStringList values;
@@ -630,16 +772,21 @@ void TestSandbox::discoveryDocument()
              (QStringList{QStringLiteral("query"), QStringLiteral("fragment"), QStringLiteral("form_post")}));
     QCOMPARE(list("grant_types_supported"), (QStringList{QStringLiteral("authorization_code"), QStringLiteral("implicit"),
                                                         QStringLiteral("refresh_token"), QStringLiteral("client_credentials"),
+                                                        QStringLiteral("password"),
                                                         QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")}));
     QCOMPARE(list("subject_types_supported"), QStringList{QStringLiteral("public")});
     QCOMPARE(list("id_token_signing_alg_values_supported"), QStringList{QStringLiteral("RS256")});
     QCOMPARE(list("code_challenge_methods_supported"), QStringList{QStringLiteral("S256")});
-    QCOMPARE(list("token_endpoint_auth_methods_supported"),
-             (QStringList{QStringLiteral("none"), QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")}));
-    QCOMPARE(list("revocation_endpoint_auth_methods_supported"),
-             (QStringList{QStringLiteral("none"), QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")}));
-    QCOMPARE(list("introspection_endpoint_auth_methods_supported"),
-             (QStringList{QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")}));
+    const QStringList secretAndJwtMethods{QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post"),
+                                          QStringLiteral("client_secret_jwt"), QStringLiteral("private_key_jwt")};
+    QCOMPARE(list("token_endpoint_auth_methods_supported"), QStringList{QStringLiteral("none")} + secretAndJwtMethods);
+    QCOMPARE(list("revocation_endpoint_auth_methods_supported"), QStringList{QStringLiteral("none")} + secretAndJwtMethods);
+    QCOMPARE(list("introspection_endpoint_auth_methods_supported"), secretAndJwtMethods);
+    const QStringList assertionAlgorithms{QStringLiteral("HS256"), QStringLiteral("RS256"), QStringLiteral("PS256"),
+                                          QStringLiteral("ES256")};
+    QCOMPARE(list("token_endpoint_auth_signing_alg_values_supported"), assertionAlgorithms);
+    QCOMPARE(list("revocation_endpoint_auth_signing_alg_values_supported"), assertionAlgorithms);
+    QCOMPARE(list("introspection_endpoint_auth_signing_alg_values_supported"), assertionAlgorithms);
     QCOMPARE(list("scopes_supported"), (QStringList{QStringLiteral("openid"), QStringLiteral("profile"),
                                                     QStringLiteral("email"), QStringLiteral("offline_access")}));
     for (const char *claim : {"sub", "iss", "aud", "exp", "iat", "nonce", "at_hash", "c_hash", "email", "email_verified", "name"})
@@ -2148,7 +2295,7 @@ void TestSandbox::tokenRejections_data()
     QTest::newRow("code of another client") << QStringLiteral("other-client") << 400 << QStringLiteral("invalid_grant");
     QTest::newRow("unknown client") << QStringLiteral("unknown-client") << 400 << QStringLiteral("invalid_client");
     QTest::newRow("no client") << QStringLiteral("no-client") << 400 << QStringLiteral("invalid_client");
-    QTest::newRow("unsupported grant") << QStringLiteral("password-grant") << 400 << QStringLiteral("unsupported_grant_type");
+    QTest::newRow("unsupported grant") << QStringLiteral("saml2-grant") << 400 << QStringLiteral("unsupported_grant_type");
     QTest::newRow("repeated parameter") << QStringLiteral("repeated") << 400 << QStringLiteral("invalid_request");
     QTest::newRow("JSON body") << QStringLiteral("json-body") << 400 << QStringLiteral("invalid_request");
 }
@@ -2193,8 +2340,8 @@ void TestSandbox::tokenRejections()
         set(QStringLiteral("client_id"), QStringLiteral("someone-else"));
     else if (variant == QLatin1String("no-client"))
         set(QStringLiteral("client_id"), QString());
-    else if (variant == QLatin1String("password-grant"))
-        set(QStringLiteral("grant_type"), QStringLiteral("password"));
+    else if (variant == QLatin1String("saml2-grant"))
+        set(QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:saml2-bearer"));
     else if (variant == QLatin1String("repeated"))
         fields.append({QStringLiteral("code"), code});
     else if (variant == QLatin1String("json-body"))
@@ -3000,6 +3147,846 @@ void TestSandbox::requestServedHasNoQuery()
     QCOMPARE(served.at(1).at(2).toInt(), 302);
     for (const QList<QVariant> &arguments : served)
         QVERIFY(!arguments.at(1).toString().contains(code));
+}
+
+void TestSandbox::clientSecretJwtAtEveryEndpoint_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("audiencePath"); // appended to the issuer for the aud claim
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("member");       // a member of the JSON response, or empty for no body
+
+    const QString tokenPath = QStringLiteral("/token");
+    QTest::newRow("token") << tokenPath << formBody({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}})
+                           << tokenPath << 200 << QStringLiteral("access_token");
+    QTest::newRow("device authorization") << QStringLiteral("/device_authorization")
+                                          << formBody({{QStringLiteral("scope"), QStringLiteral("openid")}}) << tokenPath << 200
+                                          << QStringLiteral("device_code");
+    QTest::newRow("revoke") << QStringLiteral("/revoke") << formBody({{QStringLiteral("token"), QStringLiteral("unknown")}})
+                            << tokenPath << 200 << QString();
+    QTest::newRow("introspect") << QStringLiteral("/introspect")
+                                << formBody({{QStringLiteral("token"), QStringLiteral("unknown")}}) << tokenPath << 200
+                                << QStringLiteral("active");
+    AuthorizationRequest request;
+    request.clientId = SandboxServer::confidentialClientId();
+    QTest::newRow("par") << QStringLiteral("/par") << formBody(request.fields()) << tokenPath << 201
+                         << QStringLiteral("request_uri");
+    QTest::newRow("par with its own URL as aud") << QStringLiteral("/par") << formBody(request.fields())
+                                                 << QStringLiteral("/par") << 201 << QStringLiteral("request_uri");
+}
+
+void TestSandbox::clientSecretJwtAtEveryEndpoint()
+{
+    QFETCH(QString, path);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, audiencePath);
+    QFETCH(int, status);
+    QFETCH(QString, member);
+
+    QJsonObject claims = assertionClaims(SandboxServer::confidentialClientId());
+    claims.insert(QStringLiteral("aud"), m_server->issuer() + audiencePath);
+    const QByteArray assertion = signWithSecret(claims);
+    QVERIFY(!assertion.isEmpty());
+    const QByteArray authentication = "&client_assertion_type=" + formEncode(jwtBearerType) + "&client_assertion=" + assertion;
+    const Reply reply = postForm(path, body + authentication);
+    QVERIFY2(reply.status == status, reply.body.constData());
+    if (member.isEmpty())
+        QVERIFY(reply.body.isEmpty());
+    else
+        QVERIFY2(reply.json().contains(member), reply.body.constData());
+}
+
+void TestSandbox::clientSecretJwtAcceptedVariants_data()
+{
+    QTest::addColumn<QString>("variant");
+
+    QTest::newRow("aud is an array") << QStringLiteral("aud-array");
+    QTest::newRow("aud is the issuer") << QStringLiteral("aud-issuer");
+    QTest::newRow("exp 30 s ago, within leeway") << QStringLiteral("exp-leeway");
+    QTest::newRow("iat 30 s ahead, within leeway") << QStringLiteral("iat-leeway");
+    QTest::newRow("no iat") << QStringLiteral("no-iat");
+    QTest::newRow("matching client_id field") << QStringLiteral("client-id-field");
+}
+
+void TestSandbox::clientSecretJwtAcceptedVariants()
+{
+    QFETCH(QString, variant);
+
+    const QString clientId = SandboxServer::confidentialClientId();
+    QJsonObject claims = assertionClaims(clientId);
+    QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+    const qint64 now = sandboxNow();
+    if (variant == QLatin1String("aud-array"))
+        claims.insert(QStringLiteral("aud"), QJsonArray{QStringLiteral("https://other.example"),
+                                                        endpoint(QStringLiteral("/token")).toString()});
+    else if (variant == QLatin1String("aud-issuer"))
+        claims.insert(QStringLiteral("aud"), m_server->issuer());
+    else if (variant == QLatin1String("exp-leeway"))
+        claims.insert(QStringLiteral("exp"), now - 30);
+    else if (variant == QLatin1String("iat-leeway"))
+        claims.insert(QStringLiteral("iat"), now + 30);
+    else if (variant == QLatin1String("no-iat"))
+        claims.remove(QStringLiteral("iat"));
+    else if (variant == QLatin1String("client-id-field"))
+        fields.append({QStringLiteral("client_id"), clientId});
+
+    const Reply reply = postWithAssertion(QStringLiteral("/token"), fields, signWithSecret(claims));
+    QVERIFY2(reply.status == 200, reply.body.constData());
+    const QString accessToken = reply.jsonString(QStringLiteral("access_token"));
+    const QJsonObject accessClaims = verifiedClaims(accessToken);
+    QCOMPARE(accessClaims.value(QStringLiteral("client_id")).toString(), clientId);
+}
+
+void TestSandbox::clientAssertionRejections_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<QString>("descriptionPart");
+
+    QTest::newRow("wrong secret") << QStringLiteral("wrong-secret") << QStringLiteral("signature");
+    QTest::newRow("expired") << QStringLiteral("expired") << QStringLiteral("expired");
+    QTest::newRow("wrong aud") << QStringLiteral("wrong-aud") << QStringLiteral("aud");
+    QTest::newRow("aud of the backend") << QStringLiteral("graphql-aud") << QStringLiteral("aud");
+    QTest::newRow("no aud") << QStringLiteral("no-aud") << QStringLiteral("aud");
+    QTest::newRow("alg none") << QStringLiteral("alg-none") << QStringLiteral("alg none");
+    QTest::newRow("RS256 for client_secret_jwt") << QStringLiteral("rs256") << QStringLiteral("RS256");
+    QTest::newRow("HS512 with a 64-byte key") << QStringLiteral("hs512") << QStringLiteral("64 bytes");
+    QTest::newRow("iss differs") << QStringLiteral("other-iss") << QStringLiteral("iss");
+    QTest::newRow("no iss") << QStringLiteral("no-iss") << QStringLiteral("iss");
+    QTest::newRow("no sub") << QStringLiteral("no-sub") << QStringLiteral("sub");
+    QTest::newRow("sub is a number") << QStringLiteral("numeric-sub") << QStringLiteral("sub");
+    QTest::newRow("unknown client") << QStringLiteral("unknown-client") << QStringLiteral("unknown client");
+    QTest::newRow("public client") << QStringLiteral("public-client") << QStringLiteral("public");
+    QTest::newRow("client_id field differs") << QStringLiteral("other-client-id") << QStringLiteral("client_id");
+    QTest::newRow("no jti") << QStringLiteral("no-jti") << QStringLiteral("jti");
+    QTest::newRow("jti is a number") << QStringLiteral("numeric-jti") << QStringLiteral("jti");
+    QTest::newRow("no exp") << QStringLiteral("no-exp") << QStringLiteral("exp");
+    QTest::newRow("exp is a string") << QStringLiteral("string-exp") << QStringLiteral("exp");
+    QTest::newRow("exp two hours ahead") << QStringLiteral("far-exp") << QStringLiteral("exp");
+    QTest::newRow("iat in the future") << QStringLiteral("future-iat") << QStringLiteral("iat");
+    QTest::newRow("nbf in the future") << QStringLiteral("future-nbf") << QStringLiteral("nbf");
+    QTest::newRow("crit header") << QStringLiteral("crit") << QStringLiteral("crit");
+    QTest::newRow("SAML assertion type") << QStringLiteral("saml-type") << QStringLiteral("client_assertion_type");
+    QTest::newRow("type without assertion") << QStringLiteral("no-assertion") << QStringLiteral("client_assertion");
+    QTest::newRow("assertion without type") << QStringLiteral("no-type") << QStringLiteral("client_assertion_type");
+    QTest::newRow("not a JWT") << QStringLiteral("garbage") << QStringLiteral("not a signed JWT");
+    QTest::newRow("truncated JWT") << QStringLiteral("truncated") << QStringLiteral("not a signed JWT");
+    QTest::newRow("oversized JWT") << QStringLiteral("oversized") << QStringLiteral("not a signed JWT");
+    QTest::newRow("payload is an array") << QStringLiteral("array-payload") << QStringLiteral("payload");
+    QTest::newRow("payload is not UTF-8 JSON") << QStringLiteral("binary-payload") << QStringLiteral("client_assertion");
+}
+
+void TestSandbox::clientAssertionRejections()
+{
+    QFETCH(QString, variant);
+    QFETCH(QString, descriptionPart);
+
+    const QString clientId = SandboxServer::confidentialClientId();
+    const QByteArray secret = SandboxServer::confidentialClientSecret().toUtf8();
+    QJsonObject claims = assertionClaims(clientId);
+    const qint64 now = sandboxNow();
+    QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+                                          {QStringLiteral("client_assertion_type"), jwtBearerType}};
+    QByteArray assertion;
+    // Builds header.payload with an HS256 signature over it, for payloads that are not claims.
+    const auto signRawPayload = [&secret](const QByteArray &payload) {
+        const QByteArray input = base64Url(R"({"alg":"HS256"})") + '.' + base64Url(payload);
+        return input + '.' + base64Url(afx::jose::signHmac(QStringLiteral("HS256"), secret, input, nullptr).value_or(QByteArray()));
+    };
+
+    if (variant == QLatin1String("wrong-secret"))
+        assertion = signWithSecret(claims, QStringLiteral("HS256"), QByteArray(40, 'x'));
+    else if (variant == QLatin1String("expired"))
+        claims.insert(QStringLiteral("exp"), now - 61);
+    else if (variant == QLatin1String("wrong-aud"))
+        claims.insert(QStringLiteral("aud"), QStringLiteral("https://other.example/token"));
+    else if (variant == QLatin1String("graphql-aud"))
+        claims.insert(QStringLiteral("aud"), m_server->graphqlUrl().toString());
+    else if (variant == QLatin1String("no-aud"))
+        claims.remove(QStringLiteral("aud"));
+    else if (variant == QLatin1String("alg-none"))
+        assertion = unsignedJwt(claims);
+    else if (variant == QLatin1String("rs256"))
+        assertion = signWithKey(claims, QStringLiteral("RS256"), afx::jose::Key::generateRsa(2048));
+    else if (variant == QLatin1String("hs512"))
+        assertion = signWithSecret(claims, QStringLiteral("HS512"), QByteArray(64, 's'));
+    else if (variant == QLatin1String("other-iss"))
+        claims.insert(QStringLiteral("iss"), QStringLiteral("someone-else"));
+    else if (variant == QLatin1String("no-iss"))
+        claims.remove(QStringLiteral("iss"));
+    else if (variant == QLatin1String("no-sub"))
+        claims.remove(QStringLiteral("sub"));
+    else if (variant == QLatin1String("numeric-sub"))
+        claims.insert(QStringLiteral("sub"), 42);
+    else if (variant == QLatin1String("unknown-client")) {
+        claims.insert(QStringLiteral("iss"), QStringLiteral("nobody"));
+        claims.insert(QStringLiteral("sub"), QStringLiteral("nobody"));
+    } else if (variant == QLatin1String("public-client")) {
+        claims.insert(QStringLiteral("iss"), SandboxServer::publicClientId());
+        claims.insert(QStringLiteral("sub"), SandboxServer::publicClientId());
+    } else if (variant == QLatin1String("other-client-id"))
+        fields.append({QStringLiteral("client_id"), SandboxServer::publicClientId()});
+    else if (variant == QLatin1String("no-jti"))
+        claims.remove(QStringLiteral("jti"));
+    else if (variant == QLatin1String("numeric-jti"))
+        claims.insert(QStringLiteral("jti"), 12345);
+    else if (variant == QLatin1String("no-exp"))
+        claims.remove(QStringLiteral("exp"));
+    else if (variant == QLatin1String("string-exp"))
+        claims.insert(QStringLiteral("exp"), QString::number(now + 120));
+    else if (variant == QLatin1String("far-exp"))
+        claims.insert(QStringLiteral("exp"), now + 7200);
+    else if (variant == QLatin1String("future-iat"))
+        claims.insert(QStringLiteral("iat"), now + 300);
+    else if (variant == QLatin1String("future-nbf"))
+        claims.insert(QStringLiteral("nbf"), now + 300);
+    else if (variant == QLatin1String("crit"))
+        assertion = signWithSecret(claims, QStringLiteral("HS256"), secret,
+                                   QJsonObject{{QStringLiteral("crit"), QJsonArray{QStringLiteral("exp")}}});
+    else if (variant == QLatin1String("saml-type"))
+        fields[1].second = QStringLiteral("urn:ietf:params:oauth:client-assertion-type:saml2-bearer");
+    else if (variant == QLatin1String("no-type"))
+        fields.removeAt(1);
+    else if (variant == QLatin1String("garbage"))
+        assertion = "this-is-not-a-jwt";
+    else if (variant == QLatin1String("truncated"))
+        assertion = QString::fromLatin1(signWithSecret(claims)).section(QLatin1Char('.'), 0, 1).toLatin1();
+    else if (variant == QLatin1String("oversized"))
+        claims.insert(QStringLiteral("padding"), QString(10000, QLatin1Char('a')));
+    else if (variant == QLatin1String("array-payload"))
+        assertion = signRawPayload("[1,2,3]");
+    else if (variant == QLatin1String("binary-payload"))
+        assertion = signRawPayload(QByteArray("\xff\xfe\x00{", 4));
+
+    if (assertion.isEmpty() && variant != QLatin1String("no-assertion"))
+        assertion = signWithSecret(claims);
+    if (variant != QLatin1String("no-assertion"))
+        fields.append({QStringLiteral("client_assertion"), QString::fromLatin1(assertion)});
+
+    const Reply reply = postForm(QStringLiteral("/token"), formBody(fields));
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+    const QString description = reply.jsonString(QStringLiteral("error_description"));
+    QVERIFY2(description.contains(descriptionPart), qPrintable(description));
+    QVERIFY2(reply.header("WWW-Authenticate").startsWith("Basic "), reply.header("WWW-Authenticate").constData());
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    QVERIFY(!reply.json().contains(QStringLiteral("access_token")));
+    // The description never repeats the client secret.
+    QVERIFY(!description.contains(SandboxServer::confidentialClientSecret()));
+}
+
+void TestSandbox::clientAssertionReplayRejected()
+{
+    const QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+    const QJsonObject claims = assertionClaims(SandboxServer::confidentialClientId());
+    const QByteArray assertion = signWithSecret(claims);
+
+    const Reply first = postWithAssertion(QStringLiteral("/token"), fields, assertion);
+    QVERIFY2(first.status == 200, first.body.constData());
+
+    const Reply second = postWithAssertion(QStringLiteral("/token"), fields, assertion);
+    QCOMPARE(second.status, 401);
+    QCOMPARE(second.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+    QVERIFY2(second.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("jti")),
+             second.body.constData());
+    QVERIFY(second.header("WWW-Authenticate").startsWith("Basic "));
+
+    // The replay is recognized at another endpoint too.
+    const Reply atIntrospection = postWithAssertion(QStringLiteral("/introspect"),
+                                                    {{QStringLiteral("token"), QStringLiteral("x")}}, assertion);
+    QCOMPARE(atIntrospection.status, 401);
+
+    // A new assertion with the same claims apart from jti works.
+    QJsonObject fresh = claims;
+    fresh.insert(QStringLiteral("jti"), newJti());
+    QCOMPARE(postWithAssertion(QStringLiteral("/token"), fields, signWithSecret(fresh)).status, 200);
+}
+
+void TestSandbox::clientAssertionExpiresWithClock()
+{
+    const QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+    QJsonObject claims = assertionClaims(SandboxServer::confidentialClientId());
+    claims.insert(QStringLiteral("exp"), sandboxNow() + 30);
+    QJsonObject second = claims;
+    second.insert(QStringLiteral("jti"), newJti());
+
+    // 85 seconds later the assertion is 55 seconds past exp, within the 60 seconds of leeway.
+    m_server->advanceClock(85);
+    const Reply withinLeeway = postWithAssertion(QStringLiteral("/token"), fields, signWithSecret(claims));
+    QVERIFY2(withinLeeway.status == 200, withinLeeway.body.constData());
+
+    m_server->advanceClock(6);
+    const Reply expired = postWithAssertion(QStringLiteral("/token"), fields, signWithSecret(second));
+    QCOMPARE(expired.status, 401);
+    QVERIFY2(expired.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("expired")),
+             expired.body.constData());
+}
+
+void TestSandbox::clientAssertionWithSecondMethod()
+{
+    const QByteArray assertion = signWithSecret(assertionClaims(SandboxServer::confidentialClientId()));
+    const QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+
+    const Reply withSecret = postWithAssertion(
+        QStringLiteral("/token"),
+        fields + QList<QPair<QString, QString>>{{QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()}},
+        assertion);
+    QCOMPARE(withSecret.status, 400);
+    QCOMPARE(withSecret.jsonString(QStringLiteral("error")), QStringLiteral("invalid_request"));
+    QVERIFY(withSecret.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("two client authentication")));
+
+    const QList<QPair<QString, QString>> authentication{{QStringLiteral("client_assertion_type"), jwtBearerType},
+                                                        {QStringLiteral("client_assertion"), QString::fromLatin1(assertion)}};
+    const Reply withBasic = postForm(QStringLiteral("/token"), formBody(fields + authentication),
+                                     {{"Authorization", confidentialBasicCredentials()}});
+    QCOMPARE(withBasic.status, 400);
+    QCOMPARE(withBasic.jsonString(QStringLiteral("error")), QStringLiteral("invalid_request"));
+
+    // Neither rejected request used up the assertion's jti.
+    QCOMPARE(postWithAssertion(QStringLiteral("/token"), fields, assertion).status, 200);
+}
+
+void TestSandbox::privateKeyJwtAccepted_data()
+{
+    QTest::addColumn<QString>("keyType");
+    QTest::addColumn<QString>("alg");
+
+    QTest::newRow("RSA RS256") << QStringLiteral("RSA") << QStringLiteral("RS256");
+    QTest::newRow("RSA PS256") << QStringLiteral("RSA") << QStringLiteral("PS256");
+    QTest::newRow("RSA RS512") << QStringLiteral("RSA") << QStringLiteral("RS512");
+    QTest::newRow("EC P-256 ES256") << QStringLiteral("P-256") << QStringLiteral("ES256");
+    QTest::newRow("EC P-384 ES384") << QStringLiteral("P-384") << QStringLiteral("ES384");
+}
+
+void TestSandbox::privateKeyJwtAccepted()
+{
+    QFETCH(QString, keyType);
+    QFETCH(QString, alg);
+
+    const afx::jose::Key key = keyType == QLatin1String("RSA") ? afx::jose::Key::generateRsa(2048)
+                                                               : afx::jose::Key::generateEc(keyType);
+    QVERIFY(!key.isNull());
+    // The private key is passed on purpose, because the sandbox keeps only its public part.
+    m_server->setClientAssertionKey(key);
+
+    const QString clientId = SandboxServer::jwtClientId();
+    const Reply reply = postWithAssertion(QStringLiteral("/token"),
+                                          {{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}},
+                                          signWithKey(assertionClaims(clientId), alg, key));
+    QVERIFY2(reply.status == 200, reply.body.constData());
+    const QString accessToken = reply.jsonString(QStringLiteral("access_token"));
+    QCOMPARE(verifiedClaims(accessToken).value(QStringLiteral("client_id")).toString(), clientId);
+
+    // The confidential JWT client may introspect, with a new assertion.
+    const Reply introspection = postWithAssertion(QStringLiteral("/introspect"), {{QStringLiteral("token"), accessToken}},
+                                                  signWithKey(assertionClaims(clientId), alg, key));
+    QVERIFY2(introspection.status == 200, introspection.body.constData());
+    QCOMPARE(introspection.json().value(QStringLiteral("active")), QJsonValue(true));
+}
+
+void TestSandbox::privateKeyJwtWrongKey()
+{
+    const afx::jose::Key registered = afx::jose::Key::generateRsa(2048);
+    m_server->setClientAssertionKey(registered);
+    const QString clientId = SandboxServer::jwtClientId();
+    const QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+    const auto expectRejected = [&](const QByteArray &assertion, const QString &descriptionPart) {
+        const Reply reply = postWithAssertion(QStringLiteral("/token"), fields, assertion);
+        QCOMPARE(reply.status, 401);
+        QCOMPARE(reply.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+        QVERIFY2(reply.jsonString(QStringLiteral("error_description")).contains(descriptionPart), reply.body.constData());
+        QVERIFY(reply.header("WWW-Authenticate").startsWith("Basic "));
+    };
+
+    expectRejected(signWithKey(assertionClaims(clientId), QStringLiteral("RS256"), afx::jose::Key::generateRsa(2048)),
+                   QStringLiteral("signature"));
+    if (QTest::currentTestFailed())
+        return;
+    expectRejected(signWithKey(assertionClaims(clientId), QStringLiteral("ES256"), afx::jose::Key::generateEc()),
+                   QStringLiteral("EC key"));
+    if (QTest::currentTestFailed())
+        return;
+    expectRejected(signWithSecret(assertionClaims(clientId), QStringLiteral("HS256"), QByteArray(32, 'k')),
+                   QStringLiteral("HS256"));
+    if (QTest::currentTestFailed())
+        return;
+    expectRejected(unsignedJwt(assertionClaims(clientId)), QStringLiteral("alg none"));
+    if (QTest::currentTestFailed())
+        return;
+
+    // With the registered key the same claims pass.
+    QCOMPARE(postWithAssertion(QStringLiteral("/token"), fields,
+                               signWithKey(assertionClaims(clientId), QStringLiteral("RS256"), registered))
+                 .status,
+             200);
+}
+
+void TestSandbox::privateKeyJwtNoKeyRegistered()
+{
+    SandboxServer server;
+    QString error;
+    QVERIFY2(server.start(0, &error), qPrintable(error));
+    const QString clientId = SandboxServer::jwtClientId();
+    const QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+    const afx::jose::Key key = afx::jose::Key::generateEc();
+    const QString noKey = QStringLiteral("No public key is registered");
+    const auto postAssertion = [&]() {
+        return postWithAssertion(QStringLiteral("/token"), fields,
+                                 signWithKey(assertionClaims(clientId, &server), QStringLiteral("ES256"), key), &server);
+    };
+
+    const Reply withAssertion = postAssertion();
+    QCOMPARE(withAssertion.status, 401);
+    QCOMPARE(withAssertion.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+    QVERIFY2(withAssertion.jsonString(QStringLiteral("error_description")).contains(noKey), withAssertion.body.constData());
+    QVERIFY(withAssertion.header("WWW-Authenticate").startsWith("Basic "));
+
+    const Reply withClientId = send("POST", endpoint(QStringLiteral("/token"), &server),
+                                    formBody(fields + QList<QPair<QString, QString>>{{QStringLiteral("client_id"), clientId}}),
+                                    {{"Content-Type", "application/x-www-form-urlencoded"}});
+    QCOMPARE(withClientId.status, 400);
+    QCOMPARE(withClientId.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+    QVERIFY2(withClientId.jsonString(QStringLiteral("error_description")).contains(noKey), withClientId.body.constData());
+
+    server.setClientAssertionKey(key);
+    QCOMPARE(postAssertion().status, 200);
+
+    // An Ed25519 key is not accepted, and it removes the earlier registration.
+    server.setClientAssertionKey(afx::jose::Key::generateEd25519());
+    const Reply afterEd25519 = postAssertion();
+    QCOMPARE(afterEd25519.status, 401);
+    QVERIFY(afterEd25519.jsonString(QStringLiteral("error_description")).contains(noKey));
+
+    server.setClientAssertionKey(key);
+    QCOMPARE(postAssertion().status, 200);
+    server.setClientAssertionKey(afx::jose::Key());
+    const Reply afterRemoval = postAssertion();
+    QCOMPARE(afterRemoval.status, 401);
+    QVERIFY(afterRemoval.jsonString(QStringLiteral("error_description")).contains(noKey));
+}
+
+void TestSandbox::privateKeyJwtClientNeedsAssertion()
+{
+    m_server->setClientAssertionKey(afx::jose::Key::generateEc());
+    const QString clientId = SandboxServer::jwtClientId();
+    const QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+                                                {QStringLiteral("client_id"), clientId}};
+
+    const Reply withClientId = postForm(QStringLiteral("/token"), formBody(fields));
+    QCOMPARE(withClientId.status, 400);
+    QCOMPARE(withClientId.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+    QVERIFY2(withClientId.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("private_key_jwt")),
+             withClientId.body.constData());
+
+    // The client has no secret, so an empty one must not pass either way.
+    const Reply emptyPostSecret = postForm(
+        QStringLiteral("/token"), formBody(fields + QList<QPair<QString, QString>>{{QStringLiteral("client_secret"), QString()}}));
+    QCOMPARE(emptyPostSecret.status, 400);
+    QCOMPARE(emptyPostSecret.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+
+    const Reply emptyBasicSecret = postForm(QStringLiteral("/token"),
+                                            formBody({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}}),
+                                            {{"Authorization", basicCredentials(formEncode(clientId) + ':')}});
+    QCOMPARE(emptyBasicSecret.status, 401);
+    QCOMPARE(emptyBasicSecret.jsonString(QStringLiteral("error")), QStringLiteral("invalid_client"));
+    QVERIFY(emptyBasicSecret.jsonString(QStringLiteral("error_description")).contains(QStringLiteral("private_key_jwt")));
+}
+
+void TestSandbox::parCodeFlowToToken_data()
+{
+    QTest::addColumn<QString>("clientAuthentication");
+
+    QTest::newRow("public client_id") << QStringLiteral("public");
+    QTest::newRow("confidential Basic without client_id") << QStringLiteral("basic");
+    QTest::newRow("confidential client_secret_jwt") << QStringLiteral("client_secret_jwt");
+}
+
+void TestSandbox::parCodeFlowToToken()
+{
+    QFETCH(QString, clientAuthentication);
+
+    AuthorizationRequest request;
+    QList<QPair<QString, QString>> pushFields;
+    Headers pushHeaders;
+    if (clientAuthentication == QLatin1String("public")) {
+        pushFields = request.fields();
+    } else {
+        request.clientId = SandboxServer::confidentialClientId();
+        pushFields = request.fields();
+        if (clientAuthentication == QLatin1String("basic")) {
+            pushFields.removeIf([](const auto &field) { return field.first == QLatin1String("client_id"); });
+            pushHeaders.append(qMakePair(QByteArray("Authorization"), confidentialBasicCredentials()));
+        } else {
+            QJsonObject claims = assertionClaims(request.clientId);
+            claims.insert(QStringLiteral("aud"), endpoint(QStringLiteral("/par")).toString());
+            pushFields += QList<QPair<QString, QString>>{{QStringLiteral("client_assertion_type"), jwtBearerType},
+                                                         {QStringLiteral("client_assertion"),
+                                                          QString::fromLatin1(signWithSecret(claims))}};
+        }
+    }
+
+    const Reply pushed = postForm(QStringLiteral("/par"), formBody(pushFields), pushHeaders);
+    QVERIFY2(pushed.status == 201, pushed.body.constData());
+    QVERIFY(pushed.header("Content-Type").startsWith("application/json"));
+    QCOMPARE(pushed.header("Cache-Control"), QByteArray("no-store"));
+    const QString requestUri = pushed.jsonString(QStringLiteral("request_uri"));
+    QVERIFY2(requestUri.startsWith(requestUriPrefix), qPrintable(requestUri));
+    QVERIFY(requestUri.size() > requestUriPrefix.size() + 20);
+    QCOMPARE(pushed.json().value(QStringLiteral("expires_in")), QJsonValue(60));
+
+    // Parameters in the URL besides client_id and request_uri are ignored (RFC 9126 section 4).
+    const Reply page = authorizeWithRequestUri(request.clientId, requestUri,
+                                               {{QStringLiteral("redirect_uri"), QStringLiteral("http://127.0.0.1:1/callback")},
+                                                {QStringLiteral("state"), QStringLiteral("from-the-url")},
+                                                {QStringLiteral("scope"), QStringLiteral("openid")},
+                                                {QStringLiteral("response_type"), QStringLiteral("id_token")}});
+    QVERIFY2(page.status == 200, page.body.constData());
+    QVERIFY(!requestIdFromPage(page.body).isEmpty());
+    QVERIFY2(QString::fromUtf8(page.body).contains(QStringLiteral("offline_access")), "the pushed scope is shown");
+
+    const Reply login = submitDemoLogin(page);
+    QCOMPARE(login.status, 302);
+    const Redirect redirect = parseRedirect(login);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QCOMPARE(redirect.params.value(QStringLiteral("state")), request.state);
+    QVERIFY(redirect.fragment.isEmpty());
+    const QString code = redirect.params.value(QStringLiteral("code"));
+    QVERIFY(!code.isEmpty());
+
+    QList<QPair<QString, QString>> tokenFields{{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                               {QStringLiteral("code"), code},
+                                               {QStringLiteral("redirect_uri"), request.redirectUri},
+                                               {QStringLiteral("code_verifier"), request.verifier},
+                                               {QStringLiteral("client_id"), request.clientId}};
+    if (request.clientId == SandboxServer::confidentialClientId())
+        tokenFields.append({QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()});
+    const Reply tokens = postForm(QStringLiteral("/token"), formBody(tokenFields));
+    QVERIFY2(tokens.status == 200, tokens.body.constData());
+    const QJsonObject idClaims = verifiedClaims(tokens.jsonString(QStringLiteral("id_token")));
+    QCOMPARE(idClaims.value(QStringLiteral("aud")).toString(), request.clientId);
+    QCOMPARE(idClaims.value(QStringLiteral("nonce")).toString(), request.nonce);
+    QCOMPARE(tokens.jsonString(QStringLiteral("scope")), request.scope);
+}
+
+void TestSandbox::parRequestUriSingleUse()
+{
+    const AuthorizationRequest request;
+    const QString requestUri = pushAuthorization(request).jsonString(QStringLiteral("request_uri"));
+    QVERIFY(!requestUri.isEmpty());
+    QCOMPARE(authorizeWithRequestUri(request.clientId, requestUri).status, 200);
+
+    const Reply second = authorizeWithRequestUri(request.clientId, requestUri);
+    QCOMPARE(second.status, 400);
+    QVERIFY(second.header("Location").isEmpty());
+    const QString html = QString::fromUtf8(second.body);
+    QVERIFY2(html.contains(QStringLiteral("already used")), qPrintable(html));
+    QVERIFY(html.contains(QStringLiteral("request_uri")));
+    QVERIFY(!html.contains(QStringLiteral("id=\"password\"")));
+}
+
+void TestSandbox::parRequestUriExpires()
+{
+    const AuthorizationRequest request;
+    const QString early = pushAuthorization(request).jsonString(QStringLiteral("request_uri"));
+    const QString late = pushAuthorization(request).jsonString(QStringLiteral("request_uri"));
+    QVERIFY(!early.isEmpty() && !late.isEmpty());
+    QVERIFY(early != late);
+
+    m_server->advanceClock(55);
+    QCOMPARE(authorizeWithRequestUri(request.clientId, early).status, 200);
+
+    m_server->advanceClock(6);
+    const Reply expired = authorizeWithRequestUri(request.clientId, late);
+    QCOMPARE(expired.status, 400);
+    const QString html = QString::fromUtf8(expired.body);
+    QVERIFY2(html.contains(QStringLiteral("request_uri expired")), qPrintable(html));
+    QVERIFY(!html.contains(late)); // the page never repeats the request_uri
+}
+
+void TestSandbox::parClientIdMismatch()
+{
+    const AuthorizationRequest request;
+    const QString requestUri = pushAuthorization(request).jsonString(QStringLiteral("request_uri"));
+    QVERIFY(!requestUri.isEmpty());
+
+    for (const QString &otherClient : {SandboxServer::confidentialClientId(), QStringLiteral("someone-else")}) {
+        const Reply reply = authorizeWithRequestUri(otherClient, requestUri);
+        QCOMPARE(reply.status, 400);
+        QVERIFY(reply.header("Location").isEmpty());
+        QVERIFY2(QString::fromUtf8(reply.body).contains(QStringLiteral("differs from the client that pushed")),
+                 reply.body.constData());
+    }
+    // A mismatch does not use up the request_uri.
+    QCOMPARE(authorizeWithRequestUri(request.clientId, requestUri).status, 200);
+}
+
+void TestSandbox::parAuthorizeRejections_data()
+{
+    QTest::addColumn<QByteArray>("query");
+    QTest::addColumn<QString>("messagePart");
+
+    const QByteArray publicClient = "client_id=" + SandboxServer::publicClientId().toLatin1();
+    QTest::newRow("unknown request_uri") << (publicClient + "&request_uri=" + formEncode(requestUriPrefix + QStringLiteral("nothing")))
+                                         << QStringLiteral("request_uri is unknown");
+    QTest::newRow("request object URL") << (publicClient + "&request_uri=" + formEncode(QStringLiteral("https://client.example/request.jwt")))
+                                        << QStringLiteral("request_uri is unknown");
+    QTest::newRow("empty request_uri") << (publicClient + "&request_uri=") << QStringLiteral("request_uri is unknown");
+    QTest::newRow("no client_id") << ("request_uri=" + formEncode(requestUriPrefix + QStringLiteral("x")))
+                                  << QStringLiteral("no client_id");
+    QTest::newRow("repeated request_uri") << (publicClient + "&request_uri=a&request_uri=b")
+                                          << QStringLiteral("request_uri appears more than once");
+    QTest::newRow("repeated client_id") << (publicClient + "&" + publicClient + "&request_uri=a")
+                                        << QStringLiteral("client_id appears more than once");
+}
+
+void TestSandbox::parAuthorizeRejections()
+{
+    QFETCH(QByteArray, query);
+    QFETCH(QString, messagePart);
+
+    const Reply reply = get(QStringLiteral("/authorize?") + QString::fromLatin1(query));
+    QCOMPARE(reply.status, 400);
+    QVERIFY(reply.header("Location").isEmpty());
+    QVERIFY(reply.header("Content-Type").startsWith("text/html"));
+    const QString html = QString::fromUtf8(reply.body);
+    QVERIFY(html.contains(QStringLiteral("Sign-in request rejected")));
+    QVERIFY2(html.contains(messagePart), qPrintable(html));
+}
+
+void TestSandbox::parRejections_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("authorization");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<QString>("descriptionPart");
+
+    const QByteArray form = "application/x-www-form-urlencoded";
+    const auto body = [](const AuthorizationRequest &request, const QString &remove = {},
+                         const QList<QPair<QString, QString>> &add = {}) {
+        QList<QPair<QString, QString>> fields = request.fields();
+        fields.removeIf([&remove](const auto &field) { return field.first == remove; });
+        return formBody(fields + add);
+    };
+    const AuthorizationRequest request;
+    AuthorizationRequest withoutPkce;
+    withoutPkce.usePkce = false;
+    AuthorizationRequest unregistered;
+    unregistered.redirectUri = QStringLiteral("https://attacker.example/callback");
+    AuthorizationRequest unknownScope;
+    unknownScope.scope = QStringLiteral("openid admin");
+    AuthorizationRequest idTokenType;
+    idTokenType.responseType = QStringLiteral("id_token");
+    AuthorizationRequest badType;
+    badType.responseType = QStringLiteral("code device");
+    AuthorizationRequest confidential;
+    confidential.clientId = SandboxServer::confidentialClientId();
+
+    QTest::newRow("no redirect_uri") << body(request, QStringLiteral("redirect_uri")) << form << QByteArray() << 400
+                                     << QStringLiteral("invalid_request") << QStringLiteral("redirect_uri");
+    QTest::newRow("unregistered redirect_uri") << body(unregistered) << form << QByteArray() << 400
+                                               << QStringLiteral("invalid_request") << QStringLiteral("not registered");
+    QTest::newRow("public client without PKCE") << body(withoutPkce) << form << QByteArray() << 400
+                                                << QStringLiteral("invalid_request") << QStringLiteral("PKCE");
+    QTest::newRow("unknown scope") << body(unknownScope) << form << QByteArray() << 400 << QStringLiteral("invalid_scope")
+                                   << QStringLiteral("admin");
+    QTest::newRow("scope without openid") << body(request, QStringLiteral("scope"), {{QStringLiteral("scope"), QStringLiteral("email")}})
+                                          << form << QByteArray() << 400 << QStringLiteral("invalid_scope") << QStringLiteral("openid");
+    QTest::newRow("unsupported response_type") << body(badType) << form << QByteArray() << 400
+                                               << QStringLiteral("unsupported_response_type") << QStringLiteral("device");
+    QTest::newRow("id_token without nonce") << body(idTokenType, QStringLiteral("nonce")) << form << QByteArray() << 400
+                                            << QStringLiteral("invalid_request") << QStringLiteral("nonce");
+    QTest::newRow("unknown prompt") << body(request, QString(), {{QStringLiteral("prompt"), QStringLiteral("maybe")}}) << form
+                                    << QByteArray() << 400 << QStringLiteral("invalid_request") << QStringLiteral("prompt");
+    QTest::newRow("request_uri in the body")
+        << body(request, QString(), {{QStringLiteral("request_uri"), requestUriPrefix + QStringLiteral("x")}}) << form
+        << QByteArray() << 400 << QStringLiteral("invalid_request") << QStringLiteral("request_uri");
+    QTest::newRow("request object") << body(request, QString(), {{QStringLiteral("request"), QStringLiteral("eyJhbGciOiJub25lIn0.e30.")}})
+                                    << form << QByteArray() << 400 << QStringLiteral("request_not_supported")
+                                    << QStringLiteral("request objects");
+    QTest::newRow("repeated scope") << body(request, QString(), {{QStringLiteral("scope"), QStringLiteral("openid")}}) << form
+                                    << QByteArray() << 400 << QStringLiteral("invalid_request") << QStringLiteral("scope");
+    QTest::newRow("JSON body") << QByteArray("{\"client_id\":\"explorer-sandbox\"}") << QByteArray("application/json")
+                               << QByteArray() << 400 << QStringLiteral("invalid_request")
+                               << QStringLiteral("application/x-www-form-urlencoded");
+    QTest::newRow("broken percent escape") << (body(request) + "&login_hint=%zz") << form << QByteArray() << 400
+                                           << QStringLiteral("invalid_request") << QString();
+    QTest::newRow("no client authentication") << body(request, QStringLiteral("client_id")) << form << QByteArray() << 401
+                                              << QStringLiteral("invalid_client") << QStringLiteral("client_id");
+    QTest::newRow("unknown client") << body(request, QStringLiteral("client_id"), {{QStringLiteral("client_id"), QStringLiteral("nobody")}})
+                                    << form << QByteArray() << 401 << QStringLiteral("invalid_client") << QStringLiteral("nobody");
+    QTest::newRow("confidential without secret") << body(confidential) << form << QByteArray() << 401
+                                                 << QStringLiteral("invalid_client") << QStringLiteral("confidential");
+    QTest::newRow("wrong Basic secret") << body(confidential) << form
+                                        << basicCredentials(formEncode(SandboxServer::confidentialClientId()) + ":nope") << 401
+                                        << QStringLiteral("invalid_client") << QStringLiteral("secret is wrong");
+    QTest::newRow("client_id differs from Basic") << body(request) << form << confidentialBasicCredentials() << 400
+                                                  << QStringLiteral("invalid_request") << QStringLiteral("client_id");
+}
+
+void TestSandbox::parRejections()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, authorization);
+    QFETCH(int, status);
+    QFETCH(QString, error);
+    QFETCH(QString, descriptionPart);
+
+    Headers headers = {{"Content-Type", contentType}};
+    if (!authorization.isEmpty())
+        headers.append(qMakePair(QByteArray("Authorization"), authorization));
+    const Reply reply = send("POST", endpoint(QStringLiteral("/par")), body, headers);
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), error);
+    const QString description = reply.jsonString(QStringLiteral("error_description"));
+    QVERIFY(!description.isEmpty());
+    QVERIFY2(description.contains(descriptionPart), qPrintable(description));
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    QVERIFY(!reply.json().contains(QStringLiteral("request_uri")));
+    if (status == 401)
+        QVERIFY2(reply.header("WWW-Authenticate").startsWith("Basic "), reply.header("WWW-Authenticate").constData());
+}
+
+void TestSandbox::parRequiresPost()
+{
+    const Reply reply = get(QStringLiteral("/par"));
+    QCOMPARE(reply.status, 405);
+    QCOMPARE(reply.header("Allow"), QByteArray("POST"));
+}
+
+void TestSandbox::parPromptNoneRedirects()
+{
+    AuthorizationRequest request;
+    request.extra.append({QStringLiteral("prompt"), QStringLiteral("none")});
+    const Reply pushed = pushAuthorization(request);
+    QVERIFY2(pushed.status == 201, pushed.body.constData());
+
+    const Reply reply = authorizeWithRequestUri(request.clientId, pushed.jsonString(QStringLiteral("request_uri")));
+    QCOMPARE(reply.status, 302);
+    const Redirect redirect = parseRedirect(reply);
+    QCOMPARE(redirect.target, request.redirectUri);
+    QCOMPARE(redirect.params.value(QStringLiteral("error")), QStringLiteral("login_required"));
+    QCOMPARE(redirect.params.value(QStringLiteral("state")), request.state);
+    QCOMPARE(redirect.params.value(QStringLiteral("iss")), m_server->issuer());
+}
+
+void TestSandbox::passwordGrantIssuesTokens_data()
+{
+    QTest::addColumn<QString>("clientId");
+    QTest::addColumn<QString>("scope");
+    QTest::addColumn<bool>("expectIdToken");
+
+    QTest::newRow("public client with openid") << SandboxServer::publicClientId() << QStringLiteral("openid profile email")
+                                               << true;
+    QTest::newRow("confidential client with openid") << SandboxServer::confidentialClientId() << QStringLiteral("openid email")
+                                                     << true;
+    QTest::newRow("public client without openid") << SandboxServer::publicClientId() << QStringLiteral("profile") << false;
+}
+
+void TestSandbox::passwordGrantIssuesTokens()
+{
+    QFETCH(QString, clientId);
+    QFETCH(QString, scope);
+    QFETCH(bool, expectIdToken);
+
+    // The username is compared without regard to case, as on the login page.
+    const QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("password")},
+                                                {QStringLiteral("username"), SandboxServer::demoEmail().toUpper()},
+                                                {QStringLiteral("password"), SandboxServer::demoPassword()},
+                                                {QStringLiteral("scope"), scope}};
+    Headers headers;
+    if (clientId == SandboxServer::confidentialClientId())
+        headers.append(qMakePair(QByteArray("Authorization"), confidentialBasicCredentials()));
+    const QList<QPair<QString, QString>> clientField{{QStringLiteral("client_id"), clientId}};
+    const Reply reply = postForm(QStringLiteral("/token"), formBody(fields + clientField), headers);
+    QVERIFY2(reply.status == 200, reply.body.constData());
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    QCOMPARE(reply.jsonString(QStringLiteral("token_type")), QStringLiteral("Bearer"));
+    QCOMPARE(reply.jsonString(QStringLiteral("scope")), scope);
+    QVERIFY(!reply.jsonString(QStringLiteral("refresh_token")).isEmpty());
+
+    const QJsonObject accessClaims = verifiedClaims(reply.jsonString(QStringLiteral("access_token")));
+    QCOMPARE(accessClaims.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+    QCOMPARE(accessClaims.value(QStringLiteral("client_id")).toString(), clientId);
+
+    QCOMPARE(reply.json().contains(QStringLiteral("id_token")), expectIdToken);
+    if (expectIdToken) {
+        const QJsonObject idClaims = verifiedClaims(reply.jsonString(QStringLiteral("id_token")));
+        QCOMPARE(idClaims.value(QStringLiteral("aud")).toString(), clientId);
+        QCOMPARE(idClaims.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
+        QVERIFY(!idClaims.contains(QStringLiteral("nonce")));
+        QCOMPARE(idClaims.value(QStringLiteral("email")).toString(), SandboxServer::demoEmail());
+        QVERIFY(idClaims.value(QStringLiteral("auth_time")).toInteger() >= sandboxNow() - 5);
+    }
+
+    const Reply userinfo = get(QStringLiteral("/userinfo"),
+                               {{"Authorization", "Bearer " + reply.jsonString(QStringLiteral("access_token")).toLatin1()}});
+    QCOMPARE(userinfo.status, 200);
+
+    const QList<QPair<QString, QString>> refreshFields{{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                       {QStringLiteral("refresh_token"), reply.jsonString(QStringLiteral("refresh_token"))}};
+    const Reply refreshed = postForm(QStringLiteral("/token"), formBody(refreshFields + clientField), headers);
+    QVERIFY2(refreshed.status == 200, refreshed.body.constData());
+}
+
+void TestSandbox::passwordGrantRejections_data()
+{
+    QTest::addColumn<QString>("username");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("scope");
+    QTest::addColumn<QString>("clientId");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<QString>("descriptionPart");
+
+    const QString email = SandboxServer::demoEmail();
+    const QString password = SandboxServer::demoPassword();
+    const QString publicClient = SandboxServer::publicClientId();
+    const QString openid = QStringLiteral("openid");
+    const QString wrongCredentials = QStringLiteral("The username or password is wrong.");
+    QTest::newRow("wrong password") << email << QStringLiteral("not-the-password") << openid << publicClient
+                                    << QStringLiteral("invalid_grant") << wrongCredentials;
+    QTest::newRow("password in other case") << email << password.toUpper() << openid << publicClient
+                                            << QStringLiteral("invalid_grant") << wrongCredentials;
+    QTest::newRow("unknown username") << QStringLiteral("nobody@example.com") << password << openid << publicClient
+                                      << QStringLiteral("invalid_grant") << wrongCredentials;
+    QTest::newRow("no password") << email << QString() << openid << publicClient << QStringLiteral("invalid_request")
+                                 << QStringLiteral("password");
+    QTest::newRow("no username") << QString() << password << openid << publicClient << QStringLiteral("invalid_request")
+                                 << QStringLiteral("username");
+    QTest::newRow("no scope") << email << password << QString() << publicClient << QStringLiteral("invalid_scope")
+                              << QStringLiteral("no scope");
+    QTest::newRow("unknown scope") << email << password << QStringLiteral("openid admin") << publicClient
+                                   << QStringLiteral("invalid_scope") << QStringLiteral("admin");
+    QTest::newRow("confidential without secret") << email << password << openid << SandboxServer::confidentialClientId()
+                                                 << QStringLiteral("invalid_client") << QStringLiteral("confidential");
+}
+
+void TestSandbox::passwordGrantRejections()
+{
+    QFETCH(QString, username);
+    QFETCH(QString, password);
+    QFETCH(QString, scope);
+    QFETCH(QString, clientId);
+    QFETCH(QString, error);
+    QFETCH(QString, descriptionPart);
+
+    QList<QPair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("password")},
+                                          {QStringLiteral("client_id"), clientId}};
+    if (!username.isNull())
+        fields.append({QStringLiteral("username"), username});
+    if (!password.isNull())
+        fields.append({QStringLiteral("password"), password});
+    if (!scope.isNull())
+        fields.append({QStringLiteral("scope"), scope});
+    const Reply reply = postForm(QStringLiteral("/token"), formBody(fields));
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.jsonString(QStringLiteral("error")), error);
+    const QString description = reply.jsonString(QStringLiteral("error_description"));
+    QVERIFY2(description.contains(descriptionPart), qPrintable(description));
+    QVERIFY(!reply.json().contains(QStringLiteral("access_token")));
+    QVERIFY(!description.contains(SandboxServer::demoPassword()));
 }
 
 QTEST_GUILESS_MAIN(TestSandbox)
