@@ -20,15 +20,19 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLoggingCategory>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -60,6 +64,7 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     , m_options(options)
     , m_network(new QNetworkAccessManager(this))
     , m_trace(new Trace(this))
+    , m_previousTrace(new Trace(this))
     , m_http(new TracedHttpClient(m_network, this))
     , m_flow(new AuthCodeFlow(m_http, m_trace, this))
     , m_profiles(options.profilesDirectory.isEmpty() ? new ProfileStore(this) : new ProfileStore(options.profilesDirectory, this))
@@ -222,6 +227,11 @@ void MainWindow::buildMenus()
     run->addAction(m_loginAction);
     run->addAction(m_cancelAction);
     run->addAction(m_replayAction);
+    QAction *compare = run->addAction(tr("Co&mpare with the previous run"), this, &MainWindow::compareRuns);
+    compare->setObjectName(QStringLiteral("compareAction"));
+    compare->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    compare->setToolTip(tr("Show the previous run's diagram next to this one, for example the code flow next to the "
+                           "implicit flow (Ctrl+Shift+M)"));
     run->addSeparator();
     m_refreshAction = run->addAction(tr("Re&fresh tokens"), this, [this] { refreshTokens(); });
     m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
@@ -233,6 +243,10 @@ void MainWindow::buildMenus()
     QAction *clientToken = run->addAction(tr("Request a &client token"), this, &MainWindow::requestClientToken);
     clientToken->setObjectName(QStringLiteral("clientTokenAction"));
     clientToken->setToolTip(tr("Client credentials grant: a token for the client itself, with no user and no browser"));
+    QAction *password = run->addAction(tr("Sign in with e-mail and &password (password grant)..."), this,
+                                       &MainWindow::startPasswordLogin);
+    password->setObjectName(QStringLiteral("passwordGrantAction"));
+    password->setToolTip(tr("The app sends the password to the token endpoint itself: no browser, no login page"));
     QAction *device = run->addAction(tr("Sign in with a &device code"), this, &MainWindow::startDeviceLogin);
     device->setObjectName(QStringLiteral("deviceCodeAction"));
     device->setToolTip(tr("Device authorization grant (RFC 8628): sign in on a phone or another computer with a short code"));
@@ -397,7 +411,7 @@ void MainWindow::selectProfile(const QString &id)
     m_queryEditor->setTokens({});
     // The diagram and messages belong to the previous profile's run. At start-up the banner
     // may carry the keychain's state, which stays.
-    m_trace->clear();
+    startNewTrace();
     if (m_profilesLoaded)
         m_banner->hideMessage();
     m_statusLabel->setText(tr("Profile \"%1\": issuer %2").arg(m_profile.name, m_profile.issuer));
@@ -553,7 +567,7 @@ void MainWindow::startFlow()
 {
     if (!m_loginPending)
         return; // cancelled while the browser started
-    m_trace->clear();
+    startNewTrace();
     if (m_profile.browser == BrowserKind::Embedded) {
         m_browser->setSessionKey(m_profile.id);
         m_browser->setLifelineUrls(QUrl(m_profile.issuer), m_profile.graphqlUrl);
@@ -568,7 +582,7 @@ void MainWindow::startFlow()
 
 void MainWindow::withClientSecret(const std::function<void(const QString &secret)> &then)
 {
-    if (m_profile.clientAuth == ClientAuthMethod::None || !m_tokenStore) {
+    if (!usesClientSecret(m_profile.clientAuth) || !m_tokenStore) {
         then(QString());
         return;
     }
@@ -650,11 +664,109 @@ void MainWindow::switchToSystemBrowser()
                                  "Register that URI for the client at the provider if it is not registered yet."));
 }
 
+void MainWindow::startNewTrace()
+{
+    if (m_trace->count() > 0) {
+        m_previousTrace->copyFrom(*m_trace);
+        m_previousProfileName = m_profile.name;
+    }
+    m_trace->clear();
+}
+
+void MainWindow::compareRuns()
+{
+    if (m_previousTrace->count() == 0) {
+        m_banner->showMessage(MessageBanner::Kind::Info,
+                              tr("There is no earlier run to compare with yet. Run a flow, then another one (for example "
+                                 "the code flow, then an implicit profile), and compare them."));
+        return;
+    }
+    if (!m_compareDialog) {
+        m_compareDialog = new QDialog(this);
+        m_compareDialog->setObjectName(QStringLiteral("compareDialog"));
+        m_compareDialog->setWindowTitle(tr("Compare runs"));
+        m_compareDialog->resize(1400, 800);
+        auto *layout = new QHBoxLayout(m_compareDialog);
+        auto *splitter = new QSplitter(Qt::Horizontal, m_compareDialog);
+        layout->addWidget(splitter);
+        for (Trace *trace : {m_previousTrace, m_trace}) {
+            auto *column = new QWidget(splitter);
+            auto *columnLayout = new QVBoxLayout(column);
+            columnLayout->setContentsMargins(0, 0, 0, 0);
+            auto *title = new QLabel(column);
+            title->setObjectName(trace == m_trace ? QStringLiteral("currentRunTitle") : QStringLiteral("previousRunTitle"));
+            QFont bold = title->font();
+            bold.setBold(true);
+            title->setFont(bold);
+            auto *diagram = new DiagramWidget(column);
+            diagram->setAnimationDuration(0);
+            diagram->setTrace(trace);
+            columnLayout->addWidget(title);
+            columnLayout->addWidget(diagram, 1);
+            splitter->addWidget(column);
+        }
+    }
+    const auto describe = [](const Trace *trace) {
+        qint64 total = 0;
+        for (const TraceStep &step : trace->steps())
+            total += std::max<qint64>(0, step.durationMs);
+        return tr("%n step(s), %1 ms in requests", nullptr, int(trace->count())).arg(total);
+    };
+    m_compareDialog->findChild<QLabel *>(QStringLiteral("previousRunTitle"))
+        ->setText(tr("Previous run (%1): %2").arg(m_previousProfileName, describe(m_previousTrace)));
+    m_compareDialog->findChild<QLabel *>(QStringLiteral("currentRunTitle"))
+        ->setText(tr("This run (%1): %2").arg(m_profile.name, describe(m_trace)));
+    m_compareDialog->show();
+    m_compareDialog->raise();
+}
+
+void MainWindow::startPasswordLogin()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Password grant"));
+    auto *form = new QFormLayout(&dialog);
+    auto *note = new QLabel(tr("The app sends these to the token endpoint itself (grant_type=password). Providers that "
+                               "follow current advice refuse this grant."),
+                            &dialog);
+    note->setWordWrap(true);
+    form->addRow(note);
+    auto *email = new QLineEdit(&dialog);
+    email->setObjectName(QStringLiteral("passwordGrantUser"));
+    if (m_profile.sandbox)
+        email->setText(sandbox::SandboxServer::demoEmail());
+    auto *password = new QLineEdit(&dialog);
+    password->setObjectName(QStringLiteral("passwordGrantPassword"));
+    password->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("&E-mail or user name:"), email);
+    form->addRow(tr("&Password:"), password);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Sign in"));
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    (email->text().isEmpty() ? email : password)->setFocus();
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    passwordLogin(email->text().trimmed(), password->text());
+}
+
+void MainWindow::passwordLogin(const QString &username, const QString &password)
+{
+    if (username.isEmpty() || password.isEmpty()) {
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("The password grant needs both the e-mail (or user name) and the password."));
+        return;
+    }
+    if (!beginGrant(tr("Signing in with the password grant...")))
+        return;
+    startNewTrace();
+    withClientSecret([this, username, password](const QString &secret) { m_flow->startPasswordGrant(m_profile, secret, username, password); });
+}
+
 void MainWindow::startDeviceLogin()
 {
     if (!beginGrant(tr("Requesting a device code...")))
         return;
-    m_trace->clear();
+    startNewTrace();
     m_tabs->setCurrentWidget(m_browserStack);
     withClientSecret([this](const QString &secret) { m_flow->startDeviceAuthorization(m_profile, secret); });
 }
@@ -727,7 +839,7 @@ void MainWindow::requestClientToken()
     }
     if (!beginGrant(tr("Requesting a token for the client...")))
         return;
-    m_trace->clear();
+    startNewTrace();
     withClientSecret([this](const QString &secret) { m_flow->startClientCredentials(m_profile, secret); });
 }
 
@@ -813,6 +925,8 @@ void MainWindow::onFlowFinished(const FlowResult &result)
             validation = m_validation; // the ID token was kept, and so are its checks
     } else if (result.kind == FlowKind::ClientCredentials) {
         source = tr("Client token %1").arg(time);
+    } else if (result.kind == FlowKind::Password) {
+        source = tr("Password grant %1").arg(time);
     } else if (result.kind == FlowKind::DeviceCode) {
         source = tr("Signed in on another device %1").arg(time);
     } else if (result.kind == FlowKind::Revocation) {

@@ -12,6 +12,7 @@
 
 class QAction;
 class QComboBox;
+class QDialog;
 class QLabel;
 class QNetworkAccessManager;
 class QProgressBar;
@@ -84,6 +85,11 @@ public Q_SLOTS:
     void callUserInfo();
     // Runs the device authorization grant and shows the user code in the Browser tab.
     void startDeviceLogin();
+    // Asks for the e-mail and password and runs the password grant with them.
+    void startPasswordLogin();
+    // Shows the previous run's diagram next to the current one.
+    void compareRuns();
+    void passwordLogin(const QString &username, const QString &password);
     // Introspects or revokes the stored access or refresh token.
     void manageToken(afx::FlowKind kind, afx::AuthCodeFlow::TokenChoice choice);
     // Ends the provider's session through the browser (RP-initiated logout).
@@ -125,6 +131,8 @@ private:
     void setBusy(bool busy, const QString &message = {});
     void ensureBrowser(std::function<void()> then);
     void startFlow();
+    // Keeps the current run as the previous one and clears the trace for a new run.
+    void startNewTrace();
     // Reads the profile's client secret from the token store (none for public clients) and
     // calls `then` with it; reports a missing secret in the banner.
     void withClientSecret(const std::function<void(const QString &secret)> &then);
@@ -135,6 +143,9 @@ private:
     MainWindowOptions m_options;
     QNetworkAccessManager *m_network;
     Trace *m_trace;
+    Trace *m_previousTrace; // the run before the current one, for Compare runs
+    QString m_previousProfileName;
+    QPointer<QDialog> m_compareDialog;
     TracedHttpClient *m_http;
     AuthCodeFlow *m_flow;
     ProfileStore *m_profiles;

@@ -2,7 +2,11 @@
 
 #include "ui_profiledialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLineEdit>
 #include <QFormLayout>
 #include <QPushButton>
 
@@ -16,8 +20,32 @@ ProfileDialog::ProfileDialog(QWidget *parent)
 {
     m_ui->setupUi(this);
     m_ui->message->setVisible(false);
-    for (const ClientAuthMethod method : {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost})
+    for (const ClientAuthMethod method : {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost,
+                                          ClientAuthMethod::ClientSecretJwt, ClientAuthMethod::PrivateKeyJwt})
         m_ui->clientAuth->addItem(clientAuthMethodName(method), int(method));
+
+    // private_key_jwt: the PEM file, in a row after the client secret.
+    auto *keyRow = new QWidget(this);
+    auto *keyLayout = new QHBoxLayout(keyRow);
+    keyLayout->setContentsMargins(0, 0, 0, 0);
+    m_clientKeyFile = new QLineEdit(keyRow);
+    m_clientKeyFile->setObjectName(QStringLiteral("clientKeyFile"));
+    m_clientKeyFile->setAccessibleName(tr("Client key file"));
+    m_clientKeyFile->setPlaceholderText(tr("PEM file with the client's private key (RSA or EC P-256)"));
+    auto *browse = new QPushButton(tr("Bro&wse..."), keyRow);
+    keyLayout->addWidget(m_clientKeyFile, 1);
+    keyLayout->addWidget(browse);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Client private key"), m_clientKeyFile->text(),
+                                                          tr("PEM files (*.pem *.key);;All files (*)"));
+        if (!path.isEmpty())
+            m_clientKeyFile->setText(path);
+    });
+    int secretRow = -1;
+    QFormLayout::ItemRole secretRole;
+    m_ui->form->getWidgetPosition(m_ui->clientSecret, &secretRow, &secretRole);
+    m_ui->form->insertRow(secretRow + 1, tr("Client &key file:"), keyRow);
+    m_keyRow = keyRow;
     for (const char *type : {"code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"})
         m_ui->responseType->addItem(QString::fromLatin1(type));
     m_ui->responseType->setToolTip(tr("code with PKCE is the recommended flow. The others return tokens through the "
@@ -43,10 +71,14 @@ ProfileDialog::ProfileDialog(QWidget *parent)
     m_ui->form->getWidgetPosition(m_ui->responseType, &row, &role);
     m_ui->form->insertRow(row + 1, tr("Response &mode:"), m_responseMode);
     m_ui->form->insertRow(row + 2, tr("&Browser:"), m_browser);
+    m_pushed = new QCheckBox(tr("Push the request first (PAR, RFC 9126) when the provider offers it"), this);
+    m_pushed->setObjectName(QStringLiteral("pushedAuthorization"));
+    m_ui->form->insertRow(row + 3, QString(), m_pushed);
     m_ui->clientSecret->setEnabled(false);
     connect(m_ui->clientAuth, &QComboBox::currentIndexChanged, this, [this] {
-        const bool needsSecret = ClientAuthMethod(m_ui->clientAuth->currentData().toInt()) != ClientAuthMethod::None;
-        m_ui->clientSecret->setEnabled(needsSecret);
+        const auto method = ClientAuthMethod(m_ui->clientAuth->currentData().toInt());
+        m_ui->clientSecret->setEnabled(usesClientSecret(method));
+        m_keyRow->setEnabled(method == ClientAuthMethod::PrivateKeyJwt);
     });
     m_ui->buttons->button(QDialogButtonBox::Save)->setDefault(true);
     connect(m_ui->buttons, &QDialogButtonBox::accepted, this, &ProfileDialog::accept);
@@ -65,12 +97,15 @@ void ProfileDialog::setProfile(const Profile &profile, const QString &clientSecr
     m_ui->clientId->setText(profile.clientId);
     m_ui->clientAuth->setCurrentIndex(m_ui->clientAuth->findData(int(profile.clientAuth)));
     m_ui->clientSecret->setText(clientSecret);
-    m_ui->clientSecret->setEnabled(profile.clientAuth != ClientAuthMethod::None);
+    m_ui->clientSecret->setEnabled(usesClientSecret(profile.clientAuth));
+    m_clientKeyFile->setText(profile.clientKeyFile);
+    m_keyRow->setEnabled(profile.clientAuth == ClientAuthMethod::PrivateKeyJwt);
     m_ui->redirectUri->setText(profile.redirectUri);
     m_ui->scopes->setText(profile.scopes.join(QLatin1Char(' ')));
     m_ui->responseType->setCurrentText(profile.responseType);
     m_responseMode->setCurrentIndex(std::max(0, m_responseMode->findData(profile.responseMode)));
     m_browser->setCurrentIndex(m_browser->findData(int(profile.browser)));
+    m_pushed->setChecked(profile.pushedAuthorization);
     m_ui->audience->setText(profile.audience);
     m_ui->resource->setText(profile.resource);
     QStringList lines;
@@ -101,6 +136,7 @@ bool ProfileDialog::readForm(Profile *out, QStringList *problems) const
     profile.responseType = m_ui->responseType->currentText();
     profile.responseMode = m_responseMode->currentData().toString();
     profile.browser = BrowserKind(m_browser->currentData().toInt());
+    profile.pushedAuthorization = m_pushed->isChecked();
     profile.audience = m_ui->audience->text().trimmed();
     profile.resource = m_ui->resource->text().trimmed();
     profile.extraAuthorizeParams.clear();
@@ -127,8 +163,11 @@ bool ProfileDialog::readForm(Profile *out, QStringList *problems) const
     profile.timeoutSeconds = m_ui->timeout->value();
     if (profile.name.isEmpty())
         problems->append(tr("Give the profile a name."));
-    if (profile.clientAuth != ClientAuthMethod::None && m_ui->clientSecret->text().isEmpty())
+    if (usesClientSecret(profile.clientAuth) && m_ui->clientSecret->text().isEmpty())
         problems->append(tr("%1 needs a client secret; enter it or choose \"none\".").arg(clientAuthMethodName(profile.clientAuth)));
+    profile.clientKeyFile = m_clientKeyFile->text().trimmed();
+    if (profile.clientAuth == ClientAuthMethod::PrivateKeyJwt && profile.clientKeyFile.isEmpty())
+        problems->append(tr("private_key_jwt needs the PEM file with the client's private key; choose it with Browse."));
     *out = profile;
     return problems->isEmpty();
 }
@@ -143,7 +182,7 @@ Profile ProfileDialog::profile() const
 
 QString ProfileDialog::clientSecret() const
 {
-    return m_ui->clientAuth->currentData().toInt() == int(ClientAuthMethod::None) ? QString() : m_ui->clientSecret->text();
+    return usesClientSecret(ClientAuthMethod(m_ui->clientAuth->currentData().toInt())) ? m_ui->clientSecret->text() : QString();
 }
 
 void ProfileDialog::showProblems(const QStringList &problems)

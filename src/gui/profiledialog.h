@@ -6,7 +6,9 @@
 
 #include <memory>
 
+class QCheckBox;
 class QComboBox;
+class QLineEdit;
 
 namespace Ui {
 class ProfileDialog;
@@ -37,6 +39,9 @@ private:
     std::unique_ptr<Ui::ProfileDialog> m_ui;
     QComboBox *m_responseMode = nullptr;
     QComboBox *m_browser = nullptr;
+    QCheckBox *m_pushed = nullptr;
+    QLineEdit *m_clientKeyFile = nullptr;
+    QWidget *m_keyRow = nullptr;
     Profile m_base; // keeps id and members the form does not show
 };
 

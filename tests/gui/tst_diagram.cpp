@@ -54,6 +54,7 @@ const QStringList explanationKeys = {
     QStringLiteral("callback-form-post"), QStringLiteral("embedded-browser-refused"), QStringLiteral("front-channel-tokens"),
     QStringLiteral("device-authorization"), QStringLiteral("device-token-poll"), QStringLiteral("revocation-request"),
     QStringLiteral("introspection-request"), QStringLiteral("logout-request"), QStringLiteral("logout-return"),
+    QStringLiteral("password-grant"), QStringLiteral("par-request"),
 };
 
 TraceStep makeStep(const QString &from, const QString &to, Channel channel, const QString &title, const QString &key,

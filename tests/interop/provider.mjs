@@ -6,9 +6,10 @@
 // (sessions, grants, codes, refresh tokens, the signing key) lives in memory and is lost on exit.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 
-import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 
 const host = '127.0.0.1';
@@ -128,9 +129,45 @@ async function createSigningKeys() {
   return { keys: [jwk] };
 }
 
-function createConfiguration(jwks) {
+// A client that authenticates with private_key_jwt. Its key pair is made at start; the private
+// key goes to INTEROP_CLIENT_KEY_FILE (a PEM file in the state folder) for the app to sign with.
+async function createKeyJwtClient() {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const keyFile = process.env.INTEROP_CLIENT_KEY_FILE;
+  if (keyFile) {
+    await writeFile(keyFile, await exportPKCS8(privateKey), { mode: 0o600 });
+  }
+  const jwk = await exportJWK(publicKey);
+  jwk.kid = await calculateJwkThumbprint(jwk);
   return {
-    clients,
+    client_id: 'explorer-key-jwt',
+    client_name: 'Auth Flow Explorer (private_key_jwt)',
+    application_type: 'native',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [jwk] },
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: redirectUris,
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+  };
+}
+
+// client_secret_jwt signs with HMAC-SHA-256, which needs a secret of at least 32 bytes.
+const secretJwtClient = {
+  client_id: 'explorer-secret-jwt',
+  client_name: 'Auth Flow Explorer (client_secret_jwt)',
+  client_secret: 'a+client/secret=for:client_secret_jwt',
+  application_type: 'native',
+  token_endpoint_auth_method: 'client_secret_jwt',
+  redirect_uris: redirectUris,
+  post_logout_redirect_uris: redirectUris,
+  grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+  response_types: ['code'],
+};
+
+function createConfiguration(jwks, extraClients) {
+  return {
+    clients: [...clients, ...extraClients],
     jwks,
     responseTypes: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token', 'none'],
     cookies: {
@@ -422,7 +459,7 @@ async function main() {
   const { port } = server.address();
   const issuer = `http://${host}:${port}`;
 
-  const provider = new Provider(issuer, createConfiguration(await createSigningKeys()));
+  const provider = new Provider(issuer, createConfiguration(await createSigningKeys(), [await createKeyJwtClient(), secretJwtClient]));
   logProviderErrors(provider);
   const providerCallback = provider.callback();
 

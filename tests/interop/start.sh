@@ -5,7 +5,8 @@
 #
 # Installs the locked npm packages first when node_modules is missing or older than
 # package-lock.json. Writes STATE_DIR/interop.env (INTEROP_ISSUER, INTEROP_GRAPHQL,
-# INTEROP_PROVIDER_PID, INTEROP_BACKEND_PID) and the logs STATE_DIR/provider.log and
+# INTEROP_PROVIDER_PID, INTEROP_BACKEND_PID, and INTEROP_CLIENT_KEY_FILE: the private key of the
+# private_key_jwt client) and the logs STATE_DIR/provider.log and
 # STATE_DIR/backend.log. Stop both servers with stop.sh STATE_DIR.
 # Optional environment: INTEROP_PROVIDER_PORT, INTEROP_BACKEND_PORT (default 0, a free port),
 # INTEROP_AUDIENCE (ID token audiences the backend accepts, default explorer-public).
@@ -88,7 +89,8 @@ jsonValue() {
 
 rm -f "$envFile"
 
-node "$scriptDir/provider.mjs" >"$providerLog" 2>&1 </dev/null &
+clientKeyFile="$stateDir/client-key.pem"
+INTEROP_CLIENT_KEY_FILE="$clientKeyFile" node "$scriptDir/provider.mjs" >"$providerLog" 2>&1 </dev/null &
 providerPid=$!
 providerLine="$(waitForJsonLine provider "$providerPid" "$providerLog" issuer)"
 issuer="$(jsonValue "$providerLine" issuer)"
@@ -104,6 +106,7 @@ INTEROP_ISSUER=$issuer
 INTEROP_GRAPHQL=$graphqlUrl
 INTEROP_PROVIDER_PID=$providerPid
 INTEROP_BACKEND_PID=$backendPid
+INTEROP_CLIENT_KEY_FILE=$clientKeyFile
 EOF
 mv "$temporaryEnvFile" "$envFile"
 

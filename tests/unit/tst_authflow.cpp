@@ -7,9 +7,11 @@
 #include "http/tracedhttpclient.h"
 #include "httpformagent.h"
 #include "jose/jws.h"
+#include "jose/key.h"
 #include "oidc/formencoding.h"
 #include "sandbox/sandboxserver.h"
 
+#include <QFile>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
@@ -21,6 +23,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUrlQuery>
@@ -183,7 +186,8 @@ private:
     {
         QSignalSpy finished(m_flow.get(), &AuthCodeFlow::finished);
         start();
-        if (!finished.wait(40000)) {
+        // A run that fails before its first request finishes inside start().
+        if (finished.isEmpty() && !finished.wait(40000)) {
             FlowResult timedOut;
             timedOut.message = QStringLiteral("the flow did not finish within 40 s");
             return timedOut;
@@ -507,6 +511,7 @@ private Q_SLOTS:
         Profile profile = sandboxProfile();
         profile.browser = BrowserKind::System;
         profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+        profile.pushedAuthorization = false; // the test reads redirect_uri from the URL the browser opens
         test::HttpFormAgent *browser = sandboxAgent();
         QUrl opened;
         m_flow->setSystemBrowserOpener([&](const QUrl &url) {
@@ -614,8 +619,8 @@ private Q_SLOTS:
         QVERIFY2(result.ok, qPrintable(result.message));
         QCOMPARE(countKey(*m_trace, QStringLiteral("callback-form-post")), 1);
         QCOMPARE(countKey(*m_trace, QStringLiteral("callback")), 0);
-        QVERIFY(m_trace->steps().at(keyIndex(*m_trace, QStringLiteral("authorize-request"))).request.url.contains(
-            QLatin1String("response_mode=form_post")));
+        // The sandbox advertises PAR, so response_mode travels in the pushed request.
+        QVERIFY(m_trace->steps().at(keyIndex(*m_trace, QStringLiteral("par-request"))).request.body.contains("response_mode=form_post"));
     }
 
     void interopFormPostAndSystemBrowser_data()
@@ -692,6 +697,7 @@ private Q_SLOTS:
     {
         Profile profile = sandboxProfile();
         profile.responseType = QStringLiteral("id_token token");
+        profile.pushedAuthorization = false; // the scripted browser reads state from the URL
         // A scripted browser that returns a fragment without the tokens the response type requests.
         struct FragmentAgent : UserAgent {
             using UserAgent::UserAgent;
@@ -885,6 +891,139 @@ private Q_SLOTS:
         const FlowResult logout = wait([&] { m_flow->startLogout(sandboxProfile(), login.tokens); });
         QVERIFY2(logout.ok, qPrintable(logout.message));
         QCOMPARE(countKey(*m_trace, QStringLiteral("logout-return")), 1);
+    }
+
+    void interopJwtClientAuthentication_data()
+    {
+        QTest::addColumn<QString>("clientId");
+        QTest::addColumn<int>("method");
+        QTest::newRow("private_key_jwt") << QStringLiteral("explorer-key-jwt") << int(ClientAuthMethod::PrivateKeyJwt);
+        QTest::newRow("client_secret_jwt") << QStringLiteral("explorer-secret-jwt") << int(ClientAuthMethod::ClientSecretJwt);
+    }
+
+    void interopJwtClientAuthentication()
+    {
+        if (!interopAvailable())
+            QSKIP("INTEROP_ISSUER is not set; run through scripts/test to start oidc-provider.");
+        QFETCH(QString, clientId);
+        QFETCH(int, method);
+        Profile profile = interopProfile(clientId, ClientAuthMethod(method));
+        profile.clientKeyFile = qEnvironmentVariable("INTEROP_CLIENT_KEY_FILE");
+        const QString secret = QStringLiteral("a+client/secret=for:client_secret_jwt");
+        const FlowResult login = run(profile, interopAgent(), secret);
+        QVERIFY2(login.ok, qPrintable(login.message));
+        const TraceStep &tokenStep = m_trace->steps().at(keyIndex(*m_trace, QStringLiteral("token-request")));
+        QVERIFY(tokenStep.request.body.contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"));
+        QVERIFY(!tokenStep.request.body.contains("client_secret="));
+        // The assertion is a secret on the diagram.
+        QVERIFY(m_trace->mask(QString::fromUtf8(tokenStep.request.body)).contains(QLatin1String("client_assertion=")));
+        const FlowResult machine = wait([&] { m_flow->startClientCredentials(profile, secret); });
+        QVERIFY2(machine.ok, qPrintable(machine.message));
+    }
+
+    void privateKeyJwtBadKeyFile_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("missing file") << QByteArray() << QStringLiteral("cannot open it");
+        QTest::newRow("not a PEM") << QByteArrayLiteral("hello") << QStringLiteral("cannot be used");
+        QTest::newRow("truncated PEM") << QByteArrayLiteral("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n")
+                                       << QStringLiteral("cannot be used");
+        QTest::newRow("huge file") << QByteArray(100 * 1024, 'A') << QStringLiteral("larger than 64 KB");
+    }
+
+    void privateKeyJwtBadKeyFile()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("client-key.pem"));
+        if (!content.isEmpty()) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(content);
+        }
+        Profile profile = sandboxProfile();
+        profile.clientAuth = ClientAuthMethod::PrivateKeyJwt;
+        profile.clientKeyFile = path;
+        const FlowResult result = wait([&] { m_flow->startClientCredentials(profile, QString()); });
+        QVERIFY(!result.ok);
+        QVERIFY2(result.message.contains(expected), qPrintable(result.message));
+        QVERIFY2(result.message.contains(path), qPrintable(result.message));
+        QCOMPARE(m_trace->count(), 0); // stopped before any request
+    }
+
+    void sandboxPushedAuthorizationRequest_data()
+    {
+        QTest::addColumn<bool>("pushed");
+        QTest::newRow("PAR") << true;
+        QTest::newRow("PAR turned off") << false;
+    }
+
+    void sandboxPushedAuthorizationRequest()
+    {
+        QFETCH(bool, pushed);
+        Profile profile = sandboxProfile();
+        profile.pushedAuthorization = pushed;
+        const FlowResult result = run(profile, sandboxAgent());
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(countKey(*m_trace, QStringLiteral("par-request")), pushed ? 1 : 0);
+        const QString url = m_trace->steps().at(keyIndex(*m_trace, QStringLiteral("authorize-request"))).request.url;
+        QCOMPARE(url.contains(QLatin1String("request_uri=")), pushed);
+        QCOMPARE(url.contains(QLatin1String("code_challenge=")), !pushed);
+        if (pushed)
+            QVERIFY(keyIndex(*m_trace, QStringLiteral("par-request")) < keyIndex(*m_trace, QStringLiteral("authorize-request")));
+    }
+
+    void sandboxJwtClientAuthentication()
+    {
+        // client_secret_jwt with the confidential client.
+        Profile profile = sandboxProfile();
+        profile.clientId = sandbox::SandboxServer::confidentialClientId();
+        profile.clientAuth = ClientAuthMethod::ClientSecretJwt;
+        const FlowResult secretJwt = run(profile, sandboxAgent(), sandbox::SandboxServer::confidentialClientSecret());
+        QVERIFY2(secretJwt.ok, qPrintable(secretJwt.message));
+
+        // private_key_jwt with a key the test registers, in a PEM file as a user would pick it.
+        const jose::Key key = jose::Key::generateEc();
+        m_sandbox->setClientAssertionKey(key);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("client.pem"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(key.toPrivatePem());
+        file.close();
+        profile.clientId = sandbox::SandboxServer::jwtClientId();
+        profile.clientAuth = ClientAuthMethod::PrivateKeyJwt;
+        profile.clientKeyFile = path;
+        const FlowResult keyJwt = run(profile, sandboxAgent());
+        QVERIFY2(keyJwt.ok, qPrintable(keyJwt.message));
+
+        // Another key: the provider rejects the assertion.
+        QFile other(path);
+        QVERIFY(other.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        other.write(jose::Key::generateRsa().toPrivatePem());
+        other.close();
+        const FlowResult wrongKey = wait([&] { m_flow->startClientCredentials(profile, QString()); });
+        QVERIFY(!wrongKey.ok);
+        QVERIFY2(wrongKey.message.contains(QLatin1String("invalid_client")), qPrintable(wrongKey.message));
+    }
+
+    void sandboxPasswordGrant()
+    {
+        const FlowResult result = wait([&] {
+            m_flow->startPasswordGrant(sandboxProfile(), QString(), sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword());
+        });
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(result.kind, FlowKind::Password);
+        QVERIFY(result.validation.passed());
+        for (const TraceStep &step : m_trace->steps())
+            QVERIFY(!m_trace->mask(QString::fromUtf8(step.request.body)).contains(sandbox::SandboxServer::demoPassword()));
+        const FlowResult wrong = wait([&] {
+            m_flow->startPasswordGrant(sandboxProfile(), QString(), sandbox::SandboxServer::demoEmail(), QStringLiteral("wrong password"));
+        });
+        QVERIFY(!wrong.ok);
+        QVERIFY2(wrong.message.contains(QLatin1String("invalid_grant")), qPrintable(wrong.message));
     }
 
     void loopbackRedirectIsCaughtNotLoaded()

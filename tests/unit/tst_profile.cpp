@@ -188,6 +188,7 @@ void ProfileTest::jsonMemberNames()
     QStringList expected{QStringLiteral("format"), QStringLiteral("version"), QStringLiteral("id"),
                          QStringLiteral("name"), QStringLiteral("sandbox"), QStringLiteral("issuer"),
                          QStringLiteral("discoveryUrl"), QStringLiteral("clientId"), QStringLiteral("clientAuth"),
+                         QStringLiteral("clientKeyFile"),
                          QStringLiteral("redirectUri"), QStringLiteral("scopes"), QStringLiteral("responseType"),
                          QStringLiteral("responseMode"), QStringLiteral("browser"), QStringLiteral("audience"), QStringLiteral("resource"),
                          QStringLiteral("extraAuthorizeParams"), QStringLiteral("allowedAlgorithms"),
@@ -276,9 +277,9 @@ void ProfileTest::jsonWrongType_data()
         "Member \"discoveryUrl\" must be an absolute URL");
     row("clientId object", "clientId", "{\"id\": \"x\"}", "Member \"clientId\" must be a string, found an object.");
     row("clientAuth number", "clientAuth", "2", "Member \"clientAuth\" must be a string, found a number.");
-    row("clientAuth unknown", "clientAuth", "\"private_key_jwt\"",
-        "Member \"clientAuth\" must be one of \"none\", \"client_secret_basic\" or \"client_secret_post\", "
-        "found \"private_key_jwt\".");
+    row("clientAuth unknown", "clientAuth", "\"tls_client_auth\"",
+        "Member \"clientAuth\" must be one of \"none\", \"client_secret_basic\", \"client_secret_post\", "
+        "\"client_secret_jwt\" or \"private_key_jwt\", found \"tls_client_auth\".");
     row("redirectUri number", "redirectUri", "8400", "Member \"redirectUri\" must be a string, found a number.");
     row("scopes number", "scopes", "5", "Member \"scopes\" must be an array of strings, found a number.");
     row("scopes string", "scopes", "\"openid profile\"", "Member \"scopes\" must be an array of strings, found a string.");
@@ -441,13 +442,16 @@ void ProfileTest::secretNames()
 
 void ProfileTest::clientAuthNames()
 {
-    for (ClientAuthMethod method :
-         {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost}) {
+    for (ClientAuthMethod method : {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost,
+                                    ClientAuthMethod::ClientSecretJwt, ClientAuthMethod::PrivateKeyJwt}) {
         ClientAuthMethod parsed = ClientAuthMethod::None;
         QVERIFY(parseClientAuthMethod(clientAuthMethodName(method), &parsed));
         QCOMPARE(parsed, method);
     }
     QCOMPARE(clientAuthMethodName(ClientAuthMethod::ClientSecretPost), QStringLiteral("client_secret_post"));
+    QCOMPARE(clientAuthMethodName(ClientAuthMethod::PrivateKeyJwt), QStringLiteral("private_key_jwt"));
+    QVERIFY(usesClientSecret(ClientAuthMethod::ClientSecretJwt));
+    QVERIFY(!usesClientSecret(ClientAuthMethod::PrivateKeyJwt));
     ClientAuthMethod untouched = ClientAuthMethod::ClientSecretPost;
     QVERIFY(!parseClientAuthMethod(QStringLiteral("Client_Secret_Basic"), &untouched));
     QVERIFY(!parseClientAuthMethod(QString(), &untouched));
@@ -547,6 +551,8 @@ void ProfileTest::validate_data()
     QTest::newRow("extra param the app sets") << QStringLiteral("extraParam") << QStringLiteral("state=mine")
                                                << QStringLiteral("\"state\"");
     QTest::newRow("extra param prompt") << QStringLiteral("extraParam") << QStringLiteral("prompt=login") << QString();
+    QTest::newRow("private_key_jwt without key file") << QStringLiteral("clientAuth") << QStringLiteral("private_key_jwt")
+                                                      << QStringLiteral("needs the PEM file");
     QTest::newRow("extra param response_mode") << QStringLiteral("extraParam") << QStringLiteral("response_mode=form_post")
                                                << QStringLiteral("\"response_mode\"");
     QTest::newRow("response mode unknown") << QStringLiteral("responseMode") << QStringLiteral("web_message")
@@ -593,6 +599,8 @@ void ProfileTest::validate()
         profile.responseMode = value;
         if (field.endsWith(QLatin1String("+loopback")))
             profile.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+    } else if (field == QLatin1String("clientAuth")) {
+        QVERIFY(parseClientAuthMethod(value, &profile.clientAuth));
     } else if (field.startsWith(QLatin1String("browser"))) {
         QVERIFY(parseBrowserKind(value, &profile.browser));
         if (field.endsWith(QLatin1String("+loopback")))

@@ -6,6 +6,7 @@
 #include "oidc/formencoding.h"
 #include "oidc/tokenresponse.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLoggingCategory>
@@ -159,6 +160,16 @@ void AuthCodeFlow::startLogout(const Profile &profile, const TokenSet &tokens)
     begin(FlowKind::Logout, profile, QString());
 }
 
+void AuthCodeFlow::startPasswordGrant(const Profile &profile, const QString &clientSecret, const QString &username,
+                                      const QString &password)
+{
+    m_username = username;
+    m_password = password;
+    if (m_trace)
+        m_trace->addSecret(password);
+    begin(FlowKind::Password, profile, clientSecret);
+}
+
 void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &clientSecret)
 {
     m_pollTimer.stop();
@@ -188,8 +199,29 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
         m_trace->addSecret(m_current.idToken);
     }
     static const char *const names[] = {"Login", "Refresh", "Client credentials request", "UserInfo request",
-                                        "Device authorization", "Revocation", "Introspection", "Logout"};
+                                        "Device authorization", "Revocation", "Introspection", "Logout", "Password grant"};
     qCInfo(lcFlow).noquote() << names[int(kind)] << "started for profile" << profile.id << "issuer" << profile.issuer;
+    m_clientKey = {};
+    if (profile.clientAuth == ClientAuthMethod::PrivateKeyJwt && kind != FlowKind::UserInfo && kind != FlowKind::Logout) {
+        QFile file(profile.clientKeyFile);
+        QString error;
+        if (!file.open(QIODevice::ReadOnly))
+            error = tr("cannot open it (%1)").arg(file.errorString());
+        else if (file.size() > 64 * 1024)
+            error = tr("it is larger than 64 KB, which no PEM private key is");
+        else
+            m_clientKey = jose::Key::fromPrivatePem(file.readAll(), &error);
+        if (m_clientKey.isNull() || (m_clientKey.kty() != QLatin1String("RSA") && m_clientKey.curve() != QLatin1String("P-256"))) {
+            if (error.isEmpty())
+                error = tr("it holds a %1 key; private_key_jwt here signs with RSA (RS256) or EC P-256 (ES256)")
+                            .arg(m_clientKey.kty() + QLatin1Char(' ') + m_clientKey.curve());
+            fail(FlowStage::TokenRequest,
+                 tr("The private_key_jwt key file %1 cannot be used: %2. Choose a PEM private key in the profile.")
+                     .arg(profile.clientKeyFile, error),
+                 -1);
+            return;
+        }
+    }
     fetchDiscovery();
 }
 
@@ -274,6 +306,9 @@ void AuthCodeFlow::afterDiscovery()
     case FlowKind::Logout:
         openLogout();
         return;
+    case FlowKind::Password:
+        fetchKeys([this] { requestPasswordGrant(); });
+        return;
     }
 }
 
@@ -340,7 +375,50 @@ void AuthCodeFlow::openBrowser()
     if (m_trace)
         m_trace->addSecret(QString::fromLatin1(m_request.pkce.verifier));
 
-    const QUrl url = m_request.toUrl();
+    if (m_profile.pushedAuthorization && !m_metadata.pushedAuthorizationRequestEndpoint.isEmpty()) {
+        pushAuthorizationRequest(system, redirectUri);
+        return;
+    }
+    openAuthorizeUrl(m_request.toUrl(), system, redirectUri);
+}
+
+void AuthCodeFlow::pushAuthorizationRequest(bool system, const QString &redirectUri)
+{
+    // RFC 9126: the parameters go to the provider over the back channel, authenticated as the
+    // client; the browser then carries only an opaque request_uri.
+    Q_EMIT progress(tr("Pushing the authorization request..."));
+    const TracedRequest request = formPost(m_metadata.pushedAuthorizationRequestEndpoint, QStringLiteral("par-request"),
+                                           m_request.parameters());
+    sendChecked(request, [this, request, system, redirectUri](const TracedResponse &response) {
+        const QJsonObject json = QJsonDocument::fromJson(response.body).object();
+        const QString requestUri = json.value(QStringLiteral("request_uri")).toString();
+        if ((response.status != 201 && response.status != 200) || requestUri.isEmpty()) {
+            QString message = tr("The pushed authorization request endpoint %1 returned HTTP %2").arg(request.url.toString()).arg(response.status);
+            if (json.value(QStringLiteral("error")).isString())
+                message += QStringLiteral(" with \"%1\"").arg(json.value(QStringLiteral("error")).toString());
+            if (json.value(QStringLiteral("error_description")).isString())
+                message += QStringLiteral(": ") + json.value(QStringLiteral("error_description")).toString();
+            else if (response.status == 201)
+                message += tr(" without a request_uri");
+            if (!message.endsWith(QLatin1Char('.')))
+                message += QLatin1Char('.');
+            message += QLatin1Char(' ') + tr("To send the parameters in the URL instead, turn off PAR in the profile.");
+            fail(FlowStage::Browser, message, response.stepIndex);
+            return;
+        }
+        if (m_trace)
+            m_trace->update(response.stepIndex, [&](TraceStep &step) {
+                step.result = StepResult::Ok;
+                step.detail = tr("The provider stored the request for %n second(s) under %1; the browser gets only that "
+                                 "reference.", nullptr, int(json.value(QStringLiteral("expires_in")).toInteger()))
+                                  .arg(requestUri);
+            });
+        openAuthorizeUrl(m_request.toPushedUrl(requestUri), system, redirectUri);
+    });
+}
+
+void AuthCodeFlow::openAuthorizeUrl(const QUrl &url, bool system, const QString &redirectUri)
+{
     int step = -1;
     if (m_trace) {
         TraceStep traceStep;
@@ -356,6 +434,9 @@ void AuthCodeFlow::openBrowser()
         traceStep.detail = tr("response_type=%1, PKCE S256, state and nonce are fresh random values.").arg(m_request.responseType);
         if (!m_request.responseMode.isEmpty())
             traceStep.detail += QLatin1Char(' ') + tr("response_mode=%1.").arg(m_request.responseMode);
+        if (QUrlQuery(url).hasQueryItem(QStringLiteral("request_uri")))
+            traceStep.detail += QLatin1Char(' ')
+                + tr("The parameters were pushed to the provider first (PAR), so this URL carries only client_id and request_uri.");
         if (system)
             traceStep.detail += QLatin1Char(' ')
                 + tr("The sign-in happens in your own browser, so its pages are not drawn here; the diagram continues "
@@ -1035,6 +1116,33 @@ void AuthCodeFlow::requestIntrospection()
     });
 }
 
+void AuthCodeFlow::requestPasswordGrant()
+{
+    Q_EMIT progress(tr("Sending the e-mail and password to the token endpoint..."));
+    oidc::FormFields fields{
+        {QStringLiteral("grant_type"), QStringLiteral("password")},
+        {QStringLiteral("username"), m_username},
+        {QStringLiteral("password"), m_password},
+    };
+    if (!m_profile.scopes.isEmpty())
+        fields.append({QStringLiteral("scope"), m_profile.scopes.join(QLatin1Char(' '))});
+    if (!m_profile.audience.isEmpty())
+        fields.append({QStringLiteral("audience"), m_profile.audience});
+    m_password.clear(); // kept no longer than the request needs it
+    postTokenRequest(fields, QStringLiteral("password-grant"), [this](const TokenSet &tokens, int) {
+        if (tokens.idToken.isEmpty()) {
+            FlowResult result;
+            result.ok = true;
+            result.stage = FlowStage::Done;
+            result.tokens = tokens;
+            result.message = tr("Signed in with the password grant. No ID token came back (the scope may lack openid).");
+            finish(result);
+            return;
+        }
+        validate(tokens, false);
+    });
+}
+
 void AuthCodeFlow::openLogout()
 {
     if (m_metadata.endSessionEndpoint.isEmpty()) {
@@ -1121,17 +1229,64 @@ bool AuthCodeFlow::handleDevicePollError(const QString &error, int step)
 
 void AuthCodeFlow::addClientAuthentication(TracedRequest *request, oidc::FormFields *fields) const
 {
+    // A pushed authorization request already carries client_id; it must not appear twice.
+    const auto appendClientId = [this](oidc::FormFields *target) {
+        const bool present = std::any_of(target->cbegin(), target->cend(),
+                                         [](const auto &field) { return field.first == QLatin1String("client_id"); });
+        if (!present)
+            target->append({QStringLiteral("client_id"), m_profile.clientId});
+    };
+    if (m_profile.clientAuth == ClientAuthMethod::ClientSecretJwt || m_profile.clientAuth == ClientAuthMethod::PrivateKeyJwt) {
+        // RFC 7523 section 3: the client is both issuer and subject, and the audience is the
+        // endpoint that receives the assertion. A fresh jti and a short lifetime stop replays.
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QJsonObject claims{
+            {QStringLiteral("iss"), m_profile.clientId},
+            {QStringLiteral("sub"), m_profile.clientId},
+            {QStringLiteral("aud"), request->url.toString()},
+            {QStringLiteral("jti"), QString::fromLatin1(oidc::randomToken(16))},
+            {QStringLiteral("iat"), now},
+            {QStringLiteral("exp"), now + 60},
+        };
+        QString error;
+        std::optional<QByteArray> assertion;
+        if (m_profile.clientAuth == ClientAuthMethod::ClientSecretJwt) {
+            assertion = jose::signCompactHmac(QStringLiteral("HS256"), m_clientSecret.toUtf8(),
+                                              QJsonObject{{QStringLiteral("typ"), QStringLiteral("JWT")}}, claims, &error);
+        } else {
+            const QString alg = m_clientKey.kty() == QLatin1String("EC") ? QStringLiteral("ES256") : QStringLiteral("RS256");
+            assertion = jose::signCompact(alg, m_clientKey,
+                                          QJsonObject{{QStringLiteral("typ"), QStringLiteral("JWT")},
+                                                      {QStringLiteral("kid"), QString::fromLatin1(m_clientKey.thumbprint())}},
+                                          claims, &error);
+        }
+        if (!assertion) {
+            // The request goes out without an assertion, and the provider's invalid_client
+            // answer is then explained with this reason on the diagram.
+            qCWarning(lcFlow).noquote() << "Signing the client assertion failed:" << error;
+            return;
+        }
+        if (m_trace)
+            m_trace->addSecret(QString::fromLatin1(*assertion));
+        appendClientId(fields);
+        fields->append({QStringLiteral("client_assertion_type"), QStringLiteral("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")});
+        fields->append({QStringLiteral("client_assertion"), QString::fromLatin1(*assertion)});
+        return;
+    }
     switch (m_profile.clientAuth) {
     case ClientAuthMethod::None:
-        fields->append({QStringLiteral("client_id"), m_profile.clientId});
+        appendClientId(fields);
         break;
     case ClientAuthMethod::ClientSecretBasic:
         request->addHeader("Authorization", oidc::basicAuthorization(m_profile.clientId, m_clientSecret));
         break;
     case ClientAuthMethod::ClientSecretPost:
-        fields->append({QStringLiteral("client_id"), m_profile.clientId});
+        appendClientId(fields);
         fields->append({QStringLiteral("client_secret"), m_clientSecret});
         break;
+    case ClientAuthMethod::ClientSecretJwt:
+    case ClientAuthMethod::PrivateKeyJwt:
+        break; // handled above
     }
 }
 
@@ -1166,6 +1321,10 @@ void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &expl
                 message += QLatin1Char(' ') + tr("The refresh token has expired, was revoked, or was already used once.");
             if (loginRequired)
                 message += QLatin1Char(' ') + tr("Log in again to get new tokens.");
+            if (m_kind == FlowKind::Password && parsed.error == QLatin1String("unsupported_grant_type"))
+                message += QLatin1Char(' ')
+                    + tr("This provider does not offer the password grant, which OAuth 2.1 removes. Use Log in (the "
+                         "code flow), which never hands the password to the app.");
             if (m_kind == FlowKind::DeviceCode && parsed.error == QLatin1String("access_denied"))
                 message += QLatin1Char(' ') + tr("The user denied the request on the other device.");
             if (m_kind == FlowKind::DeviceCode && parsed.error == QLatin1String("expired_token"))

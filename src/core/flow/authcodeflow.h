@@ -35,6 +35,7 @@ enum class FlowKind {
     Revocation,        // RFC 7009: tells the provider to invalidate a token
     Introspection,     // RFC 7662: asks the provider whether a token is active
     Logout,            // RP-initiated logout: ends the provider's session through the browser
+    Password,          // resource owner password credentials: the app sends the user's password
 };
 
 // What the device authorization endpoint returned (RFC 8628 section 3.2).
@@ -117,6 +118,9 @@ public:
     // Sends the browser to the end_session_endpoint with id_token_hint, a state and the profile's
     // redirect URI as post_logout_redirect_uri, and waits for the redirect back.
     void startLogout(const Profile &profile, const TokenSet &tokens);
+    // Resource owner password credentials grant (RFC 6749 section 4.3): the app itself sends the
+    // user's e-mail and password to the token endpoint, with no browser and no login page.
+    void startPasswordGrant(const Profile &profile, const QString &clientSecret, const QString &username, const QString &password);
     void cancel();
     bool isRunning() const { return m_running; }
     FlowKind kind() const { return m_kind; }
@@ -142,6 +146,8 @@ private:
     // listener (GET, or POST with a form_post body).
     void handleCallback(const QUrl &url, const QByteArray &method, const QByteArray &formBody, bool viaListener);
     bool startListener(QString *redirectUri);
+    void pushAuthorizationRequest(bool system, const QString &redirectUri);
+    void openAuthorizeUrl(const QUrl &url, bool system, const QString &redirectUri);
     void onAgentFailed(const QString &message);
     void begin(FlowKind kind, const Profile &profile, const QString &clientSecret);
     void afterDiscovery();
@@ -153,6 +159,7 @@ private:
     void requestRevocation();
     void requestIntrospection();
     void openLogout();
+    void requestPasswordGrant();
     void pollDeviceToken();
     // Handles authorization_pending and slow_down by scheduling the next poll; false for an
     // error that ends the run.
@@ -190,6 +197,9 @@ private:
     DeviceAuthorization m_device;
     QTimer m_pollTimer;
     int m_polls = 0;
+    jose::Key m_clientKey; // private_key_jwt
+    QString m_username;    // password grant
+    QString m_password;
     TokenChoice m_tokenChoice = TokenChoice::AccessToken;
     QByteArray m_logoutState;
     oidc::ProviderMetadata m_metadata;

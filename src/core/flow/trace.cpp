@@ -167,4 +167,15 @@ QString stepResultName(StepResult result)
     return {};
 }
 
+void Trace::copyFrom(const Trace &other)
+{
+    clear();
+    m_lifelines = other.m_lifelines;
+    m_hostLabels = other.m_hostLabels;
+    m_secrets = other.m_secrets;
+    Q_EMIT lifelinesChanged();
+    for (const TraceStep &step : other.m_steps)
+        append(step);
+}
+
 } // namespace afx

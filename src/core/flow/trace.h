@@ -88,6 +88,9 @@ public:
     static QString maskKnownFields(const QString &text);
 
     void clear();
+    // Replaces this trace's steps, lifelines and secrets with a copy of `other`'s, for example
+    // to keep the previous run next to the current one.
+    void copyFrom(const Trace &other);
 
 Q_SIGNALS:
     void stepAdded(int index);

@@ -103,6 +103,22 @@ QStringList AuthRequest::ignoredExtraParams() const
     return ignored;
 }
 
+FormFields AuthRequest::parameters() const
+{
+    return requestParameters(*this, nullptr);
+}
+
+QUrl AuthRequest::toPushedUrl(const QString &requestUri) const
+{
+    QByteArray query = authorizationEndpoint.query(QUrl::FullyEncoded).toLatin1();
+    if (!query.isEmpty())
+        query += '&';
+    query += formEncodeFields({{QStringLiteral("client_id"), clientId}, {QStringLiteral("request_uri"), requestUri}});
+    QUrl url = authorizationEndpoint;
+    url.setQuery(QString::fromLatin1(query));
+    return url;
+}
+
 QUrl AuthRequest::toUrl() const
 {
     const FormFields params = requestParameters(*this, nullptr);

@@ -52,6 +52,14 @@ struct AuthRequest {
     //   gets the new value in its first position.
     QUrl toUrl() const;
 
+    // The request's parameters as toUrl() sends them, without the endpoint's own query: the
+    // body of a pushed authorization request (RFC 9126).
+    FormFields parameters() const;
+
+    // The authorize URL after a pushed authorization request: only client_id and request_uri
+    // (RFC 9126 section 4), after the endpoint's own query.
+    QUrl toPushedUrl(const QString &requestUri) const;
+
     // Names of the extra parameters that toUrl() ignores, in order, for a warning to the user.
     QStringList ignoredExtraParams() const;
 };

@@ -206,7 +206,9 @@ bool ProviderMetadata::parse(const QByteArray &body, const QUrl &sourceUrl, cons
         || !reader.readUrl(QStringLiteral("end_session_endpoint"), false, &metadata.endSessionEndpoint)
         || !reader.readUrl(QStringLiteral("device_authorization_endpoint"), false, &metadata.deviceAuthorizationEndpoint)
         || !reader.readUrl(QStringLiteral("revocation_endpoint"), false, &metadata.revocationEndpoint)
-        || !reader.readUrl(QStringLiteral("introspection_endpoint"), false, &metadata.introspectionEndpoint))
+        || !reader.readUrl(QStringLiteral("introspection_endpoint"), false, &metadata.introspectionEndpoint)
+        || !reader.readUrl(QStringLiteral("pushed_authorization_request_endpoint"), false,
+                           &metadata.pushedAuthorizationRequestEndpoint))
         return readerFailed();
 
     if (!reader.readStringList(QStringLiteral("response_types_supported"), &metadata.responseTypesSupported)

@@ -19,6 +19,7 @@ struct ProviderMetadata {
     QUrl deviceAuthorizationEndpoint; // RFC 8628
     QUrl revocationEndpoint;          // RFC 7009
     QUrl introspectionEndpoint;       // RFC 7662
+    QUrl pushedAuthorizationRequestEndpoint; // RFC 9126
     QStringList responseModesSupported;
     QStringList responseTypesSupported;
     QStringList idTokenSigningAlgValuesSupported;

@@ -135,8 +135,8 @@ public:
         if (!m_json.contains(member) || m_json.value(member).isNull())
             return true;
         if (!parseClientAuthMethod(name, out)) {
-            return fail(tr("Member \"%1\" must be one of \"none\", \"client_secret_basic\" or "
-                           "\"client_secret_post\", found %2.")
+            return fail(tr("Member \"%1\" must be one of \"none\", \"client_secret_basic\", "
+                           "\"client_secret_post\", \"client_secret_jwt\" or \"private_key_jwt\", found %2.")
                             .arg(member, quoted(name)));
         }
         return true;
@@ -317,14 +317,18 @@ QString clientAuthMethodName(ClientAuthMethod method)
         return QStringLiteral("client_secret_basic");
     case ClientAuthMethod::ClientSecretPost:
         return QStringLiteral("client_secret_post");
+    case ClientAuthMethod::ClientSecretJwt:
+        return QStringLiteral("client_secret_jwt");
+    case ClientAuthMethod::PrivateKeyJwt:
+        return QStringLiteral("private_key_jwt");
     }
     return QStringLiteral("none");
 }
 
 bool parseClientAuthMethod(const QString &name, ClientAuthMethod *out)
 {
-    for (ClientAuthMethod method :
-         {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost}) {
+    for (ClientAuthMethod method : {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost,
+                                    ClientAuthMethod::ClientSecretJwt, ClientAuthMethod::PrivateKeyJwt}) {
         if (name == clientAuthMethodName(method)) {
             if (out)
                 *out = method;
@@ -392,11 +396,13 @@ QJsonObject Profile::toJson() const
         {QStringLiteral("discoveryUrl"), discoveryUrl.toString(QUrl::FullyEncoded)},
         {QStringLiteral("clientId"), clientId},
         {QStringLiteral("clientAuth"), clientAuthMethodName(clientAuth)},
+        {QStringLiteral("clientKeyFile"), clientKeyFile},
         {QStringLiteral("redirectUri"), redirectUri},
         {QStringLiteral("scopes"), QJsonArray::fromStringList(scopes)},
         {QStringLiteral("responseType"), responseType},
         {QStringLiteral("responseMode"), responseMode},
         {QStringLiteral("browser"), browserKindName(browser)},
+        {QStringLiteral("pushedAuthorization"), pushedAuthorization},
         {QStringLiteral("audience"), audience},
         {QStringLiteral("resource"), resource},
         {QStringLiteral("extraAuthorizeParams"), params},
@@ -431,11 +437,13 @@ bool Profile::fromJson(const QJsonObject &json, Profile *out, QString *error, QS
         && reader.readUrl(QStringLiteral("discoveryUrl"), &profile.discoveryUrl)
         && reader.readString(QStringLiteral("clientId"), &profile.clientId)
         && reader.readClientAuth(QStringLiteral("clientAuth"), &profile.clientAuth)
+        && reader.readString(QStringLiteral("clientKeyFile"), &profile.clientKeyFile)
         && reader.readString(QStringLiteral("redirectUri"), &profile.redirectUri)
         && reader.readStringList(QStringLiteral("scopes"), &profile.scopes)
         && reader.readString(QStringLiteral("responseType"), &profile.responseType)
         && reader.readString(QStringLiteral("responseMode"), &profile.responseMode)
         && reader.readBrowser(QStringLiteral("browser"), &profile.browser)
+        && reader.readBool(QStringLiteral("pushedAuthorization"), &profile.pushedAuthorization)
         && reader.readString(QStringLiteral("audience"), &profile.audience)
         && reader.readString(QStringLiteral("resource"), &profile.resource)
         && reader.readParams(QStringLiteral("extraAuthorizeParams"), &profile.extraAuthorizeParams, warnings)
@@ -490,6 +498,8 @@ QStringList Profile::validate() const
 
     if (clientId.isEmpty())
         problems.append(tr("The client ID is missing: copy it from the application's settings at the provider."));
+    if (clientAuth == ClientAuthMethod::PrivateKeyJwt && clientKeyFile.isEmpty())
+        problems.append(tr("private_key_jwt needs the PEM file with the client's private key: choose it in the profile."));
 
     if (redirectUri.isEmpty()) {
         problems.append(tr("The redirect URI is missing."));

@@ -10,7 +10,15 @@
 namespace afx {
 
 // How the client authenticates at the token endpoint (RFC 6749 section 2.3, OIDC Core section 9).
-enum class ClientAuthMethod { None, ClientSecretBasic, ClientSecretPost };
+// client_secret_jwt and private_key_jwt send a signed assertion instead of the secret
+// (RFC 7523 section 2.2).
+enum class ClientAuthMethod { None, ClientSecretBasic, ClientSecretPost, ClientSecretJwt, PrivateKeyJwt };
+// True for the methods that need the client secret from the keychain.
+inline bool usesClientSecret(ClientAuthMethod method)
+{
+    return method == ClientAuthMethod::ClientSecretBasic || method == ClientAuthMethod::ClientSecretPost
+        || method == ClientAuthMethod::ClientSecretJwt;
+}
 QString clientAuthMethodName(ClientAuthMethod method);                 // "none", "client_secret_basic", ...
 bool parseClientAuthMethod(const QString &name, ClientAuthMethod *out);
 
@@ -35,6 +43,9 @@ struct Profile {
     QUrl discoveryUrl;    // optional; default is issuer + "/.well-known/openid-configuration"
     QString clientId;
     ClientAuthMethod clientAuth = ClientAuthMethod::None;
+    // private_key_jwt: the PEM file with the client's private key. The key stays in that file;
+    // the profile keeps only the path.
+    QString clientKeyFile;
     QString redirectUri = QStringLiteral("com.example.explorer:/callback");
     QStringList scopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email")};
     QString responseType = QStringLiteral("code");
@@ -43,6 +54,9 @@ struct Profile {
     // app's loopback listener.
     QString responseMode;
     BrowserKind browser = BrowserKind::Embedded;
+    // Send the authorization request by PAR (RFC 9126) when the provider advertises
+    // pushed_authorization_request_endpoint; the browser then gets only a request_uri.
+    bool pushedAuthorization = true;
     QString audience;     // "audience" authorize parameter (Auth0 style), optional
     QString resource;     // RFC 8707 resource indicator, optional
     QList<QPair<QString, QString>> extraAuthorizeParams; // sent as-is on the authorize request, in order

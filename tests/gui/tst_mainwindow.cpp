@@ -1,0 +1,136 @@
+// The window's flows that need no embedded browser, against the built-in sandbox: the
+// password grant, the device code panel, and comparing two runs side by side. Runs on the
+// offscreen platform with the memory token store.
+
+#include "flow/trace.h"
+#include "gui/devicepanel.h"
+#include "gui/diagramwidget.h"
+#include "gui/mainwindow.h"
+#include "gui/messagebanner.h"
+#include "gui/qrcodewidget.h"
+#include "httpformagent.h"
+#include "sandbox/sandboxserver.h"
+
+#include <QAction>
+#include <QDialog>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace afx;
+using namespace afx::gui;
+
+namespace {
+
+int countSteps(const Trace *trace, const QString &key)
+{
+    int count = 0;
+    for (const TraceStep &step : trace->steps())
+        count += step.explanationKey == key ? 1 : 0;
+    return count;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<MainWindow> openWindow()
+    {
+        MainWindowOptions options;
+        options.profilesDirectory = m_profiles.path();
+        options.useKeychain = false;
+        options.sandboxPort = 0;
+        options.animationMs = 0;
+        auto window = std::make_unique<MainWindow>(options);
+        window->show();
+        window->initialize();
+        if (!QTest::qWaitFor([&] { return window->isReady(); }, 15000))
+            qWarning("The window did not become ready within 15 s");
+        return window;
+    }
+
+    QTemporaryDir m_profiles;
+
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<FlowKind>(); }
+
+    void passwordGrantAndCompareRuns()
+    {
+        auto window = openWindow();
+        QSignalSpy flows(window.get(), &MainWindow::flowFinished);
+
+        window->passwordLogin(sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword());
+        QVERIFY(flows.wait(20000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::Password);
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("password-grant")), 1);
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("authorize-request")), 0); // no browser at all
+        QVERIFY(!window->tokens().idToken.isEmpty());
+        // The password never shows on the diagram.
+        for (const TraceStep &step : window->trace()->steps())
+            QVERIFY(!window->trace()->mask(QString::fromUtf8(step.request.body)).contains(sandbox::SandboxServer::demoPassword()));
+        const int firstRunSteps = window->trace()->count();
+
+        // A wrong password: invalid_grant, and the stored tokens stay.
+        flows.clear();
+        const QString before = window->tokens().idToken;
+        window->passwordLogin(sandbox::SandboxServer::demoEmail(), QStringLiteral("not the password"));
+        QVERIFY(flows.wait(20000));
+        QVERIFY(!flows.first().at(1).toBool());
+        QVERIFY2(window->banner()->text().contains(QLatin1String("invalid_grant")), qPrintable(window->banner()->text()));
+        QCOMPARE(window->tokens().idToken, before);
+
+        // Run > Compare with the previous run: both diagrams, side by side.
+        window->findChild<QAction *>(QStringLiteral("compareAction"))->trigger();
+        auto *dialog = window->findChild<QDialog *>(QStringLiteral("compareDialog"));
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        const QList<DiagramWidget *> diagrams = dialog->findChildren<DiagramWidget *>();
+        QCOMPARE(diagrams.size(), 2);
+        const bool currentFirst = diagrams.at(0)->trace() == window->trace();
+        DiagramWidget *previous = diagrams.at(currentFirst ? 1 : 0);
+        QCOMPARE(diagrams.at(currentFirst ? 0 : 1)->trace(), window->trace());
+        QCOMPARE(previous->trace()->count(), firstRunSteps);
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("previousRunTitle"))->text().contains(QLatin1String("step")));
+        if (!qEnvironmentVariableIsEmpty("AFX_SCREENSHOT_DIR"))
+            dialog->grab().save(qEnvironmentVariable("AFX_SCREENSHOT_DIR") + QStringLiteral("/compare-runs.png"));
+    }
+
+    void deviceCodePanel()
+    {
+        auto window = openWindow();
+        window->sandboxServer()->setDeviceCodeInterval(1);
+        QSignalSpy flows(window.get(), &MainWindow::flowFinished);
+        window->findChild<QAction *>(QStringLiteral("deviceCodeAction"))->trigger();
+        QrCodeWidget *qr = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((qr = window->findChild<QrCodeWidget *>()) && !qr->text().isEmpty(), 15000);
+        auto *userCode = window->findChild<QLabel *>(QStringLiteral("userCode"));
+        QVERIFY(userCode);
+        QCOMPARE(userCode->text().size(), 9); // XXXX-XXXX
+        QVERIFY(window->findChild<DevicePanel *>()->isVisible());
+
+        test::HttpFormAgent phone;
+        phone.fieldValues.insert(QStringLiteral("email"), sandbox::SandboxServer::demoEmail());
+        phone.fieldValues.insert(QStringLiteral("password"), sandbox::SandboxServer::demoPassword());
+        phone.pressButton = QStringLiteral("approve");
+        phone.startAuthorization(QUrl(qr->text()), oidc::RedirectMatcher());
+        QVERIFY(flows.wait(30000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::DeviceCode);
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+        QVERIFY(!window->tokens().idToken.isEmpty());
+        QVERIFY(window->findChild<QLabel *>(QStringLiteral("deviceCountdown"))->text().contains(QLatin1String("Signed in")));
+    }
+
+    void compareWithoutPreviousRunExplains()
+    {
+        auto window = openWindow();
+        window->compareRuns();
+        QVERIFY2(window->banner()->text().contains(QLatin1String("no earlier run")), qPrintable(window->banner()->text()));
+        QVERIFY(!window->findChild<QDialog *>(QStringLiteral("compareDialog")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
