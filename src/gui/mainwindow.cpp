@@ -909,7 +909,7 @@ void MainWindow::onFlowFinished(const FlowResult &result)
     if (result.kind == FlowKind::Logout && m_browser && m_browserWidget)
         m_browser->clearSession(m_profile.id); // the provider's session is over, so its cookies go too
     if (result.kind == FlowKind::UserInfo || result.kind == FlowKind::Introspection || result.kind == FlowKind::Logout) {
-        // Nothing to store: the answer is on the diagram and in the banner.
+        // Nothing to store: the result is on the diagram and in the banner.
         m_banner->showMessage(MessageBanner::Kind::Success, m_trace->mask(result.message));
         if (!m_trace->steps().isEmpty())
             m_diagram->setCurrentStep(m_trace->count() - 2); // the UserInfo request, with the claims

@@ -129,8 +129,8 @@ async function createSigningKeys() {
   return { keys: [jwk] };
 }
 
-// A client that authenticates with private_key_jwt. Its key pair is made at start; the private
-// key goes to INTEROP_CLIENT_KEY_FILE (a PEM file in the state folder) for the app to sign with.
+// A client that authenticates with private_key_jwt. Its key pair is made at start. The private
+// key goes to INTEROP_CLIENT_KEY_FILE (a PEM file in the state folder), so the app can sign with it.
 async function createKeyJwtClient() {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const keyFile = process.env.INTEROP_CLIENT_KEY_FILE;

@@ -896,7 +896,7 @@ void AuthCodeFlow::requestDeviceCode()
             fail(FlowStage::TokenRequest, message, response.stepIndex);
             return;
         }
-        // Google answers verification_url instead of verification_uri.
+        // Google returns verification_url instead of verification_uri.
         const QString uri = json.value(json.contains(QStringLiteral("verification_uri")) ? QStringLiteral("verification_uri")
                                                                                         : QStringLiteral("verification_url")).toString();
         const QString deviceCode = json.value(QStringLiteral("device_code")).toString();
@@ -992,7 +992,7 @@ void AuthCodeFlow::sendChecked(const TracedRequest &request, std::function<void(
     const int generation = m_generation;
     m_http->send(request, [this, request, generation, onResponse](const TracedResponse &response) {
         if (generation != m_generation)
-            return; // a late answer for a run that was cancelled or has finished
+            return; // a late response for a run that was cancelled or has finished
         if (!response.networkError.isEmpty()) {
             fail(FlowStage::TokenRequest, TracedHttpClient::describeFailure(request, response), response.stepIndex);
             return;
@@ -1261,8 +1261,8 @@ void AuthCodeFlow::addClientAuthentication(TracedRequest *request, oidc::FormFie
                                           claims, &error);
         }
         if (!assertion) {
-            // The request goes out without an assertion, and the provider's invalid_client
-            // answer is then explained with this reason on the diagram.
+            // The request goes out without an assertion. The provider then rejects it with
+            // invalid_client, and the log line above names the reason.
             qCWarning(lcFlow).noquote() << "Signing the client assertion failed:" << error;
             return;
         }

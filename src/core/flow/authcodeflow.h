@@ -32,13 +32,13 @@ enum class FlowKind {
     ClientCredentials, // the client authenticates as itself: no user, no browser
     UserInfo,          // reads the user's claims from the UserInfo endpoint with the access token
     DeviceCode,        // RFC 8628: the user signs in on another device with a short code
-    Revocation,        // RFC 7009: tells the provider to invalidate a token
-    Introspection,     // RFC 7662: asks the provider whether a token is active
+    Revocation,        // RFC 7009: makes the provider invalidate a token
+    Introspection,     // RFC 7662: checks with the provider whether a token is active
     Logout,            // RP-initiated logout: ends the provider's session through the browser
     Password,          // resource owner password credentials: the app sends the user's password
 };
 
-// What the device authorization endpoint returned (RFC 8628 section 3.2).
+// The device authorization endpoint's response (RFC 8628 section 3.2).
 struct DeviceAuthorization {
     QString userCode;
     QUrl verificationUri;
@@ -60,7 +60,7 @@ struct FlowResult {
     TokenSet tokens;
     oidc::IdTokenValidation validation;
     QJsonObject userInfo; // the UserInfo response of a FlowKind::UserInfo run
-    QJsonObject introspection; // the answer of a FlowKind::Introspection run
+    QJsonObject introspection; // the response of a FlowKind::Introspection run
 };
 
 // Authorization Code with PKCE (RFC 6749 section 4.1, RFC 7636, OpenID Connect Core 3.1).
@@ -108,7 +108,7 @@ public:
     // deviceCodeReady(), then polls the token endpoint at the provider's interval until the
     // user approves, denies, or the code expires.
     void startDeviceAuthorization(const Profile &profile, const QString &clientSecret);
-    // Which stored token revocation and introspection act on.
+    // The stored token that revocation and introspection act on.
     enum class TokenChoice { AccessToken, RefreshToken };
     // Revokes one of `tokens` (RFC 7009). On success the result's tokens are `tokens` without
     // the revoked one.

@@ -22,8 +22,8 @@ inline bool usesClientSecret(ClientAuthMethod method)
 QString clientAuthMethodName(ClientAuthMethod method);                 // "none", "client_secret_basic", ...
 bool parseClientAuthMethod(const QString &name, ClientAuthMethod *out);
 
-// Where the authorization page opens. The system browser (RFC 8252) needs a loopback redirect
-// URI; the app receives the callback on a listener at 127.0.0.1.
+// The browser that shows the authorization page. The system browser (RFC 8252) needs a loopback
+// redirect URI, because the app receives the callback on a listener at 127.0.0.1.
 enum class BrowserKind { Embedded, System };
 QString browserKindName(BrowserKind kind);                              // "embedded", "system"
 bool parseBrowserKind(const QString &name, BrowserKind *out);
