@@ -53,6 +53,8 @@ Profile fullProfile()
     profile.responseType = QStringLiteral("code");
     profile.responseMode = QStringLiteral("form_post");
     profile.browser = BrowserKind::System;
+    profile.pushedAuthorization = false;
+    profile.clientKeyFile = QStringLiteral("/home/dev/keys/explorer ✓.pem");
     profile.audience = QStringLiteral("https://api.example.com");
     profile.resource = QStringLiteral("https://api.example.com/graphql");
     profile.extraAuthorizeParams = {{QStringLiteral("prompt"), QStringLiteral("login")},
@@ -80,6 +82,8 @@ void compareProfiles(const Profile &actual, const Profile &expected)
     QCOMPARE(actual.responseType, expected.responseType);
     QCOMPARE(actual.responseMode, expected.responseMode);
     QCOMPARE(actual.browser, expected.browser);
+    QCOMPARE(actual.pushedAuthorization, expected.pushedAuthorization);
+    QCOMPARE(actual.clientKeyFile, expected.clientKeyFile);
     QCOMPARE(actual.audience, expected.audience);
     QCOMPARE(actual.resource, expected.resource);
     QCOMPARE(actual.extraAuthorizeParams, expected.extraAuthorizeParams);
@@ -190,7 +194,8 @@ void ProfileTest::jsonMemberNames()
                          QStringLiteral("discoveryUrl"), QStringLiteral("clientId"), QStringLiteral("clientAuth"),
                          QStringLiteral("clientKeyFile"),
                          QStringLiteral("redirectUri"), QStringLiteral("scopes"), QStringLiteral("responseType"),
-                         QStringLiteral("responseMode"), QStringLiteral("browser"), QStringLiteral("audience"), QStringLiteral("resource"),
+                         QStringLiteral("responseMode"), QStringLiteral("browser"), QStringLiteral("pushedAuthorization"),
+                         QStringLiteral("audience"), QStringLiteral("resource"),
                          QStringLiteral("extraAuthorizeParams"), QStringLiteral("allowedAlgorithms"),
                          QStringLiteral("leewaySeconds"), QStringLiteral("timeoutSeconds"),
                          QStringLiteral("graphqlUrl"), QStringLiteral("defaultQuery")};
