@@ -53,20 +53,9 @@ QString normalizedUserCode(const QString &input)
 HttpResponse IdentityProvider::deviceAuthorization(const HttpRequest &request)
 {
     removeExpired();
-    if (request.mediaType() != formMediaType.toLatin1())
-        return tokenError(400, QStringLiteral("invalid_request"),
-                          QStringLiteral("The device authorization request must be application/x-www-form-urlencoded."));
     oidc::FormFields form;
-    QString parseError;
-    if (!oidc::formDecodeFields(request.body, &form, &parseError))
-        return tokenError(400, QStringLiteral("invalid_request"), parseError);
-    const QStringList repeated = repeatedFieldNames(form);
-    if (!repeated.isEmpty())
-        return tokenError(400, QStringLiteral("invalid_request"),
-                          QStringLiteral("The parameter %1 appears more than once.").arg(repeated.first()));
-
     const ClientRegistration *client = nullptr;
-    if (std::optional<HttpResponse> failure = authenticateClient(request, form, &client))
+    if (std::optional<HttpResponse> failure = readClientRequest(request, "device authorization", &form, &client, 400))
         return *failure;
 
     const QStringList scopes = splitScope(fieldValue(form, QStringLiteral("scope")));

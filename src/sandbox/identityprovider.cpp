@@ -654,20 +654,9 @@ HttpResponse IdentityProvider::tokenError(int status, const QString &error, cons
 HttpResponse IdentityProvider::token(const HttpRequest &request)
 {
     removeExpired();
-    if (request.mediaType() != formMediaType.toLatin1())
-        return tokenError(400, QStringLiteral("invalid_request"),
-                          QStringLiteral("The token request must be application/x-www-form-urlencoded."));
     oidc::FormFields form;
-    QString parseError;
-    if (!oidc::formDecodeFields(request.body, &form, &parseError))
-        return tokenError(400, QStringLiteral("invalid_request"), parseError);
-    const QStringList repeated = repeatedFieldNames(form);
-    if (!repeated.isEmpty())
-        return tokenError(400, QStringLiteral("invalid_request"),
-                          QStringLiteral("The parameter %1 appears more than once.").arg(repeated.first()));
-
     const ClientRegistration *client = nullptr;
-    if (std::optional<HttpResponse> failure = authenticateClient(request, form, &client))
+    if (std::optional<HttpResponse> failure = readClientRequest(request, "token", &form, &client, 400))
         return *failure;
 
     const QString grantType = fieldValue(form, QStringLiteral("grant_type"));

@@ -236,11 +236,12 @@ private:
     // The sentence for a private_key_jwt client that sent no assertion, or for any request of it
     // while no key is registered.
     QString privateKeyJwtRequirement(const QString &clientId) const;
-    // Reads the form body of a back-channel request and authenticates its client, as the
-    // revocation, introspection and pushed authorization endpoints need it. Returns the error
-    // response on failure.
+    // Reads the form body of a back-channel request and authenticates its client, as every
+    // endpoint that clients call directly needs it. Returns the error response on failure; a
+    // failed client authentication gets `invalidClientStatus`.
     std::optional<HttpResponse> readClientRequest(const HttpRequest &request, const char *endpointName,
-                                                  oidc::FormFields *form, const ClientRegistration **client);
+                                                  oidc::FormFields *form, const ClientRegistration **client,
+                                                  int invalidClientStatus = 401);
     HttpResponse redeemCode(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse redeemRefreshToken(const oidc::FormFields &form, const ClientRegistration &client);
     HttpResponse issueClientToken(const oidc::FormFields &form, const ClientRegistration &client);

@@ -13,7 +13,7 @@ namespace afx::sandbox {
 
 std::optional<HttpResponse> IdentityProvider::readClientRequest(const HttpRequest &request, const char *endpointName,
                                                                 oidc::FormFields *form,
-                                                                const ClientRegistration **client)
+                                                                const ClientRegistration **client, int invalidClientStatus)
 {
     if (request.mediaType() != formMediaType.toLatin1())
         return tokenError(400, QStringLiteral("invalid_request"),
@@ -27,8 +27,8 @@ std::optional<HttpResponse> IdentityProvider::readClientRequest(const HttpReques
         return tokenError(400, QStringLiteral("invalid_request"),
                           QStringLiteral("The parameter %1 appears more than once.").arg(repeated.first()));
     // RFC 7662 section 2.3 requires 401 for invalid client credentials, and RFC 6749 section
-    // 5.2 allows it at /revoke and /par too, so these endpoints use it.
-    return authenticateClient(request, *form, client, 401);
+    // 5.2 allows it at /revoke and /par too, so those endpoints use it.
+    return authenticateClient(request, *form, client, invalidClientStatus);
 }
 
 HttpResponse IdentityProvider::revoke(const HttpRequest &request)
