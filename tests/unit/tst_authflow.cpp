@@ -59,10 +59,26 @@ public:
             response.addHeader("Location", back.toEncoded());
             return response;
         });
-        m_server.route(QStringLiteral("/token"), [this] {
+        m_server.route(QStringLiteral("/token"), [this](const QHttpServerRequest &request) {
             ++tokenRequests;
+            // Device code polls get the scripted answers first, in order.
+            if (request.body().contains("device_code") && !devicePollErrors.isEmpty()) {
+                const QString error = devicePollErrors.size() > 1 || !repeatLastPollError ? devicePollErrors.takeFirst()
+                                                                                           : devicePollErrors.first();
+                return QHttpServerResponse("application/json", QJsonDocument(QJsonObject{{QStringLiteral("error"), error}}).toJson(),
+                                           QHttpServerResponse::StatusCode::BadRequest);
+            }
             const QByteArray body = tokenBody.isEmpty() ? defaultTokenBody() : tokenBody;
             return QHttpServerResponse("application/json", body);
+        });
+        m_server.route(QStringLiteral("/device"), [this] {
+            return QHttpServerResponse("application/json",
+                                       QJsonDocument(QJsonObject{{QStringLiteral("device_code"), QStringLiteral("scripted-device-code")},
+                                                                 {QStringLiteral("user_code"), QStringLiteral("BCDF-GHJK")},
+                                                                 {QStringLiteral("verification_uri"), issuer + QStringLiteral("/activate")},
+                                                                 {QStringLiteral("expires_in"), deviceExpiresIn},
+                                                                 {QStringLiteral("interval"), 1}})
+                                           .toJson());
         });
     }
 
@@ -74,6 +90,7 @@ public:
                 {QStringLiteral("authorization_endpoint"), issuer + QStringLiteral("/authorize")},
                 {QStringLiteral("token_endpoint"), issuer + QStringLiteral("/token")},
                 {QStringLiteral("jwks_uri"), issuer + QStringLiteral("/jwks")},
+                {QStringLiteral("device_authorization_endpoint"), issuer + QStringLiteral("/device")},
                 {QStringLiteral("response_types_supported"), QJsonArray{QStringLiteral("code")}},
                 {QStringLiteral("subject_types_supported"), QJsonArray{QStringLiteral("public")}},
                 {QStringLiteral("id_token_signing_alg_values_supported"), QJsonArray{QStringLiteral("RS256")}}};
@@ -118,6 +135,9 @@ public:
     QString idTokenKid = QStringLiteral("k1");
     QString lastNonce;
     int tokenRequests = 0;
+    QStringList devicePollErrors; // answered to device code polls, one per poll
+    bool repeatLastPollError = false; // keep answering the last error forever
+    int deviceExpiresIn = 600;
 
 private:
     QHttpServer m_server;
@@ -1164,6 +1184,33 @@ private Q_SLOTS:
         QCOMPARE(result.stage, FlowStage::TokenRequest);
         QVERIFY2(result.message.contains(QLatin1String("id_token")), qPrintable(result.message));
         QCOMPARE(m_trace->step(result.failedStep).result, StepResult::Failed);
+    }
+
+    void deviceSlowDownGrowsInterval()
+    {
+        ScriptedProvider provider;
+        QVERIFY(provider.isListening());
+        provider.devicePollErrors = {QStringLiteral("authorization_pending"), QStringLiteral("slow_down")};
+        const FlowResult result = wait([&] { m_flow->startDeviceAuthorization(provider.profile(), QString()); });
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(provider.tokenRequests, 3);
+        bool grown = false;
+        for (const TraceStep &step : m_trace->steps())
+            grown |= step.detail.contains(QLatin1String("now waits 6 s"));
+        QVERIFY2(grown, "slow_down must add 5 s to the 1 s interval");
+    }
+
+    void deviceNeverAuthorizedExpires()
+    {
+        ScriptedProvider provider;
+        QVERIFY(provider.isListening());
+        provider.devicePollErrors = {QStringLiteral("authorization_pending")};
+        provider.repeatLastPollError = true;
+        provider.deviceExpiresIn = 3;
+        const FlowResult result = wait([&] { m_flow->startDeviceAuthorization(provider.profile(), QString()); });
+        QVERIFY(!result.ok);
+        QVERIFY2(result.message.contains(QLatin1String("expired before anyone approved")), qPrintable(result.message));
+        QVERIFY(provider.tokenRequests >= 1);
     }
 
     void scriptedProviderSignsIn()
