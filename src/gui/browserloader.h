@@ -14,8 +14,8 @@ class EmbeddedBrowser;
 // reason when the plugin cannot be used.
 EmbeddedBrowser *createEmbeddedBrowser(QWidget *parent, QString *error);
 
-// Where the plugin is looked for, in order: $AFX_PLUGIN_DIR alone when it is set; otherwise
-// ../lib/authflow-explorer next to the executable (an installed app) and the build tree.
+// Returns the folders searched for the plugin, in order: $AFX_PLUGIN_DIR alone when it is set,
+// otherwise ../lib/authflow-explorer next to the executable (an installed app), then the build tree.
 QStringList embeddedBrowserPluginDirs();
 
 } // namespace afx::gui

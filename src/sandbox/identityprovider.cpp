@@ -969,18 +969,22 @@ std::optional<QJsonObject> IdentityProvider::readOwnAccessToken(const QByteArray
                                 "not the ID token.");
         return std::nullopt;
     }
-    if (jws->alg() != QLatin1String("RS256") || jws->kid() != m_keyId) {
+    return ownTokenClaims(*jws, error);
+}
+
+std::optional<QJsonObject> IdentityProvider::ownTokenClaims(const jose::CompactJws &jws, QString *error) const
+{
+    if (jws.alg() != QLatin1String("RS256") || jws.kid() != m_keyId) {
         *error = QStringLiteral("The token was not signed with the sandbox's key (alg or kid differ).");
         return std::nullopt;
     }
-    if (!jose::verifySignature(jws->alg(), m_signingKey, jws->signingInput, jws->signature, error))
+    if (!jose::verifySignature(jws.alg(), m_signingKey, jws.signingInput, jws.signature, error))
         return std::nullopt;
-
-    if (jws->claims.value(QStringLiteral("iss")).toString() != m_issuer) {
+    if (jws.claims.value(QStringLiteral("iss")).toString() != m_issuer) {
         *error = QStringLiteral("The token's issuer is not this sandbox.");
         return std::nullopt;
     }
-    return jws->claims;
+    return jws.claims;
 }
 
 std::optional<QJsonObject> IdentityProvider::verifyAccessToken(const QByteArray &token, QString *error) const

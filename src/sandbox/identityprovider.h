@@ -3,6 +3,7 @@
 #include "sandbox/directory.h"
 #include "sandbox/httpexchange.h"
 
+#include "jose/jws.h"
 #include "jose/key.h"
 #include "oidc/formencoding.h"
 
@@ -275,6 +276,9 @@ private:
     // Checks that `token` is an ID token this provider signed (key, signature, issuer), whether
     // or not it expired. Returns its claims, or nullopt with *error set to a sentence.
     std::optional<QJsonObject> readOwnIdToken(const QByteArray &token, QString *error) const;
+    // Checks that a parsed token was signed with the sandbox's key and issued by it, and returns
+    // its claims; expiry is up to the caller.
+    std::optional<QJsonObject> ownTokenClaims(const jose::CompactJws &jws, QString *error) const;
     // Checks an access token this provider issued, including audience, expiry and revocation.
     // Returns its claims, or nullopt with *error set.
     std::optional<QJsonObject> verifyAccessToken(const QByteArray &token, QString *error) const;

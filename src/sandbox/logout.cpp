@@ -22,17 +22,7 @@ std::optional<QJsonObject> IdentityProvider::readOwnIdToken(const QByteArray &to
         *error = QStringLiteral("The token is an access token (typ at+jwt), not an ID token.");
         return std::nullopt;
     }
-    if (jws->alg() != QLatin1String("RS256") || jws->kid() != m_keyId) {
-        *error = QStringLiteral("The token was not signed with the sandbox's key (alg or kid differ).");
-        return std::nullopt;
-    }
-    if (!jose::verifySignature(jws->alg(), m_signingKey, jws->signingInput, jws->signature, error))
-        return std::nullopt;
-    if (jws->claims.value(QStringLiteral("iss")).toString() != m_issuer) {
-        *error = QStringLiteral("The token's issuer is not this sandbox.");
-        return std::nullopt;
-    }
-    return jws->claims;
+    return ownTokenClaims(*jws, error);
 }
 
 HttpResponse IdentityProvider::logout(const HttpRequest &request)

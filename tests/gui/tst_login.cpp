@@ -121,7 +121,7 @@ class TestLogin : public QObject {
         // As a user would: open the Query tab, type, press Ctrl+Enter.
         auto *tabs = window->findChild<QTabWidget *>(QStringLiteral("tabs"));
         QVERIFY(tabs);
-        tabs->setCurrentWidget(editor->parentWidget()); // the tab page that holds the editor
+        tabs->setCurrentWidget(editor->parentWidget()); // the tab page that contains the editor
         auto *queryText = editor->findChild<QPlainTextEdit *>(QStringLiteral("query"));
         QVERIFY(queryText);
         queryText->setPlainText(query);
@@ -372,7 +372,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window->diagram()->shownStepCount(), window->trace()->count(), 15000);
         saveScreenshot(window.get(), QStringLiteral("interop-finished.png"));
 
-        // Run > Introspect > Access token: the banner shows what the endpoint answered.
+        // Run > Introspect > Access token: the banner shows the endpoint's response.
         QSignalSpy flows(window.get(), &MainWindow::flowFinished);
         window->findChild<QAction *>(QStringLiteral("introspectAccessAction"))->trigger();
         QVERIFY(flows.wait(20000));

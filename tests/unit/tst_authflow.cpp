@@ -61,7 +61,7 @@ public:
         });
         m_server.route(QStringLiteral("/token"), [this](const QHttpServerRequest &request) {
             ++tokenRequests;
-            // Device code polls get the scripted answers first, in order.
+            // Device code polls get the scripted errors first, in order.
             if (request.body().contains("device_code") && !devicePollErrors.isEmpty()) {
                 const QString error = devicePollErrors.size() > 1 || !repeatLastPollError ? devicePollErrors.takeFirst()
                                                                                            : devicePollErrors.first();
@@ -135,8 +135,8 @@ public:
     QString idTokenKid = QStringLiteral("k1");
     QString lastNonce;
     int tokenRequests = 0;
-    QStringList devicePollErrors; // answered to device code polls, one per poll
-    bool repeatLastPollError = false; // keep answering the last error forever
+    QStringList devicePollErrors; // returned to device code polls, one per poll
+    bool repeatLastPollError = false; // keep returning the last error forever
     int deviceExpiresIn = 600;
 
 private:
@@ -1027,6 +1027,17 @@ private Q_SLOTS:
         const FlowResult wrongKey = wait([&] { m_flow->startClientCredentials(profile, QString()); });
         QVERIFY(!wrongKey.ok);
         QVERIFY2(wrongKey.message.contains(QLatin1String("invalid_client")), qPrintable(wrongKey.message));
+    }
+
+    void clientSecretJwtShortSecretRejected()
+    {
+        Profile profile = sandboxProfile();
+        profile.clientId = sandbox::SandboxServer::confidentialClientId();
+        profile.clientAuth = ClientAuthMethod::ClientSecretJwt;
+        const FlowResult result = wait([&] { m_flow->startClientCredentials(profile, QStringLiteral("too-short")); });
+        QVERIFY(!result.ok);
+        QVERIFY2(result.message.contains(QLatin1String("at least 32 bytes")), qPrintable(result.message));
+        QCOMPARE(m_trace->count(), 0); // stopped before any request
     }
 
     void sandboxPasswordGrant()

@@ -202,6 +202,17 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
                                         "Device authorization", "Revocation", "Introspection", "Logout", "Password grant"};
     qCInfo(lcFlow).noquote() << names[int(kind)] << "started for profile" << profile.id << "issuer" << profile.issuer;
     m_clientKey = {};
+    // HS256 needs a key at least as long as its 32-byte hash (RFC 7518 section 3.2); a shorter
+    // secret would make the assertion impossible to sign.
+    if (profile.clientAuth == ClientAuthMethod::ClientSecretJwt && clientSecret.toUtf8().size() < 32
+        && kind != FlowKind::UserInfo && kind != FlowKind::Logout) {
+        fail(FlowStage::TokenRequest,
+             tr("client_secret_jwt signs with HS256, which needs a client secret of at least 32 bytes; this one has %1. "
+                "Use client_secret_basic or client_secret_post with it, or a longer secret.")
+                 .arg(clientSecret.toUtf8().size()),
+             -1);
+        return;
+    }
     if (profile.clientAuth == ClientAuthMethod::PrivateKeyJwt && kind != FlowKind::UserInfo && kind != FlowKind::Logout) {
         QFile file(profile.clientKeyFile);
         QString error;
@@ -896,6 +907,7 @@ void AuthCodeFlow::requestDeviceCode()
             fail(FlowStage::TokenRequest, message, response.stepIndex);
             return;
         }
+
         // Google returns verification_url instead of verification_uri.
         const QString uri = json.value(json.contains(QStringLiteral("verification_uri")) ? QStringLiteral("verification_uri")
                                                                                         : QStringLiteral("verification_url")).toString();
@@ -918,6 +930,7 @@ void AuthCodeFlow::requestDeviceCode()
                  response.stepIndex);
             return;
         }
+
         if (m_trace)
             m_trace->addSecret(deviceCode);
         m_deviceCode = deviceCode;
@@ -1096,6 +1109,7 @@ void AuthCodeFlow::requestIntrospection()
             fail(FlowStage::TokenRequest, message, response.stepIndex);
             return;
         }
+
         const bool active = json.value(QStringLiteral("active")).toBool();
         QString summary = active ? tr("active") : tr("not active: expired, revoked, unknown, or not meant for this client");
         if (active && json.contains(QStringLiteral("exp")))
@@ -1208,11 +1222,8 @@ bool AuthCodeFlow::handleDevicePollError(const QString &error, int step)
     // RFC 8628 section 3.5: these two mean "keep polling".
     const bool pending = error == QLatin1String("authorization_pending");
     const bool slowDown = error == QLatin1String("slow_down");
-    if (!pending && !slowDown) {
-        if (error == QLatin1String("expired_token") && m_trace && step >= 0)
-            m_trace->update(step, [](TraceStep &traceStep) { traceStep.explanationKey = QStringLiteral("device-token-poll"); });
+    if (!pending && !slowDown)
         return false; // access_denied, expired_token and the rest end the run
-    }
     if (slowDown)
         m_device.intervalSeconds += 5;
     if (m_trace && step >= 0)
@@ -1261,8 +1272,8 @@ void AuthCodeFlow::addClientAuthentication(TracedRequest *request, oidc::FormFie
                                           claims, &error);
         }
         if (!assertion) {
-            // The request goes out without an assertion. The provider then rejects it with
-            // invalid_client, and the log line above names the reason.
+            // NOTE: begin() checks the key and the secret length, so this is not expected. The
+            // request then goes out without an assertion and the provider rejects it.
             qCWarning(lcFlow).noquote() << "Signing the client assertion failed:" << error;
             return;
         }

@@ -14,7 +14,7 @@ class QTcpSocket;
 namespace afx {
 
 // Receives the authorization response on a loopback redirect URI (RFC 8252 section 7.3), for
-// the system browser and for response_mode=form_post, whose POST body no navigation hook sees.
+// the system browser and for response_mode=form_post, whose POST body no navigation hook receives.
 //
 // listen() binds to the redirect URI's host (127.0.0.1, [::1]; "localhost" is bound as
 // 127.0.0.1) and to its port, or to an ephemeral port when the URI has none; redirectUri()
@@ -58,7 +58,7 @@ Q_SIGNALS:
     // scheme, host and bound port. `method` is "GET" or "POST"; for POST, `formBody` is the
     // raw application/x-www-form-urlencoded body (response_mode=form_post).
     void callbackReceived(const QUrl &url, const QByteArray &method, const QByteArray &formBody);
-    // A request that was not the callback, with the status it was answered with and a reason.
+    // A request that was not the callback, with the status of its response and a reason.
     void strayRequest(const QByteArray &method, const QString &path, int status, const QString &reason);
     void timedOut();
 
