@@ -1,5 +1,6 @@
 #include "sandbox/directory.h"
 
+#include "sandbox/identityprovider.h"
 #include "sandbox/sandboxserver.h"
 
 namespace afx::sandbox {
@@ -11,14 +12,62 @@ const UserAccount &demoUser()
     return user;
 }
 
-const UserAccount *findUserBySub(const QString &sub)
+UserDirectory::UserDirectory()
 {
-    return sub == demoUser().sub ? &demoUser() : nullptr;
+    m_users.push_back(demoUser());
 }
 
-const UserAccount *findUserByEmail(const QString &email)
+const UserAccount *UserDirectory::findBySub(const QString &sub) const
 {
-    return email.trimmed().compare(demoUser().email, Qt::CaseInsensitive) == 0 ? &demoUser() : nullptr;
+    for (const UserAccount &user : m_users) {
+        if (user.sub == sub)
+            return &user;
+    }
+    return nullptr;
+}
+
+const UserAccount *UserDirectory::findByEmail(const QString &email) const
+{
+    const QString trimmed = email.trimmed();
+    for (const UserAccount &user : m_users) {
+        if (trimmed.compare(user.email, Qt::CaseInsensitive) == 0)
+            return &user;
+    }
+    return nullptr;
+}
+
+const UserAccount *UserDirectory::checkPassword(const QString &email, const QString &password) const
+{
+    const UserAccount *user = findByEmail(email);
+    const bool hasPassword = user && !user->password.isEmpty();
+    const bool matches = constantTimeEquals(password, hasPassword ? user->password : demoUser().password);
+    return hasPassword && matches ? user : nullptr;
+}
+
+const UserAccount &UserDirectory::linkExternalAccount(const QString &issuer, const QString &subject,
+                                                      const QString &email, const QString &name, bool *created)
+{
+    *created = false;
+    for (const ExternalIdentity &identity : std::as_const(m_identities)) {
+        if (identity.issuer == issuer && identity.subject == subject) {
+            if (const UserAccount *user = findBySub(identity.sub))
+                return *user;
+        }
+    }
+    const UserAccount *user = findByEmail(email);
+    if (!user) {
+        // NOTE: nothing bounds the number of created users, because each needs a sign-in at
+        // another provider, and the sandbox's own social provider has one user.
+        UserAccount account;
+        account.sub = QStringLiteral("linked-user-%1").arg(m_users.size() + 1);
+        account.email = email.trimmed();
+        account.name = name.isEmpty() ? account.email : name;
+        m_users.push_back(account);
+        user = &m_users.back();
+        *created = true;
+    }
+    m_identities.append({issuer, subject, user->sub});
+    return *user;
 }
 
 const ClientRegistration *findClient(const QString &clientId)

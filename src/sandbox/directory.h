@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <deque>
+
 // The sandbox's fixed accounts, clients and clock, shared by its provider and its backend.
 namespace afx::sandbox {
 
@@ -17,13 +19,44 @@ struct UserAccount {
     QString sub;
     QString email;
     QString name;
-    QString password;
+    QString password; // empty for an account created by a social sign-in: no password sign-in
+};
+
+// An account at another identity provider that signs a sandbox user in.
+struct ExternalIdentity {
+    QString issuer;
+    QString subject;
+    QString sub; // the sandbox user it is linked to
 };
 
 const UserAccount &demoUser();
-const UserAccount *findUserBySub(const QString &sub);
-// Matches the e-mail address case-insensitively after trimming spaces.
-const UserAccount *findUserByEmail(const QString &email);
+
+// The sandbox's users: the demo user, plus the users that social sign-ins created. Linked and
+// created accounts live in memory until the sandbox object is destroyed.
+class UserDirectory {
+public:
+    UserDirectory();
+
+    const UserAccount *findBySub(const QString &sub) const;
+    // Matches the e-mail address case-insensitively after trimming spaces.
+    const UserAccount *findByEmail(const QString &email) const;
+    // Returns the user with this e-mail address and password, or null. Both outcomes compare a
+    // password in constant time, so the response time does not tell whether the address exists.
+    // An account without a password never matches.
+    const UserAccount *checkPassword(const QString &email, const QString &password) const;
+
+    // Returns the user that the account (`issuer`, `subject`) signs in: the one linked to it
+    // earlier, else the user with the same e-mail address (then linked), else a new user
+    // without a password. *created is set to whether a user was created. The caller checks that
+    // the other provider verified `email` before it calls this.
+    const UserAccount &linkExternalAccount(const QString &issuer, const QString &subject, const QString &email,
+                                           const QString &name, bool *created);
+    int externalIdentityCount() const { return int(m_identities.size()); }
+
+private:
+    std::deque<UserAccount> m_users; // a deque keeps the addresses of earlier users stable
+    QList<ExternalIdentity> m_identities;
+};
 
 struct ClientRegistration {
     QString id;

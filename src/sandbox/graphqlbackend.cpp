@@ -62,11 +62,64 @@ QString secondsText(qint64 seconds)
 
 } // namespace
 
-GraphqlBackend::GraphqlBackend(const IdentityProvider *provider, const SandboxClock *clock)
+GraphqlBackend::GraphqlBackend(IdentityProvider *provider, const SandboxClock *clock)
     : m_provider(provider)
     , m_clock(clock)
     , m_executor(&m_todos)
 {
+    m_executor.setLoginHandler([this](const QString &email, const QString &password, QString *message, QString *code) {
+        return login(email, password, message, code);
+    });
+}
+
+std::optional<LoginTokens> GraphqlBackend::login(const QString &email, const QString &password, QString *message,
+                                                 QString *code)
+{
+    if (m_trace)
+        m_trace->addSecret(password);
+    const QString title = QStringLiteral("Check the password and issue tokens");
+    const QString explanationKey = QStringLiteral("login-mutation-check");
+
+    // The backend and the provider share one process, so the backend runs the provider's
+    // password grant directly instead of sending it an HTTP request. Empty credentials are
+    // wrong credentials here, while the grant reports them as a malformed request.
+    const bool empty = email.trimmed().isEmpty() || password.isEmpty();
+    const HttpResponse grant = empty ? HttpResponse::json(400, {{QStringLiteral("error"), QStringLiteral("invalid_grant")}})
+                                     : m_provider->passwordGrant(SandboxServer::publicClientId(), email, password, loginScope);
+    const QJsonObject body = QJsonDocument::fromJson(grant.body).object();
+    if (grant.status != 200) {
+        const QString error = body.value(QStringLiteral("error")).toString();
+        if (error == QLatin1String("invalid_grant")) {
+            *message = QStringLiteral("Invalid email or password.");
+            *code = QStringLiteral("UNAUTHENTICATED");
+            report(title, false, QStringLiteral("The email address or password is wrong, so the backend issued no tokens."),
+                   explanationKey);
+        } else {
+            *message = QStringLiteral("The provider could not issue tokens: %1")
+                           .arg(body.value(QStringLiteral("error_description")).toString());
+            *code = QStringLiteral("INTERNAL_SERVER_ERROR");
+            report(title, false, *message, explanationKey);
+        }
+        qCInfo(lcSandbox).noquote() << "login mutation failed:" << (error.isEmpty() ? QStringLiteral("no error code") : error);
+        return std::nullopt;
+    }
+
+    LoginTokens tokens;
+    tokens.idToken = body.value(QStringLiteral("id_token")).toString();
+    tokens.refreshToken = body.value(QStringLiteral("refresh_token")).toString();
+    tokens.accessToken = body.value(QStringLiteral("access_token")).toString();
+    tokens.expiresIn = body.value(QStringLiteral("expires_in")).toInteger();
+    if (m_trace) {
+        for (const QString &token : {tokens.idToken, tokens.refreshToken, tokens.accessToken})
+            m_trace->addSecret(token);
+    }
+    report(title, true,
+           QStringLiteral("The password matches the sandbox user's, so the backend issued an ID token, an access token "
+                          "and a refresh token for %1 (scope %2).")
+               .arg(SandboxServer::publicClientId(), loginScope),
+           explanationKey);
+    qCInfo(lcSandbox) << "login mutation issued tokens";
+    return tokens;
 }
 
 QStringList GraphqlBackend::acceptedAudiences() const
@@ -247,7 +300,7 @@ std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &reque
                                      "signature and expiry are valid."),
                       QStringLiteral("backend-check"));
 
-    const UserAccount *user = findUserBySub(claims.value(QStringLiteral("sub")).toString());
+    const UserAccount *user = m_provider->users().findBySub(claims.value(QStringLiteral("sub")).toString());
     if (!user) {
         const QString sub = claims.value(QStringLiteral("sub")).toString();
         const bool clientToken = !sub.isEmpty() && sub == claims.value(QStringLiteral("client_id")).toString();
@@ -271,63 +324,80 @@ HttpResponse GraphqlBackend::handle(const HttpRequest &request)
         return response;
     }
 
+    GraphqlRequest graphqlRequest;
+    HttpResponse readFailure;
+    const bool read = readRequest(request, &graphqlRequest, &readFailure);
+    if (read && !GraphqlExecutor::requiresViewer(graphqlRequest))
+        return respond(m_executor.executeAnonymously(graphqlRequest));
+
+    // Every other request authenticates before its body counts, so a request without a valid
+    // token gets 401 whatever it contains.
     HttpResponse failure;
     const std::optional<UserAccount> user = authenticate(request, &failure);
     if (!user)
         return failure;
-    return handleQuery(request, *user);
+    if (!read)
+        return readFailure;
+    return respond(m_executor.execute(graphqlRequest, *user));
 }
 
-HttpResponse GraphqlBackend::handleQuery(const HttpRequest &request, const UserAccount &user)
+bool GraphqlBackend::readRequest(const HttpRequest &request, GraphqlRequest *graphqlRequest, HttpResponse *failure) const
 {
-    GraphqlRequest graphqlRequest;
+    const auto fail = [failure](int status, const QString &message) {
+        *failure = errorResponse(status, message);
+        return false;
+    };
     if (request.method == "POST") {
         if (request.mediaType() != "application/json")
-            return errorResponse(415, QStringLiteral("The request body must be application/json."));
+            return fail(415, QStringLiteral("The request body must be application/json."));
         if (request.body.size() > maxBodyBytes)
-            return errorResponse(413, QStringLiteral("The request body is larger than %1 bytes.").arg(maxBodyBytes));
+            return fail(413, QStringLiteral("The request body is larger than %1 bytes.").arg(maxBodyBytes));
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
         if (parseError.error != QJsonParseError::NoError)
-            return errorResponse(400, QStringLiteral("The request body is not valid JSON: %1 at offset %2.")
-                                          .arg(parseError.errorString())
-                                          .arg(parseError.offset));
+            return fail(400, QStringLiteral("The request body is not valid JSON: %1 at offset %2.")
+                                 .arg(parseError.errorString())
+                                 .arg(parseError.offset));
         if (!document.isObject())
-            return errorResponse(400, QStringLiteral("The request body must be a JSON object with a \"query\" member."));
+            return fail(400, QStringLiteral("The request body must be a JSON object with a \"query\" member."));
         const QJsonObject body = document.object();
         const QJsonValue query = body.value(QStringLiteral("query"));
         if (!query.isString())
-            return errorResponse(400, QStringLiteral("The request has no \"query\" string."));
-        graphqlRequest.query = query.toString().toUtf8();
+            return fail(400, QStringLiteral("The request has no \"query\" string."));
+        graphqlRequest->query = query.toString().toUtf8();
         const QJsonValue variables = body.value(QStringLiteral("variables"));
         if (!variables.isUndefined() && !variables.isNull() && !variables.isObject())
-            return errorResponse(400, QStringLiteral("\"variables\" must be a JSON object."));
-        graphqlRequest.variables = variables.toObject();
+            return fail(400, QStringLiteral("\"variables\" must be a JSON object."));
+        graphqlRequest->variables = variables.toObject();
         const QJsonValue operationName = body.value(QStringLiteral("operationName"));
         if (!operationName.isUndefined() && !operationName.isNull() && !operationName.isString())
-            return errorResponse(400, QStringLiteral("\"operationName\" must be a string."));
-        graphqlRequest.operationName = operationName.toString();
-    } else {
-        oidc::FormFields params;
-        QString parseError;
-        if (!oidc::formDecodeFields(request.rawQuery, &params, &parseError))
-            return errorResponse(400, parseError);
-        if (!hasField(params, QStringLiteral("query")))
-            return errorResponse(400, QStringLiteral("The request has no \"query\" parameter."));
-        graphqlRequest.query = fieldValue(params, QStringLiteral("query")).toUtf8();
-        graphqlRequest.operationName = fieldValue(params, QStringLiteral("operationName"));
-        graphqlRequest.readOnly = true;
-        const QString variables = fieldValue(params, QStringLiteral("variables"));
-        if (!variables.isEmpty()) {
-            QJsonParseError jsonError;
-            const QJsonDocument document = QJsonDocument::fromJson(variables.toUtf8(), &jsonError);
-            if (jsonError.error != QJsonParseError::NoError || !(document.isObject() || document.isNull()))
-                return errorResponse(400, QStringLiteral("The \"variables\" parameter must be a JSON object."));
-            graphqlRequest.variables = document.object();
-        }
+            return fail(400, QStringLiteral("\"operationName\" must be a string."));
+        graphqlRequest->operationName = operationName.toString();
+        return true;
     }
 
-    const GraphqlOutcome outcome = m_executor.execute(graphqlRequest, user);
+    oidc::FormFields params;
+    QString parseError;
+    if (!oidc::formDecodeFields(request.rawQuery, &params, &parseError))
+        return fail(400, parseError);
+    if (!hasField(params, QStringLiteral("query")))
+        return fail(400, QStringLiteral("The request has no \"query\" parameter."));
+    graphqlRequest->query = fieldValue(params, QStringLiteral("query")).toUtf8();
+    graphqlRequest->operationName = fieldValue(params, QStringLiteral("operationName"));
+    graphqlRequest->readOnly = true;
+    const QString variables = fieldValue(params, QStringLiteral("variables"));
+    if (!variables.isEmpty()) {
+        QJsonParseError jsonError;
+        const QJsonDocument document = QJsonDocument::fromJson(variables.toUtf8(), &jsonError);
+        if (jsonError.error != QJsonParseError::NoError || !(document.isObject() || document.isNull()))
+            return fail(400, QStringLiteral("The \"variables\" parameter must be a JSON object."));
+        graphqlRequest->variables = document.object();
+    }
+    return true;
+}
+
+HttpResponse GraphqlBackend::respond(const GraphqlOutcome &outcome) const
+{
     HttpResponse response = HttpResponse::jsonBytes(outcome.httpStatus, outcome.body);
     if (!outcome.allow.isEmpty())
         response.addHeader("Allow", outcome.allow);

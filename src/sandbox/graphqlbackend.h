@@ -24,13 +24,20 @@ class IdentityProvider;
 // access token (audience = the /graphql URL). It validates the token the way a separate
 // backend would, against the provider's JWKS, which it loads once and then caches, and
 // reports each check into the trace.
+// The login mutation needs no token: an operation whose root fields are only login (and
+// __typename) skips the token checks. login checks the e-mail address and password in the
+// provider's user directory and returns the provider's tokens for the public client, as the
+// password grant would.
 class GraphqlBackend {
 public:
     static constexpr qsizetype maxBodyBytes = 2 * 1024 * 1024;
     // An unknown kid makes the backend reload the JWKS, at most once per this many seconds.
     static constexpr qint64 keyReloadCooldownSeconds = 30;
 
-    GraphqlBackend(const IdentityProvider *provider, const SandboxClock *clock);
+    // The scope of the tokens that the login mutation issues.
+    static inline const QString loginScope = QStringLiteral("openid profile email");
+
+    GraphqlBackend(IdentityProvider *provider, const SandboxClock *clock);
 
     void setTrace(Trace *trace) { m_trace = trace; }
     int jwksFetchCount() const { return m_jwksFetchCount; }
@@ -53,9 +60,14 @@ private:
     const jose::Key *findKey(const QString &kid) const;
     QStringList acceptedAudiences() const;
     void report(const QString &title, bool ok, const QString &detail, const QString &explanationKey);
-    HttpResponse handleQuery(const HttpRequest &request, const UserAccount &user);
+    // Reads the GraphQL request from a POST body or a GET query. Returns false with *failure set
+    // to the error response when it is malformed.
+    bool readRequest(const HttpRequest &request, GraphqlRequest *graphqlRequest, HttpResponse *failure) const;
+    HttpResponse respond(const GraphqlOutcome &outcome) const;
+    // The login mutation's handler: runs the provider's password grant for the public client.
+    std::optional<LoginTokens> login(const QString &email, const QString &password, QString *message, QString *code);
 
-    const IdentityProvider *m_provider;
+    IdentityProvider *m_provider;
     const SandboxClock *m_clock;
     QPointer<Trace> m_trace;
 

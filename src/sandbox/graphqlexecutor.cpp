@@ -42,6 +42,11 @@ OrderedJson errorToJson(const GraphqlError &error)
         }
         json.insert(QStringLiteral("path"), std::move(path));
     }
+    if (!error.code.isEmpty()) {
+        OrderedJson extensions = OrderedJson::object();
+        extensions.insert(QStringLiteral("code"), OrderedJson::string(error.code));
+        json.insert(QStringLiteral("extensions"), std::move(extensions));
+    }
     return json;
 }
 
@@ -186,9 +191,10 @@ struct Resolved {
     enum class Kind { Null, Scalar, Object, List };
     Kind kind = Kind::Null;
     QJsonValue scalar;
-    QString objectType;          // Object: "Query", "Mutation", "User" or "Todo"
+    QString objectType;          // Object: "Query", "Mutation", "User", "Todo" or "LoginResult"
     TodoItem todo;               // Object of type Todo
     QList<TodoItem> todos;       // List of Todo objects
+    QJsonObject fields;          // Object of type LoginResult: its scalar fields by name
 
     static Resolved null() { return {}; }
     static Resolved ofScalar(QJsonValue value)
@@ -218,11 +224,14 @@ struct Resolved {
 // Runs one validated operation (GraphQL spec section 6).
 class Execution {
 public:
-    Execution(const Document &document, const QJsonObject &variables, const UserAccount &viewer, TodoStore &store)
+    // `viewer` is null for an anonymous request.
+    Execution(const Document &document, const QJsonObject &variables, const UserAccount *viewer, TodoStore &store,
+              const LoginHandler &login)
         : m_document(document)
         , m_variables(variables)
         , m_viewer(viewer)
         , m_store(store)
+        , m_login(login)
     {
     }
 
@@ -316,9 +325,9 @@ private:
         return result;
     }
 
-    void addError(const QString &message, const Selection &field, const Path &path)
+    void addError(const QString &message, const Selection &field, const Path &path, const QString &code = QString())
     {
-        errors.append(GraphqlError{message, {field.location}, path});
+        errors.append(GraphqlError{message, {field.location}, path, code});
     }
 
     std::optional<OrderedJson> executeField(const Resolved &object, const QList<const Selection *> &fields, const Path &path)
@@ -331,10 +340,12 @@ private:
         Q_ASSERT(definition); // the validator rejected unknown fields
 
         QString error;
+        QString code;
         QJsonObject arguments;
         Resolved value;
-        if (!coerceArguments(field, *definition, &arguments, &error) || !resolve(object, field.name, arguments, &value, &error)) {
-            addError(error, field, path);
+        if (!coerceArguments(field, *definition, &arguments, &error)
+            || !resolve(object, field.name, arguments, &value, &error, &code)) {
+            addError(error, field, path, code);
             if (definition->type.kind == TypeRef::Kind::NonNull)
                 return std::nullopt;
             return OrderedJson::null();
@@ -361,26 +372,60 @@ private:
         return true;
     }
 
+    bool resolveLogin(const QJsonObject &arguments, Resolved *out, QString *error, QString *code)
+    {
+        if (!m_login) {
+            *error = QStringLiteral("The login mutation is not available.");
+            *code = QStringLiteral("INTERNAL_SERVER_ERROR");
+            return false;
+        }
+        const std::optional<LoginTokens> tokens = m_login(arguments.value(QStringLiteral("email")).toString(),
+                                                          arguments.value(QStringLiteral("password")).toString(),
+                                                          error, code);
+        if (!tokens)
+            return false;
+        Resolved result = Resolved::ofObject(QStringLiteral("LoginResult"));
+        result.fields = QJsonObject{{QStringLiteral("idToken"), tokens->idToken},
+                                    {QStringLiteral("refreshToken"), tokens->refreshToken},
+                                    {QStringLiteral("accessToken"), tokens->accessToken},
+                                    {QStringLiteral("expiresIn"), tokens->expiresIn}};
+        *out = result;
+        return true;
+    }
+
     bool resolve(const Resolved &object, const QString &fieldName, const QJsonObject &arguments, Resolved *out,
-                 QString *error)
+                 QString *error, QString *code)
     {
         const QString &type = object.objectType;
+        if (type == QLatin1String("Mutation") && fieldName == QLatin1String("login"))
+            return resolveLogin(arguments, out, error, code);
+        if (type == QLatin1String("LoginResult")) {
+            *out = Resolved::ofScalar(object.fields.value(fieldName));
+            return true;
+        }
+        // Every other field belongs to the signed-in user.
+        if (!m_viewer) {
+            *error = QStringLiteral("Authentication required: send Authorization: Bearer <ID token or access token>.");
+            *code = QStringLiteral("UNAUTHENTICATED");
+            return false;
+        }
+        const UserAccount &viewer = *m_viewer;
         if (type == QLatin1String("Query")) {
             if (fieldName == QLatin1String("me"))
                 *out = Resolved::ofObject(QStringLiteral("User"));
             else if (fieldName == QLatin1String("todos"))
-                *out = Resolved::ofTodos(m_store.items(m_viewer.sub));
+                *out = Resolved::ofTodos(m_store.items(viewer.sub));
             return true;
         }
         if (type == QLatin1String("Mutation")) {
             if (fieldName == QLatin1String("addTodo")) {
-                const std::optional<TodoItem> item = m_store.add(m_viewer.sub, arguments.value(QStringLiteral("title")).toString(), error);
+                const std::optional<TodoItem> item = m_store.add(viewer.sub, arguments.value(QStringLiteral("title")).toString(), error);
                 if (!item)
                     return false;
                 *out = Resolved::ofObject(QStringLiteral("Todo"), *item);
             } else if (fieldName == QLatin1String("setDone")) {
                 const QString id = arguments.value(QStringLiteral("id")).toString();
-                const std::optional<TodoItem> item = m_store.setDone(m_viewer.sub, id, arguments.value(QStringLiteral("done")).toBool());
+                const std::optional<TodoItem> item = m_store.setDone(viewer.sub, id, arguments.value(QStringLiteral("done")).toBool());
                 if (!item) {
                     QByteArray quoted;
                     appendJsonString(quoted, id);
@@ -393,11 +438,11 @@ private:
         }
         if (type == QLatin1String("User")) {
             if (fieldName == QLatin1String("sub"))
-                *out = Resolved::ofScalar(m_viewer.sub);
+                *out = Resolved::ofScalar(viewer.sub);
             else if (fieldName == QLatin1String("email"))
-                *out = Resolved::ofScalar(m_viewer.email);
+                *out = Resolved::ofScalar(viewer.email);
             else if (fieldName == QLatin1String("name"))
-                *out = Resolved::ofScalar(m_viewer.name);
+                *out = Resolved::ofScalar(viewer.name);
             return true;
         }
         if (type == QLatin1String("Todo")) {
@@ -473,8 +518,9 @@ private:
 
     const Document &m_document;
     const QJsonObject &m_variables;
-    const UserAccount &m_viewer;
+    const UserAccount *m_viewer;
     TodoStore &m_store;
+    const LoginHandler &m_login;
 };
 
 // CoerceVariableValues of the spec. Returns false with the errors appended.
@@ -490,6 +536,7 @@ bool coerceVariables(const OperationDefinition &operation, const QJsonObject &pr
                 errors->append({QStringLiteral("Variable \"$%1\" of required type \"%2\" was not provided.")
                                     .arg(name, definition.type.toString()),
                                 {definition.location},
+                                {},
                                 {}});
             }
             continue;
@@ -500,12 +547,60 @@ bool coerceVariables(const OperationDefinition &operation, const QJsonObject &pr
             errors->append({QStringLiteral("Variable \"$%1\" got an invalid value %2: %3.")
                                 .arg(name, describeJson(provided.value(name)).left(100), error),
                             {definition.location},
+                            {},
                             {}});
             continue;
         }
         coerced->insert(name, value);
     }
     return errors->isEmpty();
+}
+
+// GetOperation of the spec. Returns null with *message set when no operation can be chosen.
+const OperationDefinition *selectOperation(const Document &document, const QString &operationName, QString *message)
+{
+    if (!operationName.isEmpty()) {
+        for (const OperationDefinition &candidate : document.operations) {
+            if (candidate.name == operationName)
+                return &candidate;
+        }
+        *message = QStringLiteral("Unknown operation named \"%1\".").arg(operationName.left(100));
+        return nullptr;
+    }
+    if (document.operations.size() == 1)
+        return &document.operations.first();
+    *message = document.operations.isEmpty()
+        ? QStringLiteral("The document has no operation to run, only fragments.")
+        : QStringLiteral("Must provide operationName when the document contains several operations.");
+    return nullptr;
+}
+
+// Whether every field of `selections`, with fragments expanded, is login or __typename.
+bool onlyAnonymousFields(const Document &document, const std::vector<Selection> &selections,
+                         QSet<QString> &visitedFragments)
+{
+    for (const Selection &selection : selections) {
+        switch (selection.kind) {
+        case Selection::Kind::Field:
+            if (selection.name != QLatin1String("login") && selection.name != QLatin1String("__typename"))
+                return false;
+            break;
+        case Selection::Kind::FragmentSpread: {
+            if (visitedFragments.contains(selection.name))
+                break;
+            visitedFragments.insert(selection.name);
+            const FragmentDefinition *fragment = document.fragment(selection.name);
+            if (fragment && !onlyAnonymousFields(document, fragment->selectionSet, visitedFragments))
+                return false;
+            break;
+        }
+        case Selection::Kind::InlineFragment:
+            if (!onlyAnonymousFields(document, selection.selectionSet, visitedFragments))
+                return false;
+            break;
+        }
+    }
+    return true;
 }
 
 } // namespace
@@ -568,14 +663,38 @@ GraphqlExecutor::GraphqlExecutor(TodoStore *store)
 {
 }
 
+bool GraphqlExecutor::requiresViewer(const GraphqlRequest &request)
+{
+    ParseError parseError;
+    const std::optional<Document> document = parseDocument(request.query, &parseError);
+    if (!document)
+        return true;
+    QString message;
+    const OperationDefinition *operation = selectOperation(*document, request.operationName, &message);
+    if (!operation || operation->type != OperationDefinition::Type::Mutation)
+        return true;
+    QSet<QString> visitedFragments;
+    return !onlyAnonymousFields(*document, operation->selectionSet, visitedFragments);
+}
+
 GraphqlOutcome GraphqlExecutor::execute(const GraphqlRequest &request, const UserAccount &viewer)
+{
+    return run(request, &viewer);
+}
+
+GraphqlOutcome GraphqlExecutor::executeAnonymously(const GraphqlRequest &request)
+{
+    return run(request, nullptr);
+}
+
+GraphqlOutcome GraphqlExecutor::run(const GraphqlRequest &request, const UserAccount *viewer)
 {
     GraphqlOutcome outcome;
 
     ParseError parseError;
     const std::optional<Document> document = parseDocument(request.query, &parseError);
     if (!document) {
-        GraphqlError error{parseError.toString(), {}, {}};
+        GraphqlError error{parseError.toString(), {}, {}, {}};
         if (parseError.location.isValid())
             error.locations.append(parseError.location);
         outcome.httpStatus = 400;
@@ -589,25 +708,10 @@ GraphqlOutcome GraphqlExecutor::execute(const GraphqlRequest &request, const Use
         return outcome;
     }
 
-    // GetOperation of the spec.
-    const OperationDefinition *operation = nullptr;
-    if (!request.operationName.isEmpty()) {
-        for (const OperationDefinition &candidate : document->operations) {
-            if (candidate.name == request.operationName)
-                operation = &candidate;
-        }
-        if (!operation) {
-            outcome.body = responseBody({{QStringLiteral("Unknown operation named \"%1\".").arg(request.operationName.left(100)), {}, {}}},
-                                        std::nullopt);
-            return outcome;
-        }
-    } else if (document->operations.size() == 1) {
-        operation = &document->operations.first();
-    } else {
-        const QString message = document->operations.isEmpty()
-            ? QStringLiteral("The document has no operation to run, only fragments.")
-            : QStringLiteral("Must provide operationName when the document contains several operations.");
-        outcome.body = responseBody({{message, {}, {}}}, std::nullopt);
+    QString operationError;
+    const OperationDefinition *operation = selectOperation(*document, request.operationName, &operationError);
+    if (!operation) {
+        outcome.body = responseBody({{operationError, {}, {}, {}}}, std::nullopt);
         return outcome;
     }
 
@@ -615,7 +719,7 @@ GraphqlOutcome GraphqlExecutor::execute(const GraphqlRequest &request, const Use
         outcome.httpStatus = 405;
         outcome.allow = "POST";
         outcome.body = responseBody({{QStringLiteral("Mutations cannot run over GET; send the request with POST."),
-                                      {operation->location}, {}}},
+                                      {operation->location}, {}, {}}},
                                     std::nullopt);
         return outcome;
     }
@@ -627,7 +731,7 @@ GraphqlOutcome GraphqlExecutor::execute(const GraphqlRequest &request, const Use
         return outcome;
     }
 
-    Execution execution(*document, variables, viewer, *m_store);
+    Execution execution(*document, variables, viewer, *m_store, m_login);
     const std::optional<OrderedJson> data = execution.run(*operation);
     outcome.body = responseBody(execution.errors, data.value_or(OrderedJson::null()));
     return outcome;

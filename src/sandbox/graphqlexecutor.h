@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace afx::sandbox {
@@ -44,6 +45,19 @@ struct GraphqlRequest {
     bool readOnly = false;   // true for GET, which must not run mutations
 };
 
+// The tokens that the login mutation returns.
+struct LoginTokens {
+    QString idToken;
+    QString refreshToken;
+    QString accessToken;
+    qint64 expiresIn = 0; // seconds until the access token expires
+};
+
+// Checks an e-mail address and password and issues tokens. Returns nullopt with *message and
+// *code (the GraphQL error's extensions.code) set when the sign-in fails.
+using LoginHandler = std::function<std::optional<LoginTokens>(const QString &email, const QString &password,
+                                                              QString *message, QString *code)>;
+
 struct GraphqlOutcome {
     int httpStatus = 200;
     QByteArray body;         // application/json
@@ -53,9 +67,11 @@ struct GraphqlOutcome {
 // Parses, validates and executes a GraphQL request against the sandbox schema:
 //
 //   type Query    { me: User!  todos: [Todo!]! }
-//   type Mutation { addTodo(title: String!): Todo!  setDone(id: ID!, done: Boolean!): Todo }
+//   type Mutation { addTodo(title: String!): Todo!  setDone(id: ID!, done: Boolean!): Todo
+//                   login(email: String!, password: String!): LoginResult! }
 //   type User     { sub: ID!  email: String!  name: String! }
 //   type Todo     { id: ID!  title: String!  done: Boolean! }
+//   type LoginResult { idToken: String!  refreshToken: String!  accessToken: String!  expiresIn: Int! }
 //
 // with __typename, aliases, variables, fragments and @skip/@include. Validation and execution
 // errors give HTTP 200 with an "errors" list, the status GraphQL over HTTP recommends for
@@ -65,10 +81,25 @@ class GraphqlExecutor {
 public:
     explicit GraphqlExecutor(TodoStore *store);
 
+    // Sets what the login mutation calls. Without a handler, login fails with an error.
+    void setLoginHandler(LoginHandler handler) { m_login = std::move(handler); }
+
     GraphqlOutcome execute(const GraphqlRequest &request, const UserAccount &viewer);
+    // Runs the request without a signed-in user. Fields that need one (me, todos, addTodo,
+    // setDone) fail with UNAUTHENTICATED errors; the caller runs only requests for which
+    // requiresViewer() returned false this way.
+    GraphqlOutcome executeAnonymously(const GraphqlRequest &request);
+
+    // False when the operation that the request selects is a mutation whose root fields are
+    // all login or __typename, through fragments too, so that it runs without a bearer token.
+    // True for every other request, including ones that do not parse or select no operation.
+    static bool requiresViewer(const GraphqlRequest &request);
 
 private:
+    GraphqlOutcome run(const GraphqlRequest &request, const UserAccount *viewer);
+
     TodoStore *m_store;
+    LoginHandler m_login;
 };
 
 } // namespace afx::sandbox

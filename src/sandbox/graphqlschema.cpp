@@ -17,9 +17,13 @@ GraphqlSchema::GraphqlSchema()
         {QStringLiteral("Query"), {field("me", "User!"), field("todos", "[Todo!]!")}},
         {QStringLiteral("Mutation"),
          {field("addTodo", "Todo!", {argument("title", "String!")}),
-          field("setDone", "Todo", {argument("id", "ID!"), argument("done", "Boolean!")})}},
+          field("setDone", "Todo", {argument("id", "ID!"), argument("done", "Boolean!")}),
+          field("login", "LoginResult!", {argument("email", "String!"), argument("password", "String!")})}},
         {QStringLiteral("User"), {field("sub", "ID!"), field("email", "String!"), field("name", "String!")}},
         {QStringLiteral("Todo"), {field("id", "ID!"), field("title", "String!"), field("done", "Boolean!")}},
+        {QStringLiteral("LoginResult"),
+         {field("idToken", "String!"), field("refreshToken", "String!"), field("accessToken", "String!"),
+          field("expiresIn", "Int!")}},
     };
 }
 

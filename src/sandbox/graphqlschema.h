@@ -49,6 +49,7 @@ struct GraphqlError {
     QString message;
     QList<graphql::SourceLocation> locations;
     QVariantList path; // response keys (QString) and list indexes (int)
+    QString code;      // "extensions": {"code": ...} when not empty, such as UNAUTHENTICATED
 };
 
 } // namespace afx::sandbox

@@ -151,7 +151,7 @@ void GraphqlValidator::addError(const QString &message, const QList<SourceLocati
     if (m_errorKeys.contains(key))
         return;
     m_errorKeys.insert(key);
-    m_errors.append(GraphqlError{message, locations, {}});
+    m_errors.append(GraphqlError{message, locations, {}, {}});
 }
 
 void GraphqlValidator::validateNames()

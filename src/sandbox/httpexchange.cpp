@@ -87,4 +87,11 @@ HttpResponse HttpResponse::redirect(const QByteArray &location)
     return response;
 }
 
+HttpResponse HttpResponse::methodNotAllowed(const QByteArray &allowed)
+{
+    HttpResponse response = json(405, QJsonObject{{QStringLiteral("error"), QStringLiteral("method_not_allowed")}});
+    response.addHeader("Allow", allowed);
+    return response;
+}
+
 } // namespace afx::sandbox

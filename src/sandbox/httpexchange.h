@@ -37,6 +37,8 @@ struct HttpResponse {
     static HttpResponse html(int status, QByteArray body);
     static HttpResponse text(int status, const QString &body);
     static HttpResponse redirect(const QByteArray &location); // 302 Found
+    // 405 with a JSON error and the Allow header, such as "GET, POST".
+    static HttpResponse methodNotAllowed(const QByteArray &allowed);
 };
 
 } // namespace afx::sandbox

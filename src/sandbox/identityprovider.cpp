@@ -117,6 +117,7 @@ bool IdentityProvider::useSigningKey(const jose::Key &key)
     if (key.isNull() || !key.hasPrivate() || key.kty() != QLatin1String("RSA"))
         return false;
     m_signingKey = key;
+    m_sessions.setKey(key.toPrivatePem());
 
     // kid = the JWK thumbprint of RFC 7638: SHA-256 over the required members in
     // lexicographic order, without whitespace.
@@ -302,6 +303,7 @@ HttpResponse IdentityProvider::renderSignIn(const QString &requestId, const Pend
     page.scopes = splitScope(signIn.scope);
     page.email = email;
     page.error = error;
+    page.socialProviderName = m_socialProviderName;
     return HttpResponse::html(200, renderSignInPage(page));
 }
 
@@ -333,13 +335,13 @@ HttpResponse IdentityProvider::authorize(const HttpRequest &request)
     // With request_uri, the request's parameters are the ones pushed to /par, and the others
     // in this request are ignored (RFC 9126 section 4).
     if (hasField(params, QStringLiteral("request_uri")))
-        return authorizePushedRequest(params);
+        return authorizePushedRequest(params, request);
 
     AuthorizationRequestError failure;
     const std::optional<ValidatedAuthorizationRequest> validated = validateAuthorizationRequest(params, &failure);
     if (!validated)
         return rejectAuthorizationRequest(failure);
-    return beginSignIn(*validated);
+    return beginSignIn(*validated, request);
 }
 
 std::optional<IdentityProvider::ValidatedAuthorizationRequest>
@@ -490,6 +492,7 @@ IdentityProvider::validateAuthorizationRequest(const oidc::FormFields &params, A
 
     ValidatedAuthorizationRequest validated;
     validated.promptNone = promptNone;
+    validated.promptLogin = prompts.contains(QStringLiteral("login"));
     PendingSignIn &signIn = validated.signIn;
     signIn.clientId = client->id;
     signIn.redirectUri = redirectUri;
@@ -503,12 +506,21 @@ IdentityProvider::validateAuthorizationRequest(const oidc::FormFields &params, A
     return validated;
 }
 
-HttpResponse IdentityProvider::beginSignIn(const ValidatedAuthorizationRequest &request)
+HttpResponse IdentityProvider::beginSignIn(const ValidatedAuthorizationRequest &request, const HttpRequest &httpRequest)
 {
+    // Single sign-on: the browser's session cookie from an earlier sign-in stands in for the
+    // password, unless the client asked for the login page with prompt=login.
+    const std::optional<LoginSessions::Session> session = m_sessions.find(httpRequest, m_clock->now());
+    const UserAccount *sessionUser = session ? m_users.findBySub(session->sub) : nullptr;
+    if (sessionUser && !request.promptLogin && request.signIn.deviceCode.isEmpty()) {
+        qCInfo(lcSandbox) << "sign-in session reused for client" << request.signIn.clientId;
+        return completeAuthorization(request.signIn, *sessionUser);
+    }
     if (request.promptNone)
         return redirectWithError(request.signIn.redirectUri, request.signIn.responseMode, request.signIn.state,
                                  QStringLiteral("login_required"),
-                                 QStringLiteral("prompt=none was requested, but the sandbox keeps no sign-in session."));
+                                 QStringLiteral("prompt=none was requested, but this browser has no sign-in session at "
+                                                "the sandbox."));
     PendingSignIn signIn = request.signIn;
     signIn.createdAt = m_clock->now();
     const QString requestId = storeSignIn(signIn);
@@ -561,19 +573,67 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
     }
 
     const QString email = fieldValue(form, QStringLiteral("email"));
-    const UserAccount *user = findUserByEmail(email);
-    // Both branches compare a password, so the response time does not tell whether the
-    // e-mail address exists.
-    const bool passwordMatches = constantTimeEquals(fieldValue(form, QStringLiteral("password")),
-                                                    user ? user->password : demoUser().password);
-    if (!user || !passwordMatches) {
+    const UserAccount *user = m_users.checkPassword(email, fieldValue(form, QStringLiteral("password")));
+    if (!user) {
         qCInfo(lcSandbox) << "sign-in with a wrong email or password for client" << signIn.clientId;
         return renderSignIn(requestId, signIn, email, QStringLiteral("Wrong email or password."));
     }
     m_signIns.remove(requestId);
+    HttpResponse response = signIn.deviceCode.isEmpty() ? completeAuthorization(signIn, *user) : startDeviceConsent(signIn, *user);
+    response.addHeader("Set-Cookie", m_sessions.start(user->sub, m_clock->now()));
+    return response;
+}
+
+bool IdentityProvider::hasPendingSignIn(const QString &requestId) const
+{
+    const auto found = m_signIns.constFind(requestId);
+    return found != m_signIns.constEnd() && m_clock->now() - found->createdAt <= signInLifetimeSeconds;
+}
+
+HttpResponse IdentityProvider::completeExternalSignIn(const QString &requestId, const UserAccount &user)
+{
+    removeExpired();
+    const auto found = m_signIns.constFind(requestId);
+    if (requestId.isEmpty() || found == m_signIns.constEnd())
+        return authorizationErrorPage(QStringLiteral("This sign-in request expired while you signed in at the other "
+                                                     "provider (they last %1 minutes). Start the sign-in again from "
+                                                     "the app.")
+                                          .arg(signInLifetimeSeconds / 60));
+    const PendingSignIn signIn = *found;
+    m_signIns.remove(requestId);
+    HttpResponse response = signIn.deviceCode.isEmpty() ? completeAuthorization(signIn, user) : startDeviceConsent(signIn, user);
+    // A social sign-in starts a sandbox session too, as a broker does: the next login skips both providers.
+    response.addHeader("Set-Cookie", m_sessions.start(user.sub, m_clock->now()));
+    return response;
+}
+
+HttpResponse IdentityProvider::failExternalSignIn(const QString &requestId, const QString &error,
+                                                  const QString &description)
+{
+    removeExpired();
+    const auto found = m_signIns.constFind(requestId);
+    if (requestId.isEmpty() || found == m_signIns.constEnd())
+        return authorizationErrorPage(QStringLiteral("%1 This sign-in request has also expired, so the sandbox "
+                                                     "cannot tell the app. Start the sign-in again from the app.")
+                                          .arg(description));
+    const PendingSignIn signIn = *found;
+    m_signIns.remove(requestId);
     if (!signIn.deviceCode.isEmpty())
-        return startDeviceConsent(signIn, *user);
-    return completeAuthorization(signIn, *user);
+        return cancelDeviceSignIn(signIn);
+    return redirectWithError(signIn.redirectUri, signIn.responseMode, signIn.state, error, description);
+}
+
+HttpResponse IdentityProvider::passwordGrant(const QString &clientId, const QString &username,
+                                             const QString &password, const QString &scope)
+{
+    removeExpired();
+    const ClientRegistration *client = findClient(clientId);
+    if (!client)
+        return tokenError(400, QStringLiteral("invalid_client"), QStringLiteral("Unknown client_id."));
+    const oidc::FormFields form{{QStringLiteral("username"), username},
+                                {QStringLiteral("password"), password},
+                                {QStringLiteral("scope"), scope}};
+    return issuePasswordTokens(form, *client);
 }
 
 HttpResponse IdentityProvider::completeAuthorization(const PendingSignIn &signIn, const UserAccount &user)
@@ -777,7 +837,7 @@ HttpResponse IdentityProvider::redeemRefreshToken(const oidc::FormFields &form, 
 HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, const QString &sub, const QString &scope,
                                            qint64 authTime, const QString &nonce, const QString &grantId)
 {
-    const UserAccount *user = findUserBySub(sub);
+    const UserAccount *user = m_users.findBySub(sub);
     if (!user)
         return tokenError(400, QStringLiteral("invalid_grant"), QStringLiteral("The user of this grant no longer exists."));
     const QStringList scopes = splitScope(scope);
@@ -878,12 +938,9 @@ HttpResponse IdentityProvider::issuePasswordTokens(const oidc::FormFields &form,
                                   .arg(scope.left(60), supportedScopes().join(QLatin1Char(' '))));
     }
 
-    const UserAccount *user = findUserByEmail(fieldValue(form, QStringLiteral("username")));
-    // As on the login page, both branches compare a password, so the response time does not
-    // tell whether the username exists.
-    const bool passwordMatches = constantTimeEquals(fieldValue(form, QStringLiteral("password")),
-                                                    user ? user->password : demoUser().password);
-    if (!user || !passwordMatches) {
+    const UserAccount *user =
+        m_users.checkPassword(fieldValue(form, QStringLiteral("username")), fieldValue(form, QStringLiteral("password")));
+    if (!user) {
         qCInfo(lcSandbox) << "password grant with a wrong username or password for client" << client.id;
         return tokenError(400, QStringLiteral("invalid_grant"), QStringLiteral("The username or password is wrong."));
     }
@@ -1032,7 +1089,7 @@ HttpResponse IdentityProvider::userinfo(const HttpRequest &request)
     if (!claims)
         return unauthorized(QStringLiteral("invalid_token"), error);
 
-    const UserAccount *user = findUserBySub(claims->value(QStringLiteral("sub")).toString());
+    const UserAccount *user = m_users.findBySub(claims->value(QStringLiteral("sub")).toString());
     if (!user)
         return unauthorized(QStringLiteral("invalid_token"), QStringLiteral("The token's subject is unknown."));
     const QStringList scopes = splitScope(claims->value(QStringLiteral("scope")).toString());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sandbox/directory.h"
+#include "sandbox/loginsession.h"
 #include "sandbox/httpexchange.h"
 
 #include "jose/jws.h"
@@ -85,6 +86,27 @@ public:
     // The backend calls this because a JWT's signature and expiry cannot show a revocation.
     bool isAccessTokenRevoked(const QJsonObject &claims) const;
 
+    const UserDirectory &users() const { return m_users; }
+    UserDirectory &users() { return m_users; }
+
+    // Offers "Continue with <name>" on the login page, whose form posts request_id to
+    // /social/start. An empty name removes the button.
+    void setSocialProviderName(const QString &name) { m_socialProviderName = name; }
+    // Whether the login page's request `requestId` is still waiting for a sign-in.
+    bool hasPendingSignIn(const QString &requestId) const;
+    // Ends the pending sign-in `requestId` for `user`, who signed in at another provider, as a
+    // successful password sign-in would. The authorization response goes to the client in the
+    // requested response type and mode, or a device sign-in shows its consent page. An unknown
+    // or expired request id gets an error page.
+    HttpResponse completeExternalSignIn(const QString &requestId, const UserAccount &user);
+    // Ends the pending sign-in `requestId` with an OAuth error (such as access_denied) sent to
+    // the client's redirect URI with the original state. A device sign-in is denied instead.
+    HttpResponse failExternalSignIn(const QString &requestId, const QString &error, const QString &description);
+    // Runs the password grant for `clientId` as the token endpoint does, without client
+    // authentication, for callers inside the sandbox. Returns the token endpoint's response.
+    HttpResponse passwordGrant(const QString &clientId, const QString &username, const QString &password,
+                               const QString &scope);
+
     // Sets the minimum seconds between two polls of one device code, for device codes issued
     // from now on. Negative values count as 0.
     void setDeviceCodeInterval(int seconds) { m_deviceCodeInterval = seconds < 0 ? 0 : seconds; }
@@ -165,9 +187,10 @@ private:
     // An authorization request that passed validation, from /authorize or from /par.
     struct ValidatedAuthorizationRequest {
         PendingSignIn signIn; // without createdAt, which is set when the login page is shown
-        // prompt=none: the request is valid, but it ends in login_required at the authorization
-        // endpoint, because the sandbox keeps no sign-in session.
+        // prompt=none: the request completes only from a sign-in session, else it ends in
+        // login_required. prompt=login: the login page shows even when a session exists.
         bool promptNone = false;
+        bool promptLogin = false;
     };
     // The error of an invalid authorization request, and its destination.
     struct AuthorizationRequestError {
@@ -203,9 +226,9 @@ private:
     HttpResponse rejectAuthorizationRequest(const AuthorizationRequestError &failure) const;
     HttpResponse authorizationErrorPage(const QString &message) const;
     // Shows the login page for a validated request, or redirects with login_required for prompt=none.
-    HttpResponse beginSignIn(const ValidatedAuthorizationRequest &request);
+    HttpResponse beginSignIn(const ValidatedAuthorizationRequest &request, const HttpRequest &httpRequest);
     // GET /authorize with request_uri: takes the request that /par stored (RFC 9126 section 4).
-    HttpResponse authorizePushedRequest(const oidc::FormFields &params);
+    HttpResponse authorizePushedRequest(const oidc::FormFields &params, const HttpRequest &httpRequest);
 
     // Stores a pending sign-in under a new random id, which the login form posts back, and
     // returns the id. Drops the oldest one beyond maxPendingSignIns.
@@ -291,6 +314,9 @@ private:
     void removeExpired();
 
     const SandboxClock *m_clock;
+    UserDirectory m_users;
+    LoginSessions m_sessions; // single sign-on cookies
+    QString m_socialProviderName;
     QString m_issuer;
     jose::Key m_signingKey;
     QString m_keyId;

@@ -28,6 +28,9 @@ const char pageStyle[] = R"(
            border: 1px solid #c9ced8; background: #fff; color: inherit; }
   button#login, button#continue, button#approve { background: var(--accent); border-color: var(--accent); color: #fff; }
   .error { background: #fdecea; color: var(--error); border-radius: 6px; padding: 8px 10px; margin: 0 0 6px; }
+  .social { margin: 16px 0 0; padding-top: 14px; border-top: 1px solid #e3e6ec; }
+  .social button { width: 100%; }
+  .brand-social { --accent: #0f8a5f; }
   .demo { margin: 18px 0 0; padding-top: 12px; border-top: 1px solid #e3e6ec; color: var(--muted); font-size: 13px;
           white-space: nowrap; }
   @media (prefers-color-scheme: dark) {
@@ -48,14 +51,17 @@ QString escaped(const QString &text)
     return text.toHtmlEscaped();
 }
 
-QByteArray pageShell(const QString &title, const QString &content)
+QByteArray pageShell(const QString &title, const QString &content, const QString &bodyClass = QString())
 {
     QString html;
     html += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     html += QStringLiteral("<title>") + escaped(title) + QStringLiteral("</title>\n<style>");
     html += QString::fromUtf8(pageStyle);
-    html += QStringLiteral("</style>\n</head>\n<body>\n<main>\n");
+    html += QStringLiteral("</style>\n</head>\n");
+    html += bodyClass.isEmpty() ? QStringLiteral("<body>\n")
+                                : QStringLiteral("<body class=\"") + escaped(bodyClass) + QStringLiteral("\">\n");
+    html += QStringLiteral("<main>\n");
     html += content;
     html += QStringLiteral("</main>\n</body>\n</html>\n");
     return html.toUtf8();
@@ -88,9 +94,44 @@ QByteArray renderSignInPage(const SignInPage &page)
                               "<button id=\"login\" type=\"submit\" name=\"action\" value=\"login\">Sign in</button>\n"
                               "<button id=\"cancel\" type=\"submit\" name=\"action\" value=\"cancel\" formnovalidate>Cancel</button>\n"
                               "</div>\n</form>\n");
+    if (!page.socialProviderName.isEmpty()) {
+        content += QStringLiteral("<form class=\"social\" method=\"post\" action=\"/social/start\">\n");
+        content += QStringLiteral("<input type=\"hidden\" name=\"request_id\" value=\"") + escaped(page.requestId)
+            + QStringLiteral("\">\n");
+        content += QStringLiteral("<button id=\"social\" type=\"submit\">Continue with ") + escaped(page.socialProviderName)
+            + QStringLiteral("</button>\n</form>\n");
+    }
     content += QStringLiteral("<p class=\"demo\">Demo account: ") + escaped(SandboxServer::demoEmail())
         + QStringLiteral(" / ") + escaped(SandboxServer::demoPassword()) + QStringLiteral("</p>\n");
     return pageShell(QStringLiteral("Sandbox sign-in"), content);
+}
+
+QByteArray renderSocialSignInPage(const SocialSignInPage &page)
+{
+    const QString title = QStringLiteral("Sign in to %1").arg(page.providerName);
+    QString content;
+    content += QStringLiteral("<h1>") + escaped(title) + QStringLiteral("</h1>\n");
+    content += QStringLiteral("<p class=\"subtitle\"><code>") + escaped(page.clientId)
+        + QStringLiteral("</code> will receive your name and email address.</p>\n");
+    if (!page.error.isEmpty())
+        content += QStringLiteral("<p class=\"error\" id=\"error\" role=\"alert\">") + escaped(page.error)
+            + QStringLiteral("</p>\n");
+    content += QStringLiteral("<form method=\"post\" action=\"/login\">\n");
+    content += QStringLiteral("<input type=\"hidden\" name=\"request_id\" value=\"") + escaped(page.requestId)
+        + QStringLiteral("\">\n");
+    content += QStringLiteral("<label for=\"email\">Email</label>\n"
+                              "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"")
+        + escaped(page.email) + QStringLiteral("\" autofocus>\n");
+    content += QStringLiteral("<label for=\"password\">Password</label>\n"
+                              "<input id=\"password\" name=\"password\" type=\"password\" "
+                              "autocomplete=\"current-password\" required>\n");
+    content += QStringLiteral("<div class=\"buttons\">\n"
+                              "<button id=\"login\" type=\"submit\" name=\"action\" value=\"login\">Sign in</button>\n"
+                              "<button id=\"cancel\" type=\"submit\" name=\"action\" value=\"cancel\" formnovalidate>Cancel</button>\n"
+                              "</div>\n</form>\n");
+    content += QStringLiteral("<p class=\"demo\">Demo account: ") + escaped(page.demoEmail) + QStringLiteral(" / ")
+        + escaped(page.demoPassword) + QStringLiteral("</p>\n");
+    return pageShell(title, content, QStringLiteral("brand-social"));
 }
 
 QByteArray renderErrorPage(const QString &title, const QString &message)

@@ -14,11 +14,29 @@ struct SignInPage {
     QStringList scopes;
     QString email;       // prefilled value of input#email
     QString error;       // shown above the form when not empty
+    // When not empty, a second form posts request_id to /social/start with
+    // button#social "Continue with <socialProviderName>".
+    QString socialProviderName;
 };
 
 // The "Sandbox sign-in" page: input#email, input#password, button#login, button#cancel,
-// the demo account printed on the page, and a form that posts to /login.
+// the demo account printed on the page, and a form that posts to /login. The login form is
+// the page's first form.
 QByteArray renderSignInPage(const SignInPage &page);
+
+// The sign-in page of the sandbox's social provider: its own heading and colors, the requesting
+// client, input#email, input#password, button#login, button#cancel in a form that posts to
+// that provider's /login, and its demo account (`demoEmail` / `demoPassword`).
+struct SocialSignInPage {
+    QString providerName; // "Example Social"
+    QString requestId;
+    QString clientId;
+    QString email;
+    QString error;
+    QString demoEmail;
+    QString demoPassword;
+};
+QByteArray renderSocialSignInPage(const SocialSignInPage &page);
 
 // A page for requests that cannot be redirected back to the client, such as an unknown
 // client or an unregistered redirect_uri.

@@ -91,19 +91,25 @@ HttpResponse IdentityProvider::logout(const HttpRequest &request)
                                  .arg(redirectUri.left(200), clientId, QLatin1String(customSchemeRedirectUri)));
     }
 
-    // The sandbox keeps no sign-in session (no cookie; every authorization request shows the
-    // login form), so there is no session to end. The logout only completes the protocol.
+    // Ends the browser's sign-in session: the sid stops working here, and the browser is told
+    // to delete the cookie, so the next authorization request shows the login page again.
+    if (const auto session = m_sessions.find(request, m_clock->now()))
+        m_sessions.end(session->sid);
     qCInfo(lcSandbox) << "logout for client" << (clientId.isEmpty() ? QStringLiteral("(none named)") : clientId);
+    HttpResponse response;
     if (redirects) {
         QByteArray location = redirectUri.toUtf8();
         if (hasField(params, QStringLiteral("state")))
             location += "?" + oidc::formEncodeFields({{QStringLiteral("state"), fieldValue(params, QStringLiteral("state"))}});
-        return HttpResponse::redirect(location);
+        response = HttpResponse::redirect(location);
+    } else {
+        response = HttpResponse::html(200, renderMessagePage(QStringLiteral("You are signed out"),
+                                                             QStringLiteral("Your sign-in session at the sandbox has ended, "
+                                                                            "so the next sign-in asks for the password "
+                                                                            "again. You can close this page.")));
     }
-    return HttpResponse::html(200, renderMessagePage(QStringLiteral("You are signed out"),
-                                                     QStringLiteral("The sandbox keeps no sign-in session, so the next "
-                                                                    "sign-in asks for the password again. You can close "
-                                                                    "this page.")));
+    response.addHeader("Set-Cookie", LoginSessions::deletionCookie());
+    return response;
 }
 
 } // namespace afx::sandbox

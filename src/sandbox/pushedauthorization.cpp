@@ -59,7 +59,7 @@ HttpResponse IdentityProvider::pushAuthorizationRequest(const HttpRequest &reque
     return response;
 }
 
-HttpResponse IdentityProvider::authorizePushedRequest(const oidc::FormFields &params)
+HttpResponse IdentityProvider::authorizePushedRequest(const oidc::FormFields &params, const HttpRequest &httpRequest)
 {
     const QStringList repeated = repeatedFieldNames(params);
     for (const QString &name : {QStringLiteral("client_id"), QStringLiteral("request_uri")}) {
@@ -97,7 +97,7 @@ HttpResponse IdentityProvider::authorizePushedRequest(const oidc::FormFields &pa
                                           .arg(clientId.left(100)));
 
     pushed.used = true;
-    return beginSignIn(pushed.request);
+    return beginSignIn(pushed.request, httpRequest);
 }
 
 } // namespace afx::sandbox

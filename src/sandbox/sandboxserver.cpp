@@ -1,18 +1,15 @@
 #include "sandbox/sandboxserver.h"
 
 #include "sandbox/graphqlbackend.h"
+#include "sandbox/httpserveradapter.h"
 #include "sandbox/identityprovider.h"
 #include "sandbox/logging.h"
+#include "sandbox/socialprovider.h"
+#include "sandbox/socialsignin.h"
 
 #include "flow/trace.h"
 
-#include <QAbstractHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QHttpServerResponse>
-#include <QTcpServer>
-
-#include <functional>
+#include <QPointer>
 
 namespace afx::sandbox {
 
@@ -20,90 +17,8 @@ Q_LOGGING_CATEGORY(lcSandbox, "afx.sandbox")
 
 namespace {
 
-QByteArray methodName(QHttpServerRequest::Method method)
-{
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return "GET";
-    case QHttpServerRequest::Method::Put:
-        return "PUT";
-    case QHttpServerRequest::Method::Delete:
-        return "DELETE";
-    case QHttpServerRequest::Method::Post:
-        return "POST";
-    case QHttpServerRequest::Method::Head:
-        return "HEAD";
-    case QHttpServerRequest::Method::Options:
-        return "OPTIONS";
-    case QHttpServerRequest::Method::Patch:
-        return "PATCH";
-    case QHttpServerRequest::Method::Connect:
-        return "CONNECT";
-    case QHttpServerRequest::Method::Trace:
-        return "TRACE";
-    default:
-        return "UNKNOWN";
-    }
-}
-
-// The only class that touches the QtHttpServer API, which is a technology preview in Qt 6.4
-// and changes in later versions (listen() and bind() among others). Every request goes to
-// one handler function, and SandboxServer does the routing.
-class HttpServerAdapter : public QAbstractHttpServer {
-public:
-    using Handler = std::function<HttpResponse(const HttpRequest &)>;
-    using Observer = std::function<void(const HttpRequest &, const HttpResponse &)>;
-
-    HttpServerAdapter(Handler handler, Observer observer, QObject *parent)
-        : QAbstractHttpServer(parent)
-        , m_handler(std::move(handler))
-        , m_observer(std::move(observer))
-    {
-    }
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        HttpRequest converted;
-        converted.method = methodName(request.method());
-        converted.path = request.url().path();
-        converted.rawQuery = request.url().query(QUrl::FullyEncoded).toUtf8();
-        converted.headers = request.headers();
-        converted.body = request.body();
-
-        HttpResponse response = m_handler(converted);
-        if (converted.method == "HEAD") {
-            // No handler serves HEAD (they return 405), and a HEAD response must not carry a body.
-            response.body.clear();
-            response.contentType.clear();
-        }
-
-        QHttpServerResponse reply(response.contentType, response.body,
-                                  QHttpServerResponse::StatusCode(response.status));
-        for (const auto &[name, value] : response.headers)
-            reply.addHeader(name, value);
-        reply.write(makeResponder(request, socket));
-
-        m_observer(converted, response);
-        return true;
-    }
-
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override
-    {
-        // Never called, because handleRequest() handles every request.
-    }
-
-private:
-    Handler m_handler;
-    Observer m_observer;
-};
-
-HttpResponse methodNotAllowed(const QByteArray &allowed)
-{
-    HttpResponse response = HttpResponse::json(405, QJsonObject{{QStringLiteral("error"), QStringLiteral("method_not_allowed")}});
-    response.addHeader("Allow", allowed);
-    return response;
-}
+// The client id under which the sandbox signs in at its social provider.
+const QString socialClientId = QStringLiteral("explorer-sandbox-broker");
 
 } // namespace
 
@@ -112,7 +27,27 @@ public:
     Private()
         : provider(&clock)
         , backend(&provider, &clock)
+        , social(&clock)
+        , socialSignIn(&provider, &clock)
     {
+    }
+
+    void handle(const HttpRequest &request, const Respond &respond)
+    {
+        // The callback waits for the social provider's token endpoint, so it responds later.
+        if (request.path == QLatin1String("/social/callback")) {
+            socialSignIn.callback(request, respond);
+            return;
+        }
+        respond(route(request));
+    }
+
+    // Gives the social provider its own lifeline in the trace, because it shares 127.0.0.1
+    // with the sandbox and the browser's steps find lifelines by host and port.
+    void nameSocialHost()
+    {
+        if (trace && social.isRunning())
+            trace->nameHost(social.authority(), SocialProvider::displayName());
     }
 
     HttpResponse route(const HttpRequest &request)
@@ -123,29 +58,31 @@ public:
         const bool isPost = method == "POST";
 
         if (path == QLatin1String("/.well-known/openid-configuration"))
-            return isGet ? provider.discovery() : methodNotAllowed("GET");
+            return isGet ? provider.discovery() : HttpResponse::methodNotAllowed("GET");
         if (path == QLatin1String("/jwks"))
-            return isGet ? provider.jwks() : methodNotAllowed("GET");
+            return isGet ? provider.jwks() : HttpResponse::methodNotAllowed("GET");
         if (path == QLatin1String("/authorize"))
-            return isGet || isPost ? provider.authorize(request) : methodNotAllowed("GET, POST");
+            return isGet || isPost ? provider.authorize(request) : HttpResponse::methodNotAllowed("GET, POST");
         if (path == QLatin1String("/login"))
-            return isPost ? provider.login(request) : methodNotAllowed("POST");
+            return isPost ? provider.login(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/token"))
-            return isPost ? provider.token(request) : methodNotAllowed("POST");
+            return isPost ? provider.token(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/userinfo"))
-            return isGet || isPost ? provider.userinfo(request) : methodNotAllowed("GET, POST");
+            return isGet || isPost ? provider.userinfo(request) : HttpResponse::methodNotAllowed("GET, POST");
         if (path == QLatin1String("/par"))
-            return isPost ? provider.pushAuthorizationRequest(request) : methodNotAllowed("POST");
+            return isPost ? provider.pushAuthorizationRequest(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/device_authorization"))
-            return isPost ? provider.deviceAuthorization(request) : methodNotAllowed("POST");
+            return isPost ? provider.deviceAuthorization(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/device"))
-            return isGet || isPost ? provider.device(request) : methodNotAllowed("GET, POST");
+            return isGet || isPost ? provider.device(request) : HttpResponse::methodNotAllowed("GET, POST");
         if (path == QLatin1String("/revoke"))
-            return isPost ? provider.revoke(request) : methodNotAllowed("POST");
+            return isPost ? provider.revoke(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/introspect"))
-            return isPost ? provider.introspect(request) : methodNotAllowed("POST");
+            return isPost ? provider.introspect(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/logout"))
-            return isGet || isPost ? provider.logout(request) : methodNotAllowed("GET, POST");
+            return isGet || isPost ? provider.logout(request) : HttpResponse::methodNotAllowed("GET, POST");
+        if (path == QLatin1String("/social/start"))
+            return isPost ? socialSignIn.start(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/graphql"))
             return backend.handle(request);
         return HttpResponse::json(404, QJsonObject{{QStringLiteral("error"), QStringLiteral("not_found")},
@@ -156,6 +93,9 @@ public:
     SandboxClock clock;
     IdentityProvider provider;
     GraphqlBackend backend;
+    SocialProvider social;
+    SocialSignIn socialSignIn;
+    QPointer<Trace> trace;
     HttpServerAdapter *server = nullptr;
     quint16 port = 0;
     bool keyPreset = false; // setSigningKey() chose the key; start() keeps it
@@ -205,29 +145,41 @@ bool SandboxServer::start(quint16 port, QString *error)
     }
 
     auto *server = new HttpServerAdapter(
-        [this](const HttpRequest &request) { return d->route(request); },
+        [this](const HttpRequest &request, const Respond &respond) { d->handle(request, respond); },
         [this](const HttpRequest &request, const HttpResponse &response) {
             qCDebug(lcSandbox).noquote() << request.method << request.path << response.status;
             Q_EMIT requestServed(QString::fromLatin1(request.method), request.path, response.status);
         },
         this);
-    auto *tcpServer = new QTcpServer(server);
-    if (!tcpServer->listen(QHostAddress::LocalHost, port)) {
-        const QString message = QStringLiteral("The sandbox could not listen on 127.0.0.1:%1: %2")
-                                    .arg(port)
-                                    .arg(tcpServer->errorString());
+    QString listenError;
+    const quint16 boundPort = server->listenOnLoopback(port, &listenError);
+    if (boundPort == 0) {
+        const QString message = QStringLiteral("The sandbox could not listen on 127.0.0.1:%1: %2").arg(port).arg(listenError);
         qCWarning(lcSandbox).noquote() << message;
         if (error)
             *error = message;
         delete server;
         return false;
     }
-    server->bind(tcpServer);
     d->backend.forgetSigningKeys();
 
     d->server = server;
-    d->port = tcpServer->serverPort();
+    d->port = boundPort;
     d->provider.setIssuer(QStringLiteral("http://127.0.0.1:%1").arg(d->port));
+
+    // The social provider is optional: without it the login page has no social button.
+    QString socialError;
+    if (d->social.start(0, &socialError)) {
+        // A new secret per start, so that a stale social provider cannot be used as this client.
+        const QString secret = randomToken(32);
+        const QString redirectUri = issuer() + QStringLiteral("/social/callback");
+        d->social.registerClient(socialClientId, secret, redirectUri);
+        d->socialSignIn.configure(d->social.issuer(), socialClientId, secret, redirectUri);
+        d->provider.setSocialProviderName(SocialProvider::displayName());
+        d->nameSocialHost();
+    } else {
+        qCWarning(lcSandbox).noquote() << "social sign-in is unavailable:" << socialError;
+    }
     qCInfo(lcSandbox).noquote() << "sandbox provider and backend listening at" << issuer();
     return true;
 }
@@ -236,6 +188,9 @@ void SandboxServer::stop()
 {
     if (!d->server)
         return;
+    d->socialSignIn.reset();
+    d->social.stop();
+    d->provider.setSocialProviderName(QString());
     delete d->server;
     d->server = nullptr;
     qCInfo(lcSandbox) << "sandbox on port" << d->port << "stopped";
@@ -299,7 +254,30 @@ QString SandboxServer::demoPassword()
 
 void SandboxServer::setTrace(Trace *trace)
 {
+    d->trace = trace;
     d->backend.setTrace(trace);
+    d->socialSignIn.setTrace(trace);
+    d->nameSocialHost();
+}
+
+QString SandboxServer::socialIssuer() const
+{
+    return d->social.issuer();
+}
+
+QString SandboxServer::socialDemoEmail()
+{
+    return SocialProvider::demoEmail();
+}
+
+QString SandboxServer::socialDemoPassword()
+{
+    return SocialProvider::demoPassword();
+}
+
+SocialProvider *SandboxServer::socialProvider() const
+{
+    return &d->social;
 }
 
 int SandboxServer::jwksFetchCount() const

@@ -14,6 +14,8 @@ class Trace;
 
 namespace afx::sandbox {
 
+class SocialProvider;
+
 // A small OpenID provider and GraphQL backend served on 127.0.0.1, so the app can show a
 // complete login and API call with no account and no network.
 //
@@ -24,6 +26,10 @@ namespace afx::sandbox {
 // authorization requests (RFC 9126) add /par. /revoke (RFC 7009), /introspect (RFC 7662) and
 // /logout (RP-initiated logout) complete the set. Confidential clients authenticate with
 // client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt.
+// Social sign-in: the login page offers "Continue with Example Social", a second OpenID provider
+// with its own issuer on another port of 127.0.0.1 (SocialProvider). /social/start sends the
+// browser there, and /social/callback redeems the code over HTTP, validates the social ID token
+// and continues the sandbox's own sign-in with the user of that e-mail address.
 // Backend: /graphql, which accepts the provider's ID token or its access token as a Bearer
 // token, validates it against the provider's JWKS and reports each check into the trace.
 //
@@ -34,7 +40,8 @@ public:
     explicit SandboxServer(QObject *parent = nullptr);
     ~SandboxServer() override;
 
-    // Generates the signing key and listens on 127.0.0.1 only. Port 0 picks a free port.
+    // Generates the signing key and listens on 127.0.0.1 only. Port 0 picks a free port. Also
+    // starts the social provider on a free port; the sandbox runs without it if that fails.
     // Returns false with *error set when the port cannot be bound or the server already runs.
     bool start(quint16 port = 0, QString *error = nullptr);
     void stop();
@@ -57,7 +64,17 @@ public:
     static QString demoEmail();
     static QString demoPassword();
 
-    // Trace that receives the backend's token checks as steps, or null. Not owned.
+    // The social provider's issuer, "http://127.0.0.1:PORT" on a port of its own, or empty
+    // while the sandbox is stopped or the social provider could not start.
+    QString socialIssuer() const;
+    static QString socialDemoEmail();    // differs from demoEmail()
+    static QString socialDemoPassword();
+    // The social provider itself, for tests that change what it issues. Owned by this object.
+    SocialProvider *socialProvider() const;
+
+    // Trace that receives the backend's token checks and the social sign-in's back-channel
+    // requests as steps, or null. Not owned. While the sandbox runs, the trace also names the
+    // social provider's host "Example Social".
     void setTrace(afx::Trace *trace);
 
     // The RSA key the provider signs with. Set before start() to keep one key across runs, so

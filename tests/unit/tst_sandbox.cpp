@@ -1,5 +1,6 @@
 #include "sandbox/graphqlbackend.h"
 #include "sandbox/identityprovider.h"
+#include "jose/base64url.h"
 #include "sandbox/sandboxserver.h"
 
 #include "flow/trace.h"
@@ -324,6 +325,11 @@ private Q_SLOTS:
     void hybridHashesAndCodeRedemption();
     void codeInFragmentOnRequest();
 
+    void singleSignOnSession();
+    void singleSignOnRejectedCookies_data();
+    void singleSignOnRejectedCookies();
+    void singleSignOnSurvivesRestartWithSameKey();
+
     void deviceAuthorizationResponse();
     void deviceAuthorizationErrors_data();
     void deviceAuthorizationErrors();
@@ -417,6 +423,16 @@ private Q_SLOTS:
     void backendStepsInTrace();
     void requestServedHasNoQuery();
 
+    void loginMutationIssuesTokens();
+    void loginMutationWrongCredentials_data();
+    void loginMutationWrongCredentials();
+    void loginMutationValidationErrors_data();
+    void loginMutationValidationErrors();
+    void loginMutationOverGetIs405();
+    void loginMutationTraceMasksSecrets();
+    void operationsBesidesLoginNeedToken_data();
+    void operationsBesidesLoginNeedToken();
+
 private:
     Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {}, const Headers &headers = {});
     Reply get(const QString &path, const Headers &headers = {}) { return send("GET", endpoint(path), {}, headers); }
@@ -478,6 +494,8 @@ private:
                                   const QList<QPair<QString, QString>> &extra = {});
     // Posts the demo account's e-mail address and password to the login page `page`.
     Reply submitDemoLogin(const Reply &page);
+    // Posts the login mutation with `email` and `password` as variables and no bearer token.
+    Reply postLoginMutation(const QString &email, const QString &password, SandboxServer *server = nullptr);
 
     QNetworkAccessManager m_network;
     SandboxServer *m_server = nullptr;
@@ -506,6 +524,9 @@ Reply TestSandbox::send(const QByteArray &method, const QUrl &url, const QByteAr
 {
     QNetworkRequest request(url);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    // Each request stands alone: a sign-in session cookie is sent only when a test passes it.
+    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
@@ -3987,6 +4008,337 @@ void TestSandbox::passwordGrantRejections()
     QVERIFY2(description.contains(descriptionPart), qPrintable(description));
     QVERIFY(!reply.json().contains(QStringLiteral("access_token")));
     QVERIFY(!description.contains(SandboxServer::demoPassword()));
+}
+
+namespace {
+
+const QString loginMutation = QStringLiteral(
+    "mutation Login($email: String!, $password: String!) { "
+    "login(email: $email, password: $password) { idToken refreshToken accessToken expiresIn } }");
+
+} // namespace
+
+Reply TestSandbox::postLoginMutation(const QString &email, const QString &password, SandboxServer *server)
+{
+    return postGraphql(QString(),
+                       {{QStringLiteral("query"), loginMutation},
+                        {QStringLiteral("variables"),
+                         QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("password"), password}}}},
+                       server);
+}
+
+void TestSandbox::loginMutationIssuesTokens()
+{
+    const Reply reply = postLoginMutation(SandboxServer::demoEmail(), SandboxServer::demoPassword());
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
+    QVERIFY(!reply.json().contains(QStringLiteral("errors")));
+    const QJsonObject login = reply.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("login")).toObject();
+    // Fields in the order of the selection set.
+    QCOMPARE(login.keys().size(), 4);
+    QVERIFY(reply.body.indexOf("\"idToken\"") < reply.body.indexOf("\"refreshToken\""));
+    QVERIFY(reply.body.indexOf("\"accessToken\"") < reply.body.indexOf("\"expiresIn\""));
+    QCOMPARE(login.value(QStringLiteral("expiresIn")).toInteger(), afx::sandbox::IdentityProvider::tokenLifetimeSeconds);
+
+    const QJsonObject claims = verifiedClaims(login.value(QStringLiteral("idToken")).toString());
+    QVERIFY(!claims.isEmpty());
+    QCOMPARE(claims.value(QStringLiteral("iss")).toString(), m_server->issuer());
+    QCOMPARE(claims.value(QStringLiteral("aud")).toString(), SandboxServer::publicClientId());
+    QCOMPARE(claims.value(QStringLiteral("email")).toString(), SandboxServer::demoEmail());
+    QVERIFY(claims.value(QStringLiteral("exp")).toInteger() > sandboxNow());
+
+    // The access token is an ordinary sandbox access token: it works at the API.
+    const QString accessToken = login.value(QStringLiteral("accessToken")).toString();
+    const Reply me = postGraphql(accessToken, {{QStringLiteral("query"), QStringLiteral("{ me { email } }")}});
+    QCOMPARE(me.status, 200);
+    QCOMPARE(me.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("me")).toObject().value(QStringLiteral("email")).toString(),
+             SandboxServer::demoEmail());
+
+    // The refresh token works at /token for the public client, and rotates.
+    const Reply refreshed = postForm(QStringLiteral("/token"),
+                                     formBody({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                               {QStringLiteral("refresh_token"), login.value(QStringLiteral("refreshToken")).toString()},
+                                               {QStringLiteral("client_id"), SandboxServer::publicClientId()}}));
+    QCOMPARE(refreshed.status, 200);
+    QVERIFY(!refreshed.jsonString(QStringLiteral("access_token")).isEmpty());
+    QVERIFY(!refreshed.jsonString(QStringLiteral("id_token")).isEmpty());
+    QVERIFY(refreshed.jsonString(QStringLiteral("refresh_token")) != login.value(QStringLiteral("refreshToken")).toString());
+    // Another client cannot use it.
+    const Reply otherClient = postForm(QStringLiteral("/token"),
+                                       formBody({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                 {QStringLiteral("refresh_token"), refreshed.jsonString(QStringLiteral("refresh_token"))},
+                                                 {QStringLiteral("client_id"), SandboxServer::confidentialClientId()},
+                                                 {QStringLiteral("client_secret"), SandboxServer::confidentialClientSecret()}}));
+    QCOMPARE(otherClient.status, 400);
+    QCOMPARE(otherClient.jsonString(QStringLiteral("error")), QStringLiteral("invalid_grant"));
+}
+
+void TestSandbox::loginMutationWrongCredentials_data()
+{
+    QTest::addColumn<QString>("email");
+    QTest::addColumn<QString>("password");
+
+    QTest::newRow("wrong password") << SandboxServer::demoEmail() << QStringLiteral("not-the-password");
+    QTest::newRow("unknown email") << QStringLiteral("nobody@example.com") << SandboxServer::demoPassword();
+    QTest::newRow("empty password") << SandboxServer::demoEmail() << QString();
+    QTest::newRow("empty email") << QString() << SandboxServer::demoPassword();
+    QTest::newRow("password with other case") << SandboxServer::demoEmail() << SandboxServer::demoPassword().toUpper();
+}
+
+void TestSandbox::loginMutationWrongCredentials()
+{
+    QFETCH(QString, email);
+    QFETCH(QString, password);
+
+    const Reply reply = postLoginMutation(email, password);
+    QCOMPARE(reply.status, 200);
+    const QJsonObject body = reply.json();
+    QVERIFY(body.contains(QStringLiteral("data")));
+    QVERIFY(body.value(QStringLiteral("data")).isNull());
+    const QJsonArray errors = body.value(QStringLiteral("errors")).toArray();
+    QCOMPARE(errors.size(), 1);
+    const QJsonObject error = errors.first().toObject();
+    QCOMPARE(error.value(QStringLiteral("message")).toString(), QStringLiteral("Invalid email or password."));
+    QCOMPARE(error.value(QStringLiteral("extensions")).toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("UNAUTHENTICATED"));
+    QCOMPARE(error.value(QStringLiteral("path")).toArray(), QJsonArray{QStringLiteral("login")});
+    QVERIFY(!reply.body.contains("Token"));
+}
+
+void TestSandbox::loginMutationValidationErrors_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("variables"); // JSON, empty for none
+    QTest::addColumn<QString>("messagePart");
+
+    QTest::newRow("variables missing") << loginMutation << QString() << QStringLiteral("Variable \"$email\" of required type \"String!\" was not provided");
+    QTest::newRow("password variable missing") << loginMutation << QStringLiteral(R"({"email": "demo@example.com"})")
+                                               << QStringLiteral("Variable \"$password\" of required type \"String!\" was not provided");
+    QTest::newRow("email variable is a number") << loginMutation << QStringLiteral(R"({"email": 5, "password": "x"})")
+                                                << QStringLiteral("Variable \"$email\" got an invalid value 5");
+    QTest::newRow("password variable is null") << loginMutation << QStringLiteral(R"({"email": "a@b.c", "password": null})")
+                                               << QStringLiteral("Variable \"$password\" got an invalid value null");
+    QTest::newRow("email literal is a number") << QStringLiteral(R"(mutation { login(email: 5, password: "x") { idToken } })")
+                                               << QString() << QStringLiteral("Expected value of type \"String\", found 5");
+    QTest::newRow("password argument missing") << QStringLiteral(R"(mutation { login(email: "a@b.c") { idToken } })")
+                                               << QString() << QStringLiteral("password");
+    QTest::newRow("no selection on LoginResult") << QStringLiteral(R"(mutation { login(email: "a@b.c", password: "x") })")
+                                                 << QString() << QStringLiteral("LoginResult");
+    QTest::newRow("unknown field on LoginResult")
+        << QStringLiteral(R"(mutation { login(email: "a@b.c", password: "x") { secret } })") << QString()
+        << QStringLiteral("secret");
+    QTest::newRow("variable of wrong type") << QStringLiteral(R"(mutation ($e: Int!) { login(email: $e, password: "x") { idToken } })")
+                                            << QStringLiteral(R"({"e": 1})") << QStringLiteral("$e");
+}
+
+void TestSandbox::loginMutationValidationErrors()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, variables);
+    QFETCH(QString, messagePart);
+
+    QJsonObject request{{QStringLiteral("query"), query}};
+    if (!variables.isEmpty())
+        request.insert(QStringLiteral("variables"), QJsonDocument::fromJson(variables.toUtf8()).object());
+    const Reply reply = postGraphql(QString(), request);
+    QCOMPARE(reply.status, 200);
+    const QJsonObject body = reply.json();
+    QVERIFY(!body.contains(QStringLiteral("data")));
+    const QJsonArray errors = body.value(QStringLiteral("errors")).toArray();
+    QVERIFY(!errors.isEmpty());
+    const QString message = errors.first().toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(messagePart), qPrintable(message));
+}
+
+void TestSandbox::loginMutationOverGetIs405()
+{
+    const QString query = QStringLiteral(R"(mutation { login(email: "demo@example.com", password: "demo-password") { idToken } })");
+    const Reply reply = get(QStringLiteral("/graphql?query=") + QString::fromLatin1(formEncode(query)));
+    QCOMPARE(reply.status, 405);
+    QCOMPARE(reply.header("Allow"), QByteArray("POST"));
+    QVERIFY(!reply.body.contains("idToken\":"));
+}
+
+void TestSandbox::loginMutationTraceMasksSecrets()
+{
+    afx::Trace trace;
+    m_server->setTrace(&trace);
+    const Reply wrong = postLoginMutation(SandboxServer::demoEmail(), QStringLiteral("a-wrong-password"));
+    const Reply right = postLoginMutation(SandboxServer::demoEmail(), SandboxServer::demoPassword());
+    m_server->setTrace(nullptr);
+    QCOMPARE(wrong.status, 200);
+    QCOMPARE(right.status, 200);
+
+    // One Local step per login and no token checks, because login needs no bearer token.
+    QCOMPARE(trace.count(), 2);
+    for (const afx::TraceStep &step : trace.steps()) {
+        QCOMPARE(step.title, QStringLiteral("Check the password and issue tokens"));
+        QCOMPARE(step.from, afx::Trace::Backend);
+        QCOMPARE(step.to, afx::Trace::Backend);
+        QCOMPARE(step.channel, afx::Channel::Local);
+        QCOMPARE(step.explanationKey, QStringLiteral("login-mutation-check"));
+        QVERIFY(!step.detail.contains(SandboxServer::demoPassword()));
+        QVERIFY(!step.detail.contains(QStringLiteral("a-wrong-password")));
+    }
+    QCOMPARE(trace.step(0).result, afx::StepResult::Failed);
+    QCOMPARE(trace.step(1).result, afx::StepResult::Ok);
+
+    // The passwords and tokens are registered, so the app's record of the request and the
+    // response is masked wherever it is shown.
+    const QString requestText = QString::fromUtf8(QJsonDocument(QJsonObject{
+        {QStringLiteral("query"), loginMutation},
+        {QStringLiteral("variables"), QJsonObject{{QStringLiteral("email"), SandboxServer::demoEmail()},
+                                                  {QStringLiteral("password"), SandboxServer::demoPassword()}}}}).toJson());
+    QVERIFY(!trace.mask(requestText).contains(SandboxServer::demoPassword()));
+    QVERIFY(!trace.mask(QStringLiteral("x a-wrong-password x")).contains(QStringLiteral("a-wrong-password")));
+    const QJsonObject login = right.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("login")).toObject();
+    const QString masked = trace.mask(QString::fromUtf8(right.body));
+    for (const QString &name : {QStringLiteral("idToken"), QStringLiteral("refreshToken"), QStringLiteral("accessToken")})
+        QVERIFY2(!masked.contains(login.value(name).toString()), qPrintable(name));
+}
+
+void TestSandbox::operationsBesidesLoginNeedToken_data()
+{
+    QTest::addColumn<QString>("query");
+
+    QTest::newRow("query") << QStringLiteral("{ me { email } }");
+    QTest::newRow("addTodo") << QStringLiteral(R"(mutation { addTodo(title: "x") { id } })");
+    QTest::newRow("login with addTodo") << QStringLiteral(
+        R"(mutation { login(email: "demo@example.com", password: "demo-password") { idToken } addTodo(title: "x") { id } })");
+    QTest::newRow("addTodo in a fragment") << QStringLiteral(
+        R"(mutation { ...M } fragment M on Mutation { addTodo(title: "x") { id } })");
+    QTest::newRow("query named login") << QStringLiteral("query login { me { sub } }");
+    QTest::newRow("syntax error") << QStringLiteral("mutation { login(");
+}
+
+void TestSandbox::operationsBesidesLoginNeedToken()
+{
+    QFETCH(QString, query);
+
+    const Reply reply = postGraphql(QString(), {{QStringLiteral("query"), query}});
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.header("WWW-Authenticate"), QByteArray("Bearer realm=\"sandbox\""));
+    QVERIFY(!reply.json().contains(QStringLiteral("data")));
+}
+
+namespace {
+
+// The session cookie of a /login response, as "name=value" for a Cookie header.
+QByteArray sessionCookie(const Reply &reply)
+{
+    for (const auto &[name, value] : reply.headers) {
+        if (name.compare("Set-Cookie", Qt::CaseInsensitive) == 0 && value.startsWith("sandbox_session="))
+            return value.left(value.indexOf(';'));
+    }
+    return {};
+}
+
+} // namespace
+
+void TestSandbox::singleSignOnSession()
+{
+    const Reply login = submitLogin(AuthorizationRequest(), QStringLiteral("login"));
+    QCOMPARE(login.status, 302);
+    QByteArray setCookie;
+    for (const auto &[name, value] : login.headers) {
+        if (name.compare("Set-Cookie", Qt::CaseInsensitive) == 0)
+            setCookie = value;
+    }
+    QVERIFY2(setCookie.startsWith("sandbox_session="), setCookie.constData());
+    QVERIFY(setCookie.contains("; HttpOnly"));
+    QVERIFY(setCookie.contains("; SameSite=Lax"));
+    QVERIFY(setCookie.contains("; Path=/"));
+    const QByteArray cookie = sessionCookie(login);
+
+    // With the cookie, the next authorization request skips the login page.
+    AuthorizationRequest second;
+    const Reply direct = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(second.fields()))),
+                              {}, {{"Cookie", cookie}});
+    QCOMPARE(direct.status, 302);
+    const Redirect redirect = parseRedirect(direct);
+    const QString code = redirect.params.value(QStringLiteral("code"));
+    QVERIFY(!code.isEmpty());
+    QCOMPARE(redirect.params.value(QStringLiteral("state")), second.state);
+    QCOMPARE(exchangeCode(second, code).status, 200);
+
+    // prompt=none completes from the session, and fails without it.
+    AuthorizationRequest silent;
+    silent.extra = {{QStringLiteral("prompt"), QStringLiteral("none")}};
+    const QString silentQuery = QStringLiteral("/authorize?") + QString::fromLatin1(formBody(silent.fields()));
+    QVERIFY(!parseRedirect(send("GET", endpoint(silentQuery), {}, {{"Cookie", cookie}})).params.value(QStringLiteral("code")).isEmpty());
+    QCOMPARE(parseRedirect(send("GET", endpoint(silentQuery))).params.value(QStringLiteral("error")), QStringLiteral("login_required"));
+
+    // prompt=login shows the login page despite the session.
+    AuthorizationRequest forced;
+    forced.extra = {{QStringLiteral("prompt"), QStringLiteral("login")}};
+    const Reply page = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(forced.fields()))), {},
+                            {{"Cookie", cookie}});
+    QCOMPARE(page.status, 200);
+    QVERIFY(!requestIdFromPage(page.body).isEmpty());
+
+    // Logout ends the session: the browser is told to delete the cookie, and a browser that
+    // kept it anyway gets the login page.
+    const Reply logout = send("GET", endpoint(QStringLiteral("/logout")), {}, {{"Cookie", cookie}});
+    QCOMPARE(logout.status, 200);
+    bool deleted = false;
+    for (const auto &[name, value] : logout.headers) {
+        deleted |= name.compare("Set-Cookie", Qt::CaseInsensitive) == 0 && value.startsWith("sandbox_session=;")
+            && value.contains("Max-Age=0");
+    }
+    QVERIFY(deleted);
+    const Reply afterLogout = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(AuthorizationRequest().fields()))),
+                                   {}, {{"Cookie", cookie}});
+    QCOMPARE(afterLogout.status, 200);
+}
+
+void TestSandbox::singleSignOnRejectedCookies_data()
+{
+    QTest::addColumn<QByteArray>("cookie");
+
+    const QByteArray good = sessionCookie(submitLogin(AuthorizationRequest(), QStringLiteral("login")));
+    QVERIFY(!good.isEmpty());
+    const QByteArray value = good.mid(good.indexOf('=') + 1);
+    const QByteArray payload = value.left(value.indexOf('.'));
+    const QByteArray mac = value.mid(value.indexOf('.') + 1);
+    const QByteArray forged = afx::jose::base64UrlEncode(QByteArrayLiteral(R"({"sid":"x","sub":"demo-user-1","auth_time":1,"exp":9999999999})"));
+
+    QTest::newRow("empty value") << QByteArray("sandbox_session=");
+    QTest::newRow("no mac") << QByteArray("sandbox_session=" + payload);
+    QTest::newRow("truncated mac") << QByteArray("sandbox_session=" + payload + '.' + mac.left(mac.size() - 2));
+    QTest::newRow("mac of other payload") << QByteArray("sandbox_session=" + forged + '.' + mac);
+    QTest::newRow("not base64url") << QByteArray("sandbox_session=%%%%." + mac);
+    QTest::newRow("huge") << QByteArray("sandbox_session=" + QByteArray(8000, 'A') + '.' + mac);
+    QTest::newRow("other cookie name") << QByteArray("session=" + value);
+}
+
+void TestSandbox::singleSignOnRejectedCookies()
+{
+    QFETCH(QByteArray, cookie);
+
+    // A cookie the sandbox did not issue, or one changed since, never signs anyone in.
+    const Reply page = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(AuthorizationRequest().fields()))),
+                            {}, {{"Cookie", cookie}});
+    QCOMPARE(page.status, 200);
+    QVERIFY(!requestIdFromPage(page.body).isEmpty());
+}
+
+void TestSandbox::singleSignOnSurvivesRestartWithSameKey()
+{
+    const QByteArray cookie = sessionCookie(submitLogin(AuthorizationRequest(), QStringLiteral("login")));
+    QVERIFY(!cookie.isEmpty());
+    const QString query = QStringLiteral("/authorize?") + QString::fromLatin1(formBody(AuthorizationRequest().fields()));
+
+    // A sandbox started again with the same signing key, as the app does with the key it
+    // keeps in the keychain, accepts the kept cookie.
+    SandboxServer restarted;
+    QVERIFY(restarted.setSigningKey(m_server->signingKey()));
+    QVERIFY(restarted.start());
+    QCOMPARE(send("GET", endpoint(query, &restarted), {}, {{"Cookie", cookie}}).status, 302);
+
+    // With another key the cookie means nothing.
+    SandboxServer other;
+    QVERIFY(other.start());
+    QCOMPARE(send("GET", endpoint(query, &other), {}, {{"Cookie", cookie}}).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestSandbox)

@@ -47,6 +47,25 @@ QString Trace::ensureHostLifeline(const QString &host)
     return id;
 }
 
+void Trace::nameHost(const QString &authority, const QString &label)
+{
+    m_namedHosts.insert(authority.toLower(), label);
+}
+
+QString Trace::lifelineForAuthority(const QString &authority, const QString &host)
+{
+    const auto named = m_namedHosts.constFind(authority.toLower());
+    if (named == m_namedHosts.constEnd())
+        return ensureHostLifeline(host);
+    const QString id = QStringLiteral("host:") + authority.toLower();
+    if (!m_lifelines.contains(id)) {
+        m_lifelines.insert(m_lifelines.indexOf(Backend), id);
+        m_hostLabels.insert(id, named.value());
+        Q_EMIT lifelinesChanged();
+    }
+    return id;
+}
+
 int Trace::append(TraceStep step)
 {
     step.index = int(m_steps.size());

@@ -44,6 +44,9 @@ struct TraceStep {
     HttpMessage response;
     QDateTime startedAt;
     qint64 durationMs = -1; // -1 while pending or for steps without timing
+    // Browser steps: the browser session's cookies for the step's host after the step, one
+    // "name=value; attributes" line each. Their values are registered as secrets.
+    QStringList cookies;
     StepResult result = StepResult::Pending;
 };
 
@@ -66,6 +69,13 @@ public:
     // Adds a lifeline for a host the browser visited, such as a social identity provider;
     // returns its id. Known ids are returned unchanged.
     QString ensureHostLifeline(const QString &host);
+    // Gives the server at `authority` ("host:port", lowercase) its own lifeline named `label`,
+    // for servers that share a host with another participant, such as a second identity
+    // provider on another port of 127.0.0.1. The name survives clear().
+    void nameHost(const QString &authority, const QString &label);
+    // The lifeline of the server at `authority`: its named lifeline when nameHost() gave it
+    // one (added on first use), otherwise ensureHostLifeline(host).
+    QString lifelineForAuthority(const QString &authority, const QString &host);
 
     int count() const { return int(m_steps.size()); }
     const TraceStep &step(int index) const { return m_steps.at(index); }
@@ -101,6 +111,7 @@ Q_SIGNALS:
 private:
     QStringList m_lifelines;
     QMap<QString, QString> m_hostLabels;
+    QMap<QString, QString> m_namedHosts; // authority -> label
     QList<TraceStep> m_steps;
     QSet<QString> m_secrets;
 };
