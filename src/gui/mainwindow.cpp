@@ -21,6 +21,7 @@
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -34,7 +35,9 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -54,6 +57,9 @@ namespace {
 constexpr quint16 preferredSandboxPort = 47813;
 
 const QString lastProfileSetting = QStringLiteral("window/lastProfile");
+// Settings key prefix of the built-in profile's "keep the login session" choice.
+const QString keepSessionSetting = QStringLiteral("keepBrowserSession/");
+
 // Keychain entry of the sandbox's RSA signing key (PEM).
 const QString sandboxKeyName = QStringLiteral("sandbox/signing-key");
 
@@ -247,6 +253,11 @@ void MainWindow::buildMenus()
                                        &MainWindow::startPasswordLogin);
     password->setObjectName(QStringLiteral("passwordGrantAction"));
     password->setToolTip(tr("The app sends the password to the token endpoint itself: no browser, no login page"));
+    QAction *mutation = run->addAction(tr("Sign in through the &backend (login mutation)..."), this,
+                                       &MainWindow::startMutationLogin);
+    mutation->setObjectName(QStringLiteral("loginMutationAction"));
+    mutation->setToolTip(tr("The app sends the password to the backend's GraphQL login mutation, which returns the "
+                            "provider's tokens: no browser"));
     QAction *device = run->addAction(tr("Sign in with a &device code"), this, &MainWindow::startDeviceLogin);
     device->setObjectName(QStringLiteral("deviceCodeAction"));
     device->setToolTip(tr("Device authorization grant (RFC 8628): sign in on a phone or another computer with a short code"));
@@ -265,6 +276,13 @@ void MainWindow::buildMenus()
     logout->setObjectName(QStringLiteral("logoutAction"));
     logout->setToolTip(tr("RP-initiated logout: end the provider's session in the browser. The stored tokens stay; "
                           "Forget stored tokens removes them."));
+    m_keepSessionAction = run->addAction(tr("&Keep the login session between runs"));
+    m_keepSessionAction->setObjectName(QStringLiteral("keepSessionAction"));
+    m_keepSessionAction->setCheckable(true);
+    m_keepSessionAction->setToolTip(tr("Keep the provider's cookies for this profile on disk, so the next login, also after a "
+                                       "restart, may skip the login page (single sign-on). Off: every start of the app begins "
+                                       "with an empty browser session."));
+    connect(m_keepSessionAction, &QAction::toggled, this, &MainWindow::setKeepBrowserSession);
     run->addSeparator();
     run->addAction(tr("&Forget stored tokens"), this, &MainWindow::forgetTokens);
 
@@ -368,8 +386,55 @@ Profile MainWindow::resolvedProfile(const Profile &profile) const
     if (profile.sandbox && m_sandbox->isRunning()) {
         resolved.issuer = m_sandbox->issuer();
         resolved.graphqlUrl = m_sandbox->graphqlUrl();
+        // Sandbox profiles saved before the login mutation existed get the sandbox's own.
+        if (!resolved.loginMutation.isSet())
+            resolved.loginMutation = LoginMutation::sandboxDefault();
     }
+    // The built-in profile cannot be saved, so its session choice lives in the settings.
+    if (profile.sandbox)
+        resolved.keepBrowserSession = QSettings().value(keepSessionSetting + profile.id, false).toBool();
     return resolved;
+}
+
+QString MainWindow::browserSessionFolder(const Profile &profile)
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/browser-sessions/") + profile.id;
+}
+
+void MainWindow::useBrowserSession()
+{
+    m_browser->setSession(m_profile.id, m_profile.keepBrowserSession ? browserSessionFolder(m_profile) : QString());
+}
+
+void MainWindow::setKeepBrowserSession(bool keep)
+{
+    if (m_profile.keepBrowserSession == keep)
+        return;
+    Profile profile = m_profile;
+    profile.keepBrowserSession = keep;
+    if (profile.sandbox) {
+        QSettings().setValue(keepSessionSetting + profile.id, keep);
+    } else if (const auto stored = m_profiles->load(profile.id)) {
+        Profile saved = *stored;
+        saved.keepBrowserSession = keep;
+        QString error;
+        if (!m_profiles->save(saved, &error)) {
+            m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile could not be saved: %1").arg(error));
+            const QSignalBlocker blocker(m_keepSessionAction);
+            m_keepSessionAction->setChecked(!keep);
+            return;
+        }
+    }
+    m_profile = profile;
+    if (!keep) {
+        // Starting clean means the cookies kept on disk go now, not at the next login.
+        if (m_browser)
+            m_browser->clearSession(profile.id, browserSessionFolder(profile));
+        else
+            QDir(browserSessionFolder(profile)).removeRecursively();
+    }
+    m_statusLabel->setText(keep ? tr("The login session of \"%1\" is kept between runs.").arg(profile.name)
+                                : tr("The login session of \"%1\" ends when the app quits.").arg(profile.name));
 }
 
 void MainWindow::reloadProfiles(const QString &selectId)
@@ -403,6 +468,10 @@ void MainWindow::selectProfile(const QString &id)
         m_profileCombo->setCurrentIndex(index);
     QSettings().setValue(lastProfileSetting, id);
     m_editProfileAction->setEnabled(!m_profile.sandbox);
+    {
+        const QSignalBlocker blocker(m_keepSessionAction);
+        m_keepSessionAction->setChecked(m_profile.keepBrowserSession);
+    }
     m_queryEditor->setEndpoint(m_profile.graphqlUrl);
     if (!m_profile.defaultQuery.isEmpty())
         m_queryEditor->setQuery(m_profile.defaultQuery);
@@ -569,7 +638,7 @@ void MainWindow::startFlow()
         return; // cancelled while the browser started
     startNewTrace();
     if (m_profile.browser == BrowserKind::Embedded) {
-        m_browser->setSessionKey(m_profile.id);
+        useBrowserSession();
         m_browser->setLifelineUrls(QUrl(m_profile.issuer), m_profile.graphqlUrl);
         m_browserStack->setCurrentWidget(m_browserWidget);
     }
@@ -720,34 +789,71 @@ void MainWindow::compareRuns()
     m_compareDialog->raise();
 }
 
-void MainWindow::startPasswordLogin()
+bool MainWindow::askCredentials(const QString &title, const QString &note, QString *email, QString *password)
 {
     QDialog dialog(this);
-    dialog.setWindowTitle(tr("Password grant"));
+    dialog.setObjectName(QStringLiteral("credentialsDialog"));
+    dialog.setWindowTitle(title);
     auto *form = new QFormLayout(&dialog);
-    auto *note = new QLabel(tr("The app sends these to the token endpoint itself (grant_type=password). Providers that "
-                               "follow current advice refuse this grant."),
-                            &dialog);
-    note->setWordWrap(true);
-    form->addRow(note);
-    auto *email = new QLineEdit(&dialog);
-    email->setObjectName(QStringLiteral("passwordGrantUser"));
+    auto *noteLabel = new QLabel(note, &dialog);
+    noteLabel->setWordWrap(true);
+    form->addRow(noteLabel);
+    auto *emailEdit = new QLineEdit(&dialog);
+    emailEdit->setObjectName(QStringLiteral("credentialsUser"));
     if (m_profile.sandbox)
-        email->setText(sandbox::SandboxServer::demoEmail());
-    auto *password = new QLineEdit(&dialog);
-    password->setObjectName(QStringLiteral("passwordGrantPassword"));
-    password->setEchoMode(QLineEdit::Password);
-    form->addRow(tr("&E-mail or user name:"), email);
-    form->addRow(tr("&Password:"), password);
+        emailEdit->setText(sandbox::SandboxServer::demoEmail());
+    auto *passwordEdit = new QLineEdit(&dialog);
+    passwordEdit->setObjectName(QStringLiteral("credentialsPassword"));
+    passwordEdit->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("&E-mail or user name:"), emailEdit);
+    form->addRow(tr("&Password:"), passwordEdit);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Sign in"));
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     form->addRow(buttons);
-    (email->text().isEmpty() ? email : password)->setFocus();
+    (emailEdit->text().isEmpty() ? emailEdit : passwordEdit)->setFocus();
     if (dialog.exec() != QDialog::Accepted)
+        return false;
+    *email = emailEdit->text().trimmed();
+    *password = passwordEdit->text();
+    return true;
+}
+
+void MainWindow::startPasswordLogin()
+{
+    QString email;
+    QString password;
+    if (askCredentials(tr("Password grant"),
+                       tr("The app sends these to the token endpoint itself (grant_type=password). Providers that "
+                          "follow current advice refuse this grant."),
+                       &email, &password))
+        passwordLogin(email, password);
+}
+
+void MainWindow::startMutationLogin()
+{
+    const QString endpoint = m_profile.graphqlUrl.isEmpty() ? tr("the backend") : m_profile.graphqlUrl.toString();
+    QString email;
+    QString password;
+    if (askCredentials(tr("Login mutation"),
+                       tr("The app sends these to %1 in the profile's GraphQL login mutation. The backend checks them "
+                          "with the provider and returns the provider's tokens; no browser takes part.")
+                           .arg(endpoint),
+                       &email, &password))
+        mutationLogin(email, password);
+}
+
+void MainWindow::mutationLogin(const QString &email, const QString &password)
+{
+    if (email.isEmpty() || password.isEmpty()) {
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("The login mutation needs both the e-mail and the password."));
         return;
-    passwordLogin(email->text().trimmed(), password->text());
+    }
+    if (!beginGrant(tr("Signing in through the backend's login mutation...")))
+        return;
+    startNewTrace();
+    m_flow->startLoginMutation(m_profile, email, password);
 }
 
 void MainWindow::passwordLogin(const QString &username, const QString &password)
@@ -808,7 +914,7 @@ void MainWindow::logoutOfProvider()
         if (!m_loginPending)
             return;
         m_loginPending = false;
-        m_browser->setSessionKey(m_profile.id);
+        useBrowserSession();
         m_browser->setLifelineUrls(QUrl(m_profile.issuer), m_profile.graphqlUrl);
         m_browserStack->setCurrentWidget(m_browserWidget);
         setBusy(true, tr("Logging out at the provider..."));
@@ -907,7 +1013,7 @@ void MainWindow::onFlowFinished(const FlowResult &result)
     if (result.kind == FlowKind::DeviceCode && m_devicePanel)
         m_devicePanel->finish(result.ok ? tr("Signed in.") : tr("Stopped."));
     if (result.kind == FlowKind::Logout && m_browser && m_browserWidget)
-        m_browser->clearSession(m_profile.id); // the provider's session is over, so its cookies go too
+        m_browser->clearSession(m_profile.id, browserSessionFolder(m_profile)); // the provider's session is over, so its cookies go too
     if (result.kind == FlowKind::UserInfo || result.kind == FlowKind::Introspection || result.kind == FlowKind::Logout) {
         // Nothing to store: the result is on the diagram and in the banner.
         m_banner->showMessage(MessageBanner::Kind::Success, m_trace->mask(result.message));
@@ -927,6 +1033,8 @@ void MainWindow::onFlowFinished(const FlowResult &result)
         source = tr("Client token %1").arg(time);
     } else if (result.kind == FlowKind::Password) {
         source = tr("Password grant %1").arg(time);
+    } else if (result.kind == FlowKind::LoginMutation) {
+        source = tr("Login mutation %1").arg(time);
     } else if (result.kind == FlowKind::DeviceCode) {
         source = tr("Signed in on another device %1").arg(time);
     } else if (result.kind == FlowKind::Revocation) {

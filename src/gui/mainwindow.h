@@ -87,9 +87,14 @@ public Q_SLOTS:
     void startDeviceLogin();
     // Asks for the e-mail and password and runs the password grant with them.
     void startPasswordLogin();
+    // Shows a dialog for an e-mail and a password; false when the user cancels.
+    bool askCredentials(const QString &title, const QString &note, QString *email, QString *password);
     // Shows the previous run's diagram next to the current one.
     void compareRuns();
     void passwordLogin(const QString &username, const QString &password);
+    // Asks for the e-mail and password and sends them to the backend's login mutation.
+    void startMutationLogin();
+    void mutationLogin(const QString &email, const QString &password);
     // Introspects or revokes the stored access or refresh token.
     void manageToken(afx::FlowKind kind, afx::AuthCodeFlow::TokenChoice choice);
     // Ends the provider's session through the browser (RP-initiated logout).
@@ -97,6 +102,10 @@ public Q_SLOTS:
     // Switches the current profile to the system browser with a loopback redirect URI, saves
     // it, and starts a login.
     void switchToSystemBrowser();
+    // Keeps the current profile's browser cookies on disk between runs, or deletes them.
+    void setKeepBrowserSession(bool keep);
+    // The folder that keeps `profile`'s browser session when keepBrowserSession is set.
+    static QString browserSessionFolder(const afx::Profile &profile);
     void selectProfile(const QString &id);
 
 Q_SIGNALS:
@@ -131,6 +140,8 @@ private:
     void setBusy(bool busy, const QString &message = {});
     void ensureBrowser(std::function<void()> then);
     void startFlow();
+    // Points the embedded browser at the current profile's session: kept on disk or in memory.
+    void useBrowserSession();
     // Keeps the current run as the previous one and clears the trace for a new run.
     void startNewTrace();
     // Reads the profile's client secret from the token store (none for public clients) and
@@ -182,6 +193,7 @@ private:
     QAction *m_replayAction = nullptr;
     QAction *m_refreshAction = nullptr;
     QAction *m_editProfileAction = nullptr;
+    QAction *m_keepSessionAction = nullptr;
 };
 
 } // namespace afx::gui

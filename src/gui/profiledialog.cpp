@@ -8,6 +8,10 @@
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QFormLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QPlainTextEdit>
 #include <QPushButton>
 
 #include <algorithm>
@@ -74,6 +78,12 @@ ProfileDialog::ProfileDialog(QWidget *parent)
     m_pushed = new QCheckBox(tr("Push the request first (PAR, RFC 9126) when the provider offers it"), this);
     m_pushed->setObjectName(QStringLiteral("pushedAuthorization"));
     m_ui->form->insertRow(row + 3, QString(), m_pushed);
+    m_keepSession = new QCheckBox(tr("Keep the login session between runs (single sign-on after a restart)"), this);
+    m_keepSession->setObjectName(QStringLiteral("keepBrowserSession"));
+    m_keepSession->setToolTip(tr("Keeps the provider's cookies for this profile on disk. Off: every start of the app "
+                                 "begins with an empty browser session."));
+    m_ui->form->insertRow(row + 4, QString(), m_keepSession);
+    buildLoginMutationRows();
     m_ui->clientSecret->setEnabled(false);
     connect(m_ui->clientAuth, &QComboBox::currentIndexChanged, this, [this] {
         const auto method = ClientAuthMethod(m_ui->clientAuth->currentData().toInt());
@@ -87,6 +97,56 @@ ProfileDialog::ProfileDialog(QWidget *parent)
 }
 
 ProfileDialog::~ProfileDialog() = default;
+
+void ProfileDialog::buildLoginMutationRows()
+{
+    // Hidden until asked for: most providers need no login mutation.
+    auto *toggle = new QPushButton(tr("Login &mutation (e-mail and password through the backend)..."), this);
+    toggle->setObjectName(QStringLiteral("loginMutationToggle"));
+    toggle->setCheckable(true);
+    toggle->setToolTip(tr("For backends that sign users in through their own GraphQL API and return the provider's tokens"));
+    m_mutationBox = new QWidget(this);
+    m_mutationBox->setObjectName(QStringLiteral("loginMutationBox"));
+    auto *form = new QFormLayout(m_mutationBox);
+    form->setContentsMargins(0, 0, 0, 0);
+    auto *note = new QLabel(tr("Run > Sign in through the backend posts this document to the GraphQL endpoint. "
+                               "{{email}} and {{password}} in the variables are replaced with what you type; the "
+                               "password is never saved."),
+                            m_mutationBox);
+    note->setWordWrap(true);
+    form->addRow(note);
+    m_mutationDocument = new QPlainTextEdit(m_mutationBox);
+    m_mutationDocument->setObjectName(QStringLiteral("loginMutationDocument"));
+    m_mutationDocument->setAccessibleName(tr("Login mutation document"));
+    m_mutationDocument->setPlaceholderText(QStringLiteral("mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { idToken refreshToken } }"));
+    m_mutationDocument->setFixedHeight(fontMetrics().lineSpacing() * 5);
+    m_mutationVariables = new QPlainTextEdit(m_mutationBox);
+    m_mutationVariables->setObjectName(QStringLiteral("loginMutationVariables"));
+    m_mutationVariables->setAccessibleName(tr("Login mutation variables"));
+    m_mutationVariables->setPlaceholderText(QStringLiteral("{\"email\": \"{{email}}\", \"password\": \"{{password}}\"}"));
+    m_mutationVariables->setFixedHeight(fontMetrics().lineSpacing() * 3);
+    m_idTokenPath = new QLineEdit(m_mutationBox);
+    m_idTokenPath->setObjectName(QStringLiteral("idTokenPath"));
+    m_idTokenPath->setPlaceholderText(QStringLiteral("data.login.idToken"));
+    m_refreshTokenPath = new QLineEdit(m_mutationBox);
+    m_refreshTokenPath->setObjectName(QStringLiteral("refreshTokenPath"));
+    m_refreshTokenPath->setPlaceholderText(tr("Optional, such as data.login.refreshToken"));
+    m_accessTokenPath = new QLineEdit(m_mutationBox);
+    m_accessTokenPath->setObjectName(QStringLiteral("accessTokenPath"));
+    m_accessTokenPath->setPlaceholderText(tr("Optional, such as data.login.accessToken"));
+    form->addRow(tr("Document:"), m_mutationDocument);
+    form->addRow(tr("Variables (JSON):"), m_mutationVariables);
+    form->addRow(tr("ID token path:"), m_idTokenPath);
+    form->addRow(tr("Refresh token path:"), m_refreshTokenPath);
+    form->addRow(tr("Access token path:"), m_accessTokenPath);
+    m_mutationBox->setVisible(false);
+    connect(toggle, &QPushButton::toggled, this, [this](bool shown) {
+        m_mutationBox->setVisible(shown);
+        adjustSize();
+    });
+    m_ui->form->addRow(QString(), toggle);
+    m_ui->form->addRow(m_mutationBox);
+}
 
 void ProfileDialog::setProfile(const Profile &profile, const QString &clientSecret)
 {
@@ -106,6 +166,16 @@ void ProfileDialog::setProfile(const Profile &profile, const QString &clientSecr
     m_responseMode->setCurrentIndex(std::max(0, m_responseMode->findData(profile.responseMode)));
     m_browser->setCurrentIndex(m_browser->findData(int(profile.browser)));
     m_pushed->setChecked(profile.pushedAuthorization);
+    m_keepSession->setChecked(profile.keepBrowserSession);
+    m_mutationDocument->setPlainText(profile.loginMutation.document);
+    m_mutationVariables->setPlainText(profile.loginMutation.variables.isEmpty()
+                                          ? QString()
+                                          : QString::fromUtf8(QJsonDocument(profile.loginMutation.variables).toJson(QJsonDocument::Compact)));
+    m_idTokenPath->setText(profile.loginMutation.idTokenPath);
+    m_refreshTokenPath->setText(profile.loginMutation.refreshTokenPath);
+    m_accessTokenPath->setText(profile.loginMutation.accessTokenPath);
+    if (profile.loginMutation.isSet())
+        findChild<QPushButton *>(QStringLiteral("loginMutationToggle"))->setChecked(true);
     m_ui->audience->setText(profile.audience);
     m_ui->resource->setText(profile.resource);
     QStringList lines;
@@ -137,6 +207,37 @@ bool ProfileDialog::readForm(Profile *out, QStringList *problems) const
     profile.responseMode = m_responseMode->currentData().toString();
     profile.browser = BrowserKind(m_browser->currentData().toInt());
     profile.pushedAuthorization = m_pushed->isChecked();
+    profile.keepBrowserSession = m_keepSession->isChecked();
+    profile.loginMutation.document = m_mutationDocument->toPlainText().trimmed();
+    profile.loginMutation.idTokenPath = m_idTokenPath->text().trimmed();
+    profile.loginMutation.refreshTokenPath = m_refreshTokenPath->text().trimmed();
+    profile.loginMutation.accessTokenPath = m_accessTokenPath->text().trimmed();
+    profile.loginMutation.variables = {};
+    const QString variablesText = m_mutationVariables->toPlainText().trimmed();
+    if (!variablesText.isEmpty()) {
+        QJsonParseError parseError;
+        const QJsonDocument variables = QJsonDocument::fromJson(variablesText.toUtf8(), &parseError);
+        if (parseError.error != QJsonParseError::NoError)
+            problems->append(tr("The login mutation's variables are not valid JSON: %1 at character %2.")
+                                 .arg(parseError.errorString())
+                                 .arg(parseError.offset));
+        else if (!variables.isObject())
+            problems->append(tr("The login mutation's variables must be a JSON object, such as {\"email\": \"{{email}}\"}."));
+        else
+            profile.loginMutation.variables = variables.object();
+    }
+    if (profile.loginMutation.isSet()) {
+        if (profile.loginMutation.idTokenPath.isEmpty() && profile.loginMutation.accessTokenPath.isEmpty())
+            problems->append(tr("The login mutation needs the path of the ID token (or of the access token) in its response, "
+                                "such as data.login.idToken."));
+        for (auto it = profile.loginMutation.variables.constBegin(); it != profile.loginMutation.variables.constEnd(); ++it) {
+            const QString text = it.value().toString();
+            if (looksLikeSecretName(it.key()) && !(text.startsWith(QLatin1String("{{")) && text.endsWith(QLatin1String("}}"))))
+                problems->append(tr("The login mutation's variable \"%1\" holds a literal value; profiles never store passwords. "
+                                    "Use \"{{password}}\".")
+                                     .arg(it.key()));
+        }
+    }
     profile.audience = m_ui->audience->text().trimmed();
     profile.resource = m_ui->resource->text().trimmed();
     profile.extraAuthorizeParams.clear();

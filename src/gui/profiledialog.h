@@ -9,6 +9,7 @@
 class QCheckBox;
 class QComboBox;
 class QLineEdit;
+class QPlainTextEdit;
 
 namespace Ui {
 class ProfileDialog;
@@ -42,6 +43,15 @@ private:
     QCheckBox *m_pushed = nullptr;
     QLineEdit *m_clientKeyFile = nullptr;
     QWidget *m_keyRow = nullptr;
+    QCheckBox *m_keepSession = nullptr;
+    // The login mutation: the GraphQL document, its variables as JSON, and the token paths.
+    QWidget *m_mutationBox = nullptr;
+    QPlainTextEdit *m_mutationDocument = nullptr;
+    QPlainTextEdit *m_mutationVariables = nullptr;
+    QLineEdit *m_idTokenPath = nullptr;
+    QLineEdit *m_refreshTokenPath = nullptr;
+    QLineEdit *m_accessTokenPath = nullptr;
+    void buildLoginMutationRows();
     Profile m_base; // keeps id and members the form does not show
 };
 

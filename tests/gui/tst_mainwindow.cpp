@@ -56,6 +56,29 @@ class TestMainWindow : public QObject {
 private Q_SLOTS:
     void initTestCase() { qRegisterMetaType<FlowKind>(); }
 
+    void loginMutationThroughBackend()
+    {
+        auto window = openWindow();
+        QVERIFY(window->findChild<QAction *>(QStringLiteral("loginMutationAction")));
+        QSignalSpy flows(window.get(), &MainWindow::flowFinished);
+
+        window->mutationLogin(sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword());
+        QVERIFY(flows.wait(20000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::LoginMutation);
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("login-mutation")), 1);
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("login-mutation-check")), 1); // the backend's own step
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("token-request")), 0);
+        QVERIFY(!window->tokens().idToken.isEmpty());
+        QVERIFY(!window->tokens().refreshToken.isEmpty());
+
+        // Empty fields never reach the backend.
+        flows.clear();
+        window->mutationLogin(sandbox::SandboxServer::demoEmail(), QString());
+        QVERIFY2(window->banner()->text().contains(QLatin1String("needs both")), qPrintable(window->banner()->text()));
+        QCOMPARE(flows.count(), 0);
+    }
+
     void passwordGrantAndCompareRuns()
     {
         auto window = openWindow();

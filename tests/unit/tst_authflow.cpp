@@ -1057,6 +1057,97 @@ private Q_SLOTS:
         QVERIFY2(wrong.message.contains(QLatin1String("invalid_grant")), qPrintable(wrong.message));
     }
 
+    void sandboxLoginMutation()
+    {
+        Profile profile = sandboxProfile();
+        profile.graphqlUrl = m_sandbox->graphqlUrl();
+        const FlowResult result = wait([&] {
+            m_flow->startLoginMutation(profile, sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword());
+        });
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(result.kind, FlowKind::LoginMutation);
+        QVERIFY(result.validation.passed());
+        QVERIFY(!result.tokens.idToken.isEmpty());
+        QVERIFY(!result.tokens.refreshToken.isEmpty());
+        QVERIFY(!result.tokens.accessToken.isEmpty());
+
+        // Discovery and keys from the provider, then App -> Backend with the credentials, no
+        // token endpoint and no browser, then the ID token checks.
+        const QStringList keys = explanationKeys(*m_trace);
+        QCOMPARE(keys.mid(0, 3), (QStringList{QStringLiteral("discovery"), QStringLiteral("jwks"), QStringLiteral("login-mutation")}));
+        QVERIFY(!keys.contains(QStringLiteral("token-request")));
+        QVERIFY(!keys.contains(QStringLiteral("authorize-request")));
+        QVERIFY(keys.contains(QStringLiteral("check-signature")));
+        const TraceStep &mutation = m_trace->step(int(keys.indexOf(QStringLiteral("login-mutation"))));
+        QCOMPARE(mutation.from, Trace::App);
+        QCOMPARE(mutation.to, Trace::Backend);
+        QCOMPARE(mutation.result, StepResult::Ok);
+        for (const TraceStep &step : m_trace->steps()) {
+            QVERIFY(!m_trace->mask(QString::fromUtf8(step.request.body)).contains(sandbox::SandboxServer::demoPassword()));
+            QVERIFY(!m_trace->mask(QString::fromUtf8(step.response.body)).contains(result.tokens.refreshToken));
+        }
+
+        // The refresh token from the backend works at the provider's token endpoint.
+        const FlowResult refreshed = wait([&] { m_flow->startRefresh(profile, QString(), result.tokens); });
+        QVERIFY2(refreshed.ok, qPrintable(refreshed.message));
+        QVERIFY(refreshed.tokens.refreshToken != result.tokens.refreshToken); // rotated
+    }
+
+    void sandboxLoginMutationFailures_data()
+    {
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<QString>("graphqlPath");
+        QTest::addColumn<QString>("idTokenPath");
+        QTest::addColumn<QString>("expected");
+
+        const QString right = sandbox::SandboxServer::demoPassword();
+        QTest::newRow("wrong password") << QStringLiteral("wrong password") << QStringLiteral("/graphql")
+                                        << QStringLiteral("data.login.idToken") << QStringLiteral("Check the e-mail and password.");
+        QTest::newRow("wrong token path") << right << QStringLiteral("/graphql") << QStringLiteral("data.login.jwt")
+                                          << QStringLiteral("The response has no member \"jwt\" at \"data.login\".");
+        QTest::newRow("path to a number") << right << QStringLiteral("/graphql") << QStringLiteral("data.login.expiresIn")
+                                          << QStringLiteral("\"data.login.expiresIn\" is a number, not a token string.");
+        QTest::newRow("endpoint not found") << right << QStringLiteral("/no-such-endpoint") << QStringLiteral("data.login.idToken")
+                                            << QStringLiteral("answered the login mutation with HTTP 404");
+    }
+
+    void sandboxLoginMutationFailures()
+    {
+        QFETCH(QString, password);
+        QFETCH(QString, graphqlPath);
+        QFETCH(QString, idTokenPath);
+        QFETCH(QString, expected);
+
+        Profile profile = sandboxProfile();
+        profile.graphqlUrl = QUrl(m_sandbox->issuer() + graphqlPath);
+        profile.loginMutation.idTokenPath = idTokenPath;
+        const FlowResult result = wait([&] { m_flow->startLoginMutation(profile, sandbox::SandboxServer::demoEmail(), password); });
+        QVERIFY(!result.ok);
+        QCOMPARE(result.stage, FlowStage::TokenRequest);
+        QVERIFY2(result.message.contains(expected), qPrintable(result.message));
+        QVERIFY(result.tokens.isEmpty());
+        QVERIFY(result.failedStep >= 0);
+        QCOMPARE(m_trace->step(result.failedStep).explanationKey, QStringLiteral("login-mutation"));
+        QCOMPARE(m_trace->step(result.failedStep).result, StepResult::Failed);
+    }
+
+    void loginMutationNeedsProfileFields()
+    {
+        Profile noUrl = sandboxProfile();
+        noUrl.graphqlUrl.clear();
+        const FlowResult withoutUrl = wait([&] { m_flow->startLoginMutation(noUrl, QStringLiteral("a@b.c"), QStringLiteral("pw")); });
+        QVERIFY(!withoutUrl.ok);
+        QVERIFY2(withoutUrl.message.contains(QLatin1String("no GraphQL URL")), qPrintable(withoutUrl.message));
+
+        Profile noMutation = sandboxProfile();
+        noMutation.graphqlUrl = m_sandbox->graphqlUrl();
+        noMutation.loginMutation = {};
+        const FlowResult withoutMutation = wait([&] { m_flow->startLoginMutation(noMutation, QStringLiteral("a@b.c"), QStringLiteral("pw")); });
+        QVERIFY(!withoutMutation.ok);
+        QVERIFY2(withoutMutation.message.contains(QLatin1String("no login mutation")), qPrintable(withoutMutation.message));
+        QVERIFY(!explanationKeys(*m_trace).contains(QStringLiteral("login-mutation")));
+    }
+
     void loopbackRedirectIsCaughtNotLoaded()
     {
         // Nothing listens on this port: the flow only works if the redirect is caught.

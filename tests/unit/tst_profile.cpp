@@ -65,6 +65,13 @@ Profile fullProfile()
     profile.timeoutSeconds = 300;
     profile.graphqlUrl = QUrl(QStringLiteral("https://api.example.com/graphql"));
     profile.defaultQuery = QStringLiteral("query {\n  me { sub }\n}\n");
+    profile.loginMutation.document = QStringLiteral("mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { session { jwt } } }");
+    profile.loginMutation.variables = QJsonObject{{QStringLiteral("e"), QStringLiteral("{{email}}")},
+                                                  {QStringLiteral("p"), QStringLiteral("{{password}}")},
+                                                  {QStringLiteral("tenant"), QStringLiteral("acme")}};
+    profile.loginMutation.idTokenPath = QStringLiteral("data.signIn.session.jwt");
+    profile.loginMutation.refreshTokenPath = QStringLiteral("data.signIn.session.refresh");
+    profile.keepBrowserSession = true;
     return profile;
 }
 
@@ -92,6 +99,12 @@ void compareProfiles(const Profile &actual, const Profile &expected)
     QCOMPARE(actual.timeoutSeconds, expected.timeoutSeconds);
     QCOMPARE(actual.graphqlUrl, expected.graphqlUrl);
     QCOMPARE(actual.defaultQuery, expected.defaultQuery);
+    QCOMPARE(actual.loginMutation.document, expected.loginMutation.document);
+    QCOMPARE(actual.loginMutation.variables, expected.loginMutation.variables);
+    QCOMPARE(actual.loginMutation.idTokenPath, expected.loginMutation.idTokenPath);
+    QCOMPARE(actual.loginMutation.refreshTokenPath, expected.loginMutation.refreshTokenPath);
+    QCOMPARE(actual.loginMutation.accessTokenPath, expected.loginMutation.accessTokenPath);
+    QCOMPARE(actual.keepBrowserSession, expected.keepBrowserSession);
 }
 
 // A valid profile that passes validate(), for tests that change one field.
@@ -198,7 +211,8 @@ void ProfileTest::jsonMemberNames()
                          QStringLiteral("audience"), QStringLiteral("resource"),
                          QStringLiteral("extraAuthorizeParams"), QStringLiteral("allowedAlgorithms"),
                          QStringLiteral("leewaySeconds"), QStringLiteral("timeoutSeconds"),
-                         QStringLiteral("graphqlUrl"), QStringLiteral("defaultQuery")};
+                         QStringLiteral("graphqlUrl"), QStringLiteral("defaultQuery"),
+                         QStringLiteral("loginMutation"), QStringLiteral("keepBrowserSession")};
     expected.sort();
     QCOMPARE(keys, expected);
 
@@ -318,6 +332,21 @@ void ProfileTest::jsonWrongType_data()
     row("graphqlUrl number", "graphqlUrl", "42", "Member \"graphqlUrl\" must be a string, found a number.");
     row("graphqlUrl relative", "graphqlUrl", "\"graphql\"", "Member \"graphqlUrl\" must be an absolute URL");
     row("defaultQuery array", "defaultQuery", "[]", "Member \"defaultQuery\" must be a string, found an array.");
+    row("loginMutation string", "loginMutation", "\"mutation { login }\"",
+        "Member \"loginMutation\" must be an object, found a string.");
+    row("loginMutation document number", "loginMutation", "{\"document\": 1}",
+        "Member \"loginMutation.document\" must be a string, found a number.");
+    row("loginMutation variables array", "loginMutation", "{\"document\": \"mutation { a }\", \"variables\": []}",
+        "Member \"loginMutation.variables\" must be an object, found an array.");
+    row("loginMutation path boolean", "loginMutation", "{\"document\": \"mutation { a }\", \"idTokenPath\": true}",
+        "Member \"loginMutation.idTokenPath\" must be a string, found a boolean.");
+    row("loginMutation without token path", "loginMutation", "{\"document\": \"mutation { a }\"}",
+        "Member \"loginMutation\" has a document but neither \"idTokenPath\" nor \"accessTokenPath\"");
+    row("loginMutation literal password", "loginMutation",
+        "{\"document\": \"mutation { a }\", \"idTokenPath\": \"data.a\", \"variables\": {\"password\": \"hunter22\"}}",
+        "Member \"loginMutation.variables.password\" holds a literal value, but profiles never store passwords");
+    row("keepBrowserSession string", "keepBrowserSession", "\"yes\"",
+        "Member \"keepBrowserSession\" must be a boolean, found a string.");
 }
 
 void ProfileTest::jsonWrongType()
@@ -420,6 +449,15 @@ void ProfileTest::toJsonDropsSecretParams()
     QVERIFY(!written.contains("typed-by-hand"));
     QVERIFY(!written.contains("eyJ.eyJ.sig"));
     QVERIFY(written.contains("\"prompt\""));
+
+    // A password typed into the login mutation's variables never reaches the file either.
+    profile.loginMutation = LoginMutation::sandboxDefault();
+    profile.loginMutation.variables.insert(QStringLiteral("password"), QStringLiteral("typed-password"));
+    profile.loginMutation.variables.insert(QStringLiteral("apiToken"), QStringLiteral("{{password}}"));
+    const QByteArray withMutation = QJsonDocument(profile.toJson()).toJson();
+    QVERIFY(!withMutation.contains("typed-password"));
+    QVERIFY(withMutation.contains("\"apiToken\""));
+    QVERIFY(withMutation.contains("\"{{email}}\""));
 }
 
 void ProfileTest::secretNames_data()

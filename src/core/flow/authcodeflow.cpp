@@ -185,6 +185,7 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
     m_states.clear();
     m_running = true;
     m_callbackHandled = false;
+    m_authorizeStep = -1;
     m_validatingFrontChannel = false;
     m_frontCode.clear();
     m_frontTokens = {};
@@ -199,7 +200,8 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
         m_trace->addSecret(m_current.idToken);
     }
     static const char *const names[] = {"Login", "Refresh", "Client credentials request", "UserInfo request",
-                                        "Device authorization", "Revocation", "Introspection", "Logout", "Password grant"};
+                                        "Device authorization", "Revocation", "Introspection", "Logout", "Password grant",
+                                        "Login mutation"};
     qCInfo(lcFlow).noquote() << names[int(kind)] << "started for profile" << profile.id << "issuer" << profile.issuer;
     m_clientKey = {};
     // HS256 needs a key at least as long as its 32-byte hash (RFC 7518 section 3.2); a shorter
@@ -320,6 +322,10 @@ void AuthCodeFlow::afterDiscovery()
     case FlowKind::Password:
         fetchKeys([this] { requestPasswordGrant(); });
         return;
+    case FlowKind::LoginMutation:
+        // The backend forwards the provider's ID token, which the provider's keys check.
+        fetchKeys([this] { requestLoginMutation(); });
+        return;
     }
 }
 
@@ -428,6 +434,23 @@ void AuthCodeFlow::pushAuthorizationRequest(bool system, const QString &redirect
     });
 }
 
+void AuthCodeFlow::noteSkippedLogin()
+{
+    // The system browser's pages are not traced, so only the embedded one can tell.
+    if (!m_trace || !m_agent || !m_agent->tracesPages() || m_profile.browser != BrowserKind::Embedded || m_authorizeStep < 0
+        || m_authorizeStep >= m_trace->count())
+        return;
+    for (int i = m_authorizeStep + 1; i < m_trace->count(); ++i) {
+        if (m_trace->step(i).explanationKey == QLatin1String("credential-post"))
+            return; // a form was submitted: the user signed in (or consented) on a page
+    }
+    m_trace->appendLocal(Trace::Browser, tr("Login page skipped: single sign-on"), StepResult::Skipped,
+                         tr("The provider answered the authorization request with the callback at once, without a page to "
+                            "sign in on: this browser session still had the provider's session cookie from an earlier login. "
+                            "Run > Log out of the provider ends that session."),
+                         QStringLiteral("sso-skip"));
+}
+
 void AuthCodeFlow::openAuthorizeUrl(const QUrl &url, bool system, const QString &redirectUri)
 {
     int step = -1;
@@ -453,6 +476,7 @@ void AuthCodeFlow::openAuthorizeUrl(const QUrl &url, bool system, const QString 
                 + tr("The sign-in happens in your own browser, so its pages are not drawn here; the diagram continues "
                      "when the callback reaches the loopback listener.");
         step = m_trace->append(traceStep);
+        m_authorizeStep = step;
     }
     if (system) {
         Q_EMIT progress(tr("Waiting for the sign-in in your browser (callback on %1)...").arg(redirectUri));
@@ -516,6 +540,9 @@ void AuthCodeFlow::handleCallback(const QUrl &url, const QByteArray &method, con
         m_trace->addSecret(params->value(QStringLiteral("access_token")));
         m_trace->addSecret(params->value(QStringLiteral("id_token")));
     }
+
+    if (params && !params->isError() && !m_callbackHandled)
+        noteSkippedLogin();
 
     int callbackStep = -1;
     if (m_trace) {

@@ -36,6 +36,7 @@ enum class FlowKind {
     Introspection,     // RFC 7662: checks with the provider whether a token is active
     Logout,            // RP-initiated logout: ends the provider's session through the browser
     Password,          // resource owner password credentials: the app sends the user's password
+    LoginMutation,     // the backend's GraphQL login mutation: the app sends the password to the backend
 };
 
 // The device authorization endpoint's response (RFC 8628 section 3.2).
@@ -121,6 +122,10 @@ public:
     // Resource owner password credentials grant (RFC 6749 section 4.3): the app itself sends the
     // user's e-mail and password to the token endpoint, with no browser and no login page.
     void startPasswordGrant(const Profile &profile, const QString &clientSecret, const QString &username, const QString &password);
+    // Sends the e-mail and password to the backend's own GraphQL login mutation (the profile's
+    // loginMutation), reads the tokens from its response and validates the ID token with the
+    // provider's keys: the path of backends-as-a-service that log users in without a browser.
+    void startLoginMutation(const Profile &profile, const QString &email, const QString &password);
     void cancel();
     bool isRunning() const { return m_running; }
     FlowKind kind() const { return m_kind; }
@@ -148,6 +153,8 @@ private:
     bool startListener(QString *redirectUri);
     void pushAuthorizationRequest(bool system, const QString &redirectUri);
     void openAuthorizeUrl(const QUrl &url, bool system, const QString &redirectUri);
+    // Draws a skipped login when the provider redirected straight back: single sign-on.
+    void noteSkippedLogin();
     void onAgentFailed(const QString &message);
     void begin(FlowKind kind, const Profile &profile, const QString &clientSecret);
     void afterDiscovery();
@@ -160,6 +167,8 @@ private:
     void requestIntrospection();
     void openLogout();
     void requestPasswordGrant();
+    void requestLoginMutation();
+    void onLoginMutationResponse(const TracedResponse &response);
     void pollDeviceToken();
     // Handles authorization_pending and slow_down by scheduling the next poll; false for an
     // error that ends the run.
@@ -202,6 +211,7 @@ private:
     QString m_password;
     TokenChoice m_tokenChoice = TokenChoice::AccessToken;
     QByteArray m_logoutState;
+    int m_authorizeStep = -1; // the "Open authorize URL" step of the current login
     oidc::ProviderMetadata m_metadata;
     QList<jose::Jwk> m_keys;
     oidc::AuthRequest m_request;

@@ -24,6 +24,9 @@ public:
     // redirect URI is never loaded) and emits callbackReceived once per navigation.
     virtual void startAuthorization(const QUrl &authorizeUrl, const oidc::RedirectMatcher &matcher) = 0;
     virtual void cancel() = 0;
+    // True when the agent appends a trace step for each page and form post, so that a login
+    // without any form post can be drawn as single sign-on.
+    virtual bool tracesPages() const { return false; }
 
 Q_SIGNALS:
     void callbackReceived(const QUrl &callbackUrl);

@@ -59,7 +59,7 @@ public:
         if (isUnset(value))
             return true;
         if (!value.isString())
-            return fail(wrongType(member, tr("a string"), value));
+            return fail(wrongType(m_prefix + member, tr("a string"), value));
         *out = value.toString();
         return true;
     }
@@ -70,8 +70,51 @@ public:
         if (isUnset(value))
             return true;
         if (!value.isBool())
-            return fail(wrongType(member, tr("a boolean"), value));
+            return fail(wrongType(m_prefix + member, tr("a boolean"), value));
         *out = value.toBool();
+        return true;
+    }
+
+    bool readLoginMutation(const QString &member, LoginMutation *out)
+    {
+        const QJsonValue value = m_json.value(member);
+        if (isUnset(value))
+            return true;
+        if (!value.isObject())
+            return fail(wrongType(m_prefix + member, tr("an object"), value));
+        const QJsonObject object = value.toObject();
+        MemberReader inner(object);
+        inner.m_prefix = m_prefix + member + QLatin1Char('.');
+        LoginMutation mutation;
+        const bool ok = inner.readString(QStringLiteral("document"), &mutation.document)
+            && inner.readObject(QStringLiteral("variables"), &mutation.variables)
+            && inner.readString(QStringLiteral("idTokenPath"), &mutation.idTokenPath)
+            && inner.readString(QStringLiteral("refreshTokenPath"), &mutation.refreshTokenPath)
+            && inner.readString(QStringLiteral("accessTokenPath"), &mutation.accessTokenPath);
+        if (!ok)
+            return fail(inner.error);
+        for (auto it = mutation.variables.constBegin(); it != mutation.variables.constEnd(); ++it) {
+            if (looksLikeSecretName(it.key()) && !isPlaceholder(it.value()))
+                return fail(tr("Member \"%1.variables.%2\" holds a literal value, but profiles never store passwords "
+                               "or tokens: use the placeholder \"{{password}}\", which the app fills when you sign in.")
+                                .arg(m_prefix + member, it.key()));
+        }
+        if (mutation.isSet() && mutation.idTokenPath.isEmpty() && mutation.accessTokenPath.isEmpty())
+            return fail(tr("Member \"%1\" has a document but neither \"idTokenPath\" nor \"accessTokenPath\": name "
+                           "where the response carries the token, such as \"data.login.idToken\".")
+                            .arg(m_prefix + member));
+        *out = mutation;
+        return true;
+    }
+
+    bool readObject(const QString &member, QJsonObject *out)
+    {
+        const QJsonValue value = m_json.value(member);
+        if (isUnset(value))
+            return true;
+        if (!value.isObject())
+            return fail(wrongType(m_prefix + member, tr("an object"), value));
+        *out = value.toObject();
         return true;
     }
 
@@ -81,11 +124,11 @@ public:
         if (isUnset(value))
             return true;
         if (!value.isDouble())
-            return fail(wrongType(member, tr("an integer"), value));
+            return fail(wrongType(m_prefix + member, tr("an integer"), value));
         const double number = value.toDouble();
         if (std::floor(number) != number || number < std::numeric_limits<int>::min()
             || number > std::numeric_limits<int>::max()) {
-            return fail(tr("Member \"%1\" must be an integer, found %2.").arg(member, QString::number(number)));
+            return fail(tr("Member \"%1\" must be an integer, found %2.").arg(m_prefix + member, QString::number(number)));
         }
         *out = int(number);
         return true;
@@ -98,12 +141,12 @@ public:
             return true;
         const QString expected = tr("an array of strings");
         if (!value.isArray())
-            return fail(wrongType(member, expected, value));
+            return fail(wrongType(m_prefix + member, expected, value));
         const QJsonArray array = value.toArray();
         QStringList items;
         for (qsizetype i = 0; i < array.size(); ++i) {
             if (!array.at(i).isString())
-                return fail(wrongItemType(member, expected, array.at(i), i));
+                return fail(wrongItemType(m_prefix + member, expected, array.at(i), i));
             items.append(array.at(i).toString());
         }
         *out = items;
@@ -122,7 +165,7 @@ public:
         }
         const QUrl url(text, QUrl::StrictMode);
         if (!url.isValid() || url.isRelative())
-            return fail(tr("Member \"%1\" must be an absolute URL, found %2.").arg(member, quoted(text)));
+            return fail(tr("Member \"%1\" must be an absolute URL, found %2.").arg(m_prefix + member, quoted(text)));
         *out = url;
         return true;
     }
@@ -137,7 +180,7 @@ public:
         if (!parseClientAuthMethod(name, out)) {
             return fail(tr("Member \"%1\" must be one of \"none\", \"client_secret_basic\", "
                            "\"client_secret_post\", \"client_secret_jwt\" or \"private_key_jwt\", found %2.")
-                            .arg(member, quoted(name)));
+                            .arg(m_prefix + member, quoted(name)));
         }
         return true;
     }
@@ -150,7 +193,7 @@ public:
         if (!m_json.contains(member) || m_json.value(member).isNull())
             return true;
         if (!parseBrowserKind(name, out))
-            return fail(tr("Member \"%1\" must be \"embedded\" or \"system\", found %2.").arg(member, quoted(name)));
+            return fail(tr("Member \"%1\" must be \"embedded\" or \"system\", found %2.").arg(m_prefix + member, quoted(name)));
         return true;
     }
 
@@ -163,23 +206,23 @@ public:
             return true;
         const QString expected = tr("an array of {\"name\", \"value\"} objects");
         if (!value.isArray())
-            return fail(wrongType(member, expected, value));
+            return fail(wrongType(m_prefix + member, expected, value));
         const QJsonArray array = value.toArray();
         QList<QPair<QString, QString>> params;
         for (qsizetype i = 0; i < array.size(); ++i) {
             if (!array.at(i).isObject())
-                return fail(wrongItemType(member, expected, array.at(i), i));
+                return fail(wrongItemType(m_prefix + member, expected, array.at(i), i));
             const QJsonObject item = array.at(i).toObject();
             const QJsonValue name = item.value(QLatin1String("name"));
             const QJsonValue paramValue = item.value(QLatin1String("value"));
             if (!name.isString() || name.toString().isEmpty()) {
                 return fail(tr("Member \"%1\" at index %2: \"name\" must be a non-empty string, found %3.")
-                                .arg(member, QString::number(i),
+                                .arg(m_prefix + member, QString::number(i),
                                      name.isString() ? tr("an empty string") : json::jsonTypeName(name)));
             }
             if (!paramValue.isString()) {
                 return fail(tr("Member \"%1\" at index %2: \"value\" must be a string, found %3.")
-                                .arg(member, QString::number(i), json::jsonTypeName(paramValue)));
+                                .arg(m_prefix + member, QString::number(i), json::jsonTypeName(paramValue)));
             }
             if (looksLikeSecretName(name.toString())) {
                 if (warnings) {
@@ -196,6 +239,12 @@ public:
     }
 
 private:
+    static bool isPlaceholder(const QJsonValue &value)
+    {
+        const QString text = value.toString();
+        return value.isString() && text.startsWith(QLatin1String("{{")) && text.endsWith(QLatin1String("}}"));
+    }
+
     static bool isUnset(const QJsonValue &value) { return value.isUndefined() || value.isNull(); }
 
     bool fail(const QString &message)
@@ -205,6 +254,7 @@ private:
     }
 
     const QJsonObject &m_json;
+    QString m_prefix; // "outer." for the members of a nested object, for error messages
 };
 
 QString secretWarning(const QString &member)
@@ -411,6 +461,8 @@ QJsonObject Profile::toJson() const
         {QStringLiteral("timeoutSeconds"), timeoutSeconds},
         {QStringLiteral("graphqlUrl"), graphqlUrl.toString(QUrl::FullyEncoded)},
         {QStringLiteral("defaultQuery"), defaultQuery},
+        {QStringLiteral("loginMutation"), loginMutation.toJson()},
+        {QStringLiteral("keepBrowserSession"), keepBrowserSession},
     };
 }
 
@@ -451,7 +503,9 @@ bool Profile::fromJson(const QJsonObject &json, Profile *out, QString *error, QS
         && reader.readInt(QStringLiteral("leewaySeconds"), &profile.leewaySeconds)
         && reader.readInt(QStringLiteral("timeoutSeconds"), &profile.timeoutSeconds)
         && reader.readUrl(QStringLiteral("graphqlUrl"), &profile.graphqlUrl)
-        && reader.readString(QStringLiteral("defaultQuery"), &profile.defaultQuery);
+        && reader.readString(QStringLiteral("defaultQuery"), &profile.defaultQuery)
+        && reader.readLoginMutation(QStringLiteral("loginMutation"), &profile.loginMutation)
+        && reader.readBool(QStringLiteral("keepBrowserSession"), &profile.keepBrowserSession);
     if (!ok) {
         *error = reader.error;
         return false;
@@ -587,6 +641,39 @@ QStringList Profile::validate() const
     return problems;
 }
 
+QJsonObject LoginMutation::toJson() const
+{
+    // fromJson rejects these too: a profile file never carries a password or a token.
+    QJsonObject publicVariables;
+    for (auto it = variables.constBegin(); it != variables.constEnd(); ++it) {
+        const QString text = it.value().toString();
+        const bool placeholder = it.value().isString() && text.startsWith(QLatin1String("{{")) && text.endsWith(QLatin1String("}}"));
+        if (!looksLikeSecretName(it.key()) || placeholder)
+            publicVariables.insert(it.key(), it.value());
+    }
+    return QJsonObject{
+        {QStringLiteral("document"), document},
+        {QStringLiteral("variables"), publicVariables},
+        {QStringLiteral("idTokenPath"), idTokenPath},
+        {QStringLiteral("refreshTokenPath"), refreshTokenPath},
+        {QStringLiteral("accessTokenPath"), accessTokenPath},
+    };
+}
+
+LoginMutation LoginMutation::sandboxDefault()
+{
+    LoginMutation mutation;
+    mutation.document = QStringLiteral("mutation Login($email: String!, $password: String!) {\n"
+                                       "  login(email: $email, password: $password) {\n"
+                                       "    idToken\n    refreshToken\n    accessToken\n    expiresIn\n  }\n}\n");
+    mutation.variables = QJsonObject{{QStringLiteral("email"), QStringLiteral("{{email}}")},
+                                     {QStringLiteral("password"), QStringLiteral("{{password}}")}};
+    mutation.idTokenPath = QStringLiteral("data.login.idToken");
+    mutation.refreshTokenPath = QStringLiteral("data.login.refreshToken");
+    mutation.accessTokenPath = QStringLiteral("data.login.accessToken");
+    return mutation;
+}
+
 Profile Profile::localSandbox()
 {
     Profile profile;
@@ -598,6 +685,7 @@ Profile Profile::localSandbox()
     profile.scopes = {QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
                       QStringLiteral("offline_access")};
     profile.defaultQuery = QStringLiteral("{\n  me { sub email }\n  todos { id title done }\n}\n");
+    profile.loginMutation = LoginMutation::sandboxDefault();
     return profile;
 }
 

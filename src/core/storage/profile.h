@@ -32,6 +32,23 @@ bool parseBrowserKind(const QString &name, BrowserKind *out);
 // client_secret, password, accessToken, refresh_token, idToken, ...). Profiles never store these.
 bool looksLikeSecretName(const QString &name);
 
+// Email and password sent through the backend's own GraphQL API, as backends-as-a-service do:
+// no browser and no token endpoint. The app posts `document` with `variables`, in whose string
+// values "{{email}}" and "{{password}}" are replaced, and reads the tokens from the response at
+// the given paths, such as "data.login.idToken".
+struct LoginMutation {
+    QString document;
+    QJsonObject variables;
+    QString idTokenPath;
+    QString refreshTokenPath; // optional
+    QString accessTokenPath;  // optional
+
+    bool isSet() const { return !document.trimmed().isEmpty(); }
+    QJsonObject toJson() const;
+    // The mutation of the sandbox's GraphQL API.
+    static LoginMutation sandboxDefault();
+};
+
 // One login configuration. Saved as JSON; never contains a secret. The client secret and a
 // pasted API token live in the token store (keychain) under this profile's id.
 struct Profile {
@@ -64,8 +81,13 @@ struct Profile {
     int leewaySeconds = 60;
     int timeoutSeconds = 10;
 
-    QUrl graphqlUrl;      // backend endpoint for the query editor
+    QUrl graphqlUrl;      // backend endpoint for the query editor and the login mutation
     QString defaultQuery;
+    LoginMutation loginMutation;
+    // Keep the embedded browser's cookies for this profile on disk between runs of the app,
+    // so a later login can skip the provider's login page (single sign-on). When false, each
+    // start of the app begins with an empty session that lives in memory only.
+    bool keepBrowserSession = false;
 
     // True when the callback arrives at the app's loopback listener rather than in the
     // embedded browser: the system browser, or response_mode=form_post.
