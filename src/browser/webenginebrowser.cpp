@@ -32,14 +32,14 @@ void WebEngineBrowser::setLifelineUrls(const QUrl &provider, const QUrl &backend
     m_agent->setBackendUrl(backend);
 }
 
-void WebEngineBrowser::setSessionKey(const QString &key)
+void WebEngineBrowser::setSession(const QString &key, const QString &storagePath)
 {
-    m_agent->setSessionKey(key);
+    m_agent->setSession(key, storagePath);
 }
 
-void WebEngineBrowser::clearSession(const QString &key)
+void WebEngineBrowser::clearSession(const QString &key, const QString &storagePath)
 {
-    m_agent->clearSession(key);
+    m_agent->clearSession(key, storagePath);
 }
 
 void WebEngineBrowser::warmUp(const std::function<void()> &done)

@@ -20,8 +20,8 @@ public:
     QWidget *widget() override { return this; }
     void setLifelineUrls(const QUrl &provider, const QUrl &backend) override;
     void warmUp(const std::function<void()> &done) override;
-    void setSessionKey(const QString &key) override;
-    void clearSession(const QString &key) override;
+    void setSession(const QString &key, const QString &storagePath) override;
+    void clearSession(const QString &key, const QString &storagePath) override;
     QUrl url() const override { return QWebEngineView::url(); }
     void runJavaScript(const QString &script, const std::function<void(const QVariant &)> &done) override;
 

@@ -1,7 +1,10 @@
 #include "browser/webengineuseragent.h"
 
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QLoggingCategory>
+#include <QWebEngineCookieStore>
 #include <QWebEngineLoadingInfo>
 #include <QWebEnginePage>
 #include <QWebEngineProfile>
@@ -86,18 +89,163 @@ WebEngineUserAgent::~WebEngineUserAgent()
 {
     releasePage();
     qDeleteAll(m_profiles); // after their pages
+    for (const auto &[profile, path] : std::as_const(m_retired))
+        delete profile;
 }
 
-void WebEngineUserAgent::clearSession(const QString &key)
+void WebEngineUserAgent::setSession(const QString &key, const QString &storagePath)
 {
+    m_sessionKey = key;
+    m_sessionPath = storagePath;
+}
+
+void WebEngineUserAgent::clearSession(const QString &key, const QString &storagePath)
+{
+    m_cookies.remove(key);
     QWebEngineProfile *profile = m_profiles.take(key);
-    if (!profile)
-        return;
-    if (m_page && m_page->profile() == profile) {
-        m_active = false;
-        releasePage();
+    const QString loadedPath = m_storagePaths.take(key);
+    if (profile) {
+        if (m_page && m_page->profile() == profile) {
+            // Later, not now: a logout's callback reaches here from inside the page's own
+            // navigation hook, and deleting the page there crashed Qt WebEngine 6.4.
+            m_active = false;
+            m_page->deleteLater();
+            m_page = nullptr;
+        }
+        profile->cookieStore()->deleteAllCookies();
+        profile->clearHttpCache();
+        retireProfile(key, profile, loadedPath);
     }
-    delete profile;
+    // A folder that no open profile uses can go as a whole.
+    if (!storagePath.isEmpty() && storagePath != loadedPath && !m_retired.contains(key) && QDir(storagePath).exists()
+        && !QDir(storagePath).removeRecursively())
+        qCWarning(lcBrowser).noquote() << "Could not delete the browser session folder" << storagePath;
+}
+
+void WebEngineUserAgent::retireProfile(const QString &key, QWebEngineProfile *profile, const QString &storagePath)
+{
+    if (storagePath.isEmpty()) {
+        profile->deleteLater(); // after its page, whose deletion may be pending too
+        return;
+    }
+    // NOTE: Qt WebEngine 6.4 crashed here when a disk-based profile was deleted and its folder
+    // removed while Chromium still wrote to it. Such a profile therefore stays open, with its
+    // cookies deleted, until the app quits, and is reused when the session is kept again.
+    m_retired.insert(key, {profile, storagePath});
+}
+
+QWebEngineProfile *WebEngineUserAgent::sessionProfile()
+{
+    QPointer<QWebEngineProfile> &profile = m_profiles[m_sessionKey];
+    if (profile && m_storagePaths.value(m_sessionKey) != m_sessionPath) {
+        // The profile switched between a kept and an in-memory session: start the new kind.
+        if (m_page && m_page->profile() == profile)
+            releasePage();
+        retireProfile(m_sessionKey, profile, m_storagePaths.value(m_sessionKey));
+        profile = nullptr;
+        m_cookies.remove(m_sessionKey);
+    }
+    if (profile)
+        return profile;
+
+    const auto retired = m_retired.constFind(m_sessionKey);
+    if (!m_sessionPath.isEmpty() && retired != m_retired.constEnd() && retired->second == m_sessionPath && retired->first) {
+        profile = retired->first;
+        m_retired.remove(m_sessionKey);
+        m_storagePaths.insert(m_sessionKey, m_sessionPath);
+        return profile;
+    }
+
+    if (m_sessionPath.isEmpty()) {
+        // No storage name: an off-the-record profile, so nothing reaches the disk.
+        profile = new QWebEngineProfile(this);
+        profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
+    } else {
+        // The storage name must be unique per profile and file-name safe, hence the hash.
+        const QString storageName = QStringLiteral("session-")
+            + QString::fromLatin1(QCryptographicHash::hash(m_sessionKey.toUtf8(), QCryptographicHash::Sha256).toHex().left(16));
+        profile = new QWebEngineProfile(storageName, this);
+        profile->setPersistentStoragePath(m_sessionPath);
+        profile->setCachePath(m_sessionPath + QStringLiteral("/cache"));
+        profile->setPersistentCookiesPolicy(QWebEngineProfile::ForcePersistentCookies);
+    }
+    profile->setHttpCacheType(QWebEngineProfile::MemoryHttpCache);
+    m_storagePaths.insert(m_sessionKey, m_sessionPath);
+
+    const QString key = m_sessionKey;
+    QWebEngineCookieStore *store = profile->cookieStore();
+    connect(store, &QWebEngineCookieStore::cookieAdded, this, [this, key](const QNetworkCookie &cookie) { onCookieAdded(key, cookie); });
+    connect(store, &QWebEngineCookieStore::cookieRemoved, this, [this, key](const QNetworkCookie &cookie) { onCookieRemoved(key, cookie); });
+    store->loadAllCookies(); // reports the cookies kept from earlier runs through cookieAdded
+    return profile;
+}
+
+namespace {
+
+bool sameCookie(const QNetworkCookie &a, const QNetworkCookie &b)
+{
+    return a.name() == b.name() && a.domain() == b.domain() && a.path() == b.path();
+}
+
+// RFC 6265 section 5.1.3: the host is the cookie's domain or a subdomain of it.
+bool domainMatches(const QString &host, const QString &cookieDomain)
+{
+    QString domain = cookieDomain.toLower();
+    if (domain.startsWith(QLatin1Char('.')))
+        domain.remove(0, 1);
+    const QString lowerHost = host.toLower();
+    return lowerHost == domain || lowerHost.endsWith(QLatin1Char('.') + domain);
+}
+
+QString cookieLine(const QNetworkCookie &cookie)
+{
+    QStringList parts{QString::fromUtf8(cookie.name()) + QLatin1Char('=') + QString::fromUtf8(cookie.value())};
+    parts << QStringLiteral("Domain=") + cookie.domain() << QStringLiteral("Path=") + cookie.path();
+    parts << (cookie.isSessionCookie() ? QStringLiteral("session cookie")
+                                       : QStringLiteral("Expires=") + cookie.expirationDate().toUTC().toString(Qt::ISODate));
+    if (cookie.isSecure())
+        parts << QStringLiteral("Secure");
+    if (cookie.isHttpOnly())
+        parts << QStringLiteral("HttpOnly");
+    return parts.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+QStringList WebEngineUserAgent::cookieLines(const QString &key, const QString &host) const
+{
+    QStringList lines;
+    for (const QNetworkCookie &cookie : m_cookies.value(key)) {
+        if (domainMatches(host, cookie.domain()))
+            lines << cookieLine(cookie);
+    }
+    return lines;
+}
+
+void WebEngineUserAgent::onCookieAdded(const QString &key, const QNetworkCookie &cookie)
+{
+    QList<QNetworkCookie> &cookies = m_cookies[key];
+    cookies.removeIf([&](const QNetworkCookie &known) { return sameCookie(known, cookie); });
+    cookies.append(cookie);
+    if (!m_trace || key != m_sessionKey)
+        return;
+    m_trace->addSecret(QString::fromUtf8(cookie.value())); // a session cookie signs the user in
+    // The cookie came with the latest response from its host: list it on that step.
+    for (auto it = m_runHops.crbegin(); it != m_runHops.crend(); ++it) {
+        if (*it >= m_trace->count())
+            continue;
+        const QString host = QUrl(m_trace->step(*it).request.url).host();
+        if (!domainMatches(host, cookie.domain()))
+            continue;
+        const QStringList lines = cookieLines(key, host);
+        m_trace->update(*it, [&](TraceStep &step) { step.cookies = lines; });
+        break;
+    }
+}
+
+void WebEngineUserAgent::onCookieRemoved(const QString &key, const QNetworkCookie &cookie)
+{
+    m_cookies[key].removeIf([&](const QNetworkCookie &known) { return sameCookie(known, cookie); });
 }
 
 QString WebEngineUserAgent::authorityOf(const QUrl &url)
@@ -116,7 +264,7 @@ QString WebEngineUserAgent::lifelineFor(const QUrl &url)
         return Trace::Backend;
     if (!m_trace)
         return Trace::Provider;
-    return m_trace->ensureHostLifeline(url.host().isEmpty() ? url.scheme() : url.host());
+    return m_trace->lifelineForAuthority(authority, url.host().isEmpty() ? url.scheme() : url.host());
 }
 
 void WebEngineUserAgent::releasePage()
@@ -130,6 +278,7 @@ void WebEngineUserAgent::startAuthorization(const QUrl &authorizeUrl, const oidc
 {
     m_matcher = matcher;
     m_active = true;
+    m_runHops.clear();
     m_startAttempts = 0;
     m_startUrl = authorizeUrl;
     load(authorizeUrl);
@@ -142,14 +291,7 @@ void WebEngineUserAgent::load(const QUrl &authorizeUrl)
     ++m_startAttempts;
     m_startWatchdog.start();
 
-    QPointer<QWebEngineProfile> &profile = m_profiles[m_sessionKey];
-    if (!profile) {
-        // No storage name: an off-the-record profile, so nothing reaches the disk.
-        profile = new QWebEngineProfile(this);
-        profile->setHttpCacheType(QWebEngineProfile::MemoryHttpCache);
-        profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
-    }
-    m_page = new CallbackCatchingPage(profile, this);
+    m_page = new CallbackCatchingPage(sessionProfile(), this);
     // Without this policy Chromium drops a navigation to a custom scheme that no user gesture
     // started, before acceptNavigationRequest runs, and the callback would be lost.
     m_page->settings()->setUnknownUrlSchemePolicy(QWebEngineSettings::AllowAllUnknownUrlSchemes);
@@ -277,7 +419,11 @@ bool WebEngineUserAgent::onNavigation(const QUrl &url, int type, bool isMainFram
         if (form)
             step.request.body = QByteArrayLiteral("(form fields are sent by the browser; the app does not see them)");
         step.detail = tr("Navigation: %1.").arg(navigationTypeName(type));
+        step.cookies = cookieLines(m_sessionKey, url.host()); // the browser sends these with the request
+        for (const QNetworkCookie &cookie : m_cookies.value(m_sessionKey))
+            m_trace->addSecret(QString::fromUtf8(cookie.value()));
         m_openHop = m_trace->append(step);
+        m_runHops.append(m_openHop);
         m_openHopUrl = url;
         m_hopTimer.start();
     }

@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QNetworkCookie>
 #include <QTimer>
 #include <QPointer>
 #include <QUrl>
@@ -17,9 +18,9 @@ namespace afx::browser {
 class CallbackCatchingPage;
 
 // Runs the authorization request in an embedded QWebEngineView. Each session key (an app
-// profile) gets its own off-the-record QWebEngineProfile: cookies stay in memory between its
-// logins and never reach the disk. The redirect URI is caught in
-// QWebEnginePage::acceptNavigationRequest and never loaded.
+// profile) gets its own QWebEngineProfile: off the record, so that cookies stay in memory
+// between its logins and never reach the disk, unless the session has a storage folder. The
+// redirect URI is caught in QWebEnginePage::acceptNavigationRequest and never loaded.
 class WebEngineUserAgent : public UserAgent {
     Q_OBJECT
 public:
@@ -34,11 +35,13 @@ public:
 
     void startAuthorization(const QUrl &authorizeUrl, const oidc::RedirectMatcher &matcher) override;
     void cancel() override;
+    bool tracesPages() const override { return true; }
 
     // Logins with the same key share the provider's cookies (single sign-on); other keys do not.
-    void setSessionKey(const QString &key) { m_sessionKey = key; }
-    // Drops the session's cookies and cache, as a browser does when its window closes.
-    void clearSession(const QString &key);
+    // A non-empty `storagePath` keeps the session's cookies in that folder between app runs.
+    void setSession(const QString &key, const QString &storagePath);
+    // Deletes the session's cookies and cache, in memory and in `storagePath`.
+    void clearSession(const QString &key, const QString &storagePath);
 
     QWebEngineView *view() const { return m_view; }
 
@@ -51,6 +54,13 @@ private:
     // not allowed" page.
     void checkForRefusal(const QUrl &url);
     QString lifelineFor(const QUrl &url);
+    QWebEngineProfile *sessionProfile();
+    // Deletes an in-memory profile; keeps a disk-based one open (see the note in the source).
+    void retireProfile(const QString &key, QWebEngineProfile *profile, const QString &storagePath);
+    void onCookieAdded(const QString &key, const QNetworkCookie &cookie);
+    void onCookieRemoved(const QString &key, const QNetworkCookie &cookie);
+    // The session's cookies that the browser sends to `host`, one "name=value; attributes" line each.
+    QStringList cookieLines(const QString &key, const QString &host) const;
     static QString authorityOf(const QUrl &url);
     void releasePage();
     // Creates a fresh profile and page and loads the authorize URL in them.
@@ -62,7 +72,13 @@ private:
     // One browser session (cookie jar) per key, usually an app profile's id, kept in memory
     // until the app quits or clearSession().
     QHash<QString, QPointer<QWebEngineProfile>> m_profiles;
+    QHash<QString, QString> m_storagePaths; // of the profiles in m_profiles; empty: in memory
+    QHash<QString, QList<QNetworkCookie>> m_cookies;
+    // Disk-based profiles whose session was cleared or switched off, with their folders.
+    QHash<QString, QPair<QPointer<QWebEngineProfile>, QString>> m_retired;
     QString m_sessionKey;
+    QString m_sessionPath;
+    QList<int> m_runHops; // the browser steps of the current login, for their cookie lists
     oidc::RedirectMatcher m_matcher;
     QString m_providerAuthority;
     QString m_backendAuthority;

@@ -29,10 +29,12 @@ public:
     virtual QWidget *widget() = 0;
     // Navigations to these URLs' authorities are drawn on the Provider and Backend lifelines.
     virtual void setLifelineUrls(const QUrl &provider, const QUrl &backend) = 0;
-    // Logins with the same key share the provider's cookies (single sign-on) until the app
-    // quits or clearSession() drops them.
-    virtual void setSessionKey(const QString &key) = 0;
-    virtual void clearSession(const QString &key) = 0;
+    // Logins with the same key share the provider's cookies (single sign-on). With an empty
+    // `storagePath` the session lives in memory until the app quits or clearSession() drops it;
+    // otherwise its cookies are kept in that folder between runs of the app.
+    virtual void setSession(const QString &key, const QString &storagePath) = 0;
+    // Deletes the session's cookies and cache, from `storagePath` too when it is not empty.
+    virtual void clearSession(const QString &key, const QString &storagePath) = 0;
     // Loads an empty page and calls `done` once it has loaded: the browser's helper processes
     // are up after that.
     virtual void warmUp(const std::function<void()> &done) = 0;
@@ -51,5 +53,5 @@ public:
 
 } // namespace afx::gui
 
-#define AFX_EMBEDDED_BROWSER_FACTORY_IID "io.github.authflow-explorer.EmbeddedBrowserFactory/1"
+#define AFX_EMBEDDED_BROWSER_FACTORY_IID "io.github.authflow-explorer.EmbeddedBrowserFactory/2"
 Q_DECLARE_INTERFACE(afx::gui::EmbeddedBrowserFactory, AFX_EMBEDDED_BROWSER_FACTORY_IID)

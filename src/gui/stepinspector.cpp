@@ -18,6 +18,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStringDecoder>
+#include <QUrl>
 #include <QVBoxLayout>
 
 // Q_INIT_RESOURCE must be used outside any namespace. afx_gui is a static library, so its
@@ -488,11 +489,18 @@ void StepInspector::refresh()
         m_responseRaw = tr("(no response received)");
     else
         m_responseRaw.clear();
+    if (!step.cookies.isEmpty()) {
+        // Browser steps: the session cookies are what makes a later login skip the password.
+        if (!m_responseRaw.isEmpty())
+            m_responseRaw += QStringLiteral("\n\n");
+        m_responseRaw += tr("Browser session cookies for %1 after this step:").arg(QUrl(step.request.url).host()) + QLatin1Char('\n')
+            + step.cookies.join(QLatin1Char('\n'));
+    }
     setTextIfChanged(m_requestView, displayed(m_requestRaw));
     setTextIfChanged(m_responseView, displayed(m_responseRaw));
     m_requestBox->setVisible(hasRequest);
-    m_responseBox->setVisible(hasRequest || hasResponse);
-    m_noMessage->setVisible(!hasRequest && !hasResponse);
+    m_responseBox->setVisible(hasRequest || hasResponse || !step.cookies.isEmpty());
+    m_noMessage->setVisible(!hasRequest && !hasResponse && step.cookies.isEmpty());
     adjustSplitter();
 }
 

@@ -54,7 +54,9 @@ const QStringList explanationKeys = {
     QStringLiteral("callback-form-post"), QStringLiteral("embedded-browser-refused"), QStringLiteral("front-channel-tokens"),
     QStringLiteral("device-authorization"), QStringLiteral("device-token-poll"), QStringLiteral("revocation-request"),
     QStringLiteral("introspection-request"), QStringLiteral("logout-request"), QStringLiteral("logout-return"),
-    QStringLiteral("password-grant"), QStringLiteral("par-request"),
+    QStringLiteral("password-grant"), QStringLiteral("par-request"), QStringLiteral("login-mutation"), QStringLiteral("sso-skip"),
+    QStringLiteral("social-token-exchange"), QStringLiteral("social-id-token-check"), QStringLiteral("social-jwks-fetch"),
+    QStringLiteral("login-mutation-check"),
 };
 
 TraceStep makeStep(const QString &from, const QString &to, Channel channel, const QString &title, const QString &key,

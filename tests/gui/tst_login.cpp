@@ -23,6 +23,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -52,6 +53,18 @@ void saveScreenshot(QWidget *window, const QString &name)
     const QString dir = qEnvironmentVariable("AFX_SCREENSHOT_DIR", QStringLiteral(AFX_BINARY_DIR "/screenshots"));
     QDir().mkpath(dir);
     QVERIFY(window->grab().save(dir + QLatin1Char('/') + name));
+}
+
+// The first cookie line that starts with `prefix` on any step, or an empty string.
+QString findCookie(const Trace *trace, const QString &prefix)
+{
+    for (const TraceStep &step : trace->steps()) {
+        for (const QString &line : step.cookies) {
+            if (line.startsWith(prefix))
+                return line;
+        }
+    }
+    return {};
 }
 
 int countSteps(const Trace *trace, const QString &key, StepResult result)
@@ -319,6 +332,140 @@ private Q_SLOTS:
         // The embedded browser was never needed, so Qt WebEngine was not even loaded.
         QVERIFY(!window->browser());
         saveScreenshot(window.get(), QStringLiteral("sandbox-system-browser.png"));
+    }
+
+    void singleSignOnKeptSessionAndLogout()
+    {
+        const QString cookiePrefix = QStringLiteral("sandbox_session=");
+        {
+            auto window = openWindow();
+            auto *keep = window->findChild<QAction *>(QStringLiteral("keepSessionAction"));
+            QVERIFY(keep);
+            QVERIFY(!keep->isChecked());
+            keep->trigger();
+            QVERIFY(window->currentProfile().keepBrowserSession);
+
+            QSignalSpy finished(window.get(), &MainWindow::loginFinished);
+            window->login();
+            QVERIFY2(waitForElement(window->browser(), QStringLiteral("#email")), "the sandbox login page did not appear");
+            typeAndSubmit(window->browser(), sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword(),
+                          QStringLiteral("#login"));
+            QVERIFY(finished.wait(30000));
+            QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+            QCOMPARE(countSteps(window->trace(), QStringLiteral("sso-skip"), StepResult::Skipped), 0);
+
+            // The provider's session cookie is listed on the step that set it, and masked.
+            QTRY_VERIFY_WITH_TIMEOUT(!findCookie(window->trace(), cookiePrefix).isEmpty(), 10000);
+            const QString line = findCookie(window->trace(), cookiePrefix);
+            const QString value = line.section(QLatin1Char(';'), 0, 0).mid(cookiePrefix.size());
+            QVERIFY(value.size() >= 16);
+            QVERIFY(line.contains(QLatin1String("HttpOnly")));
+            QVERIFY2(!window->trace()->mask(line).contains(value), qPrintable(window->trace()->mask(line)));
+
+            // A second login shows no login page: the diagram draws it as single sign-on.
+            finished.clear();
+            window->login();
+            QVERIFY(finished.wait(30000));
+            QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+            QCOMPARE(countSteps(window->trace(), QStringLiteral("sso-skip"), StepResult::Skipped), 1);
+            QCOMPARE(countSteps(window->trace(), QStringLiteral("credential-post"), StepResult::Ok), 0);
+            QVERIFY(!findCookie(window->trace(), cookiePrefix).isEmpty()); // sent with the authorization request
+            QTRY_COMPARE_WITH_TIMEOUT(window->diagram()->shownStepCount(), window->trace()->count(), 15000);
+            saveScreenshot(window.get(), QStringLiteral("sandbox-single-sign-on.png"));
+        }
+
+        // A new window, as after a restart of the app: the kept cookie signs the user in again.
+        auto window = openWindow();
+        auto *keep = window->findChild<QAction *>(QStringLiteral("keepSessionAction"));
+        QVERIFY(keep->isChecked());
+        QSignalSpy finished(window.get(), &MainWindow::loginFinished);
+        window->login();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("sso-skip"), StepResult::Skipped), 1);
+        const QString folder = MainWindow::browserSessionFolder(window->currentProfile());
+        QVERIFY2(QDir(folder).exists(), qPrintable(folder));
+
+        // Run > Log out of the provider ends the session, so the next login shows the page again.
+        QSignalSpy flows(window.get(), &MainWindow::flowFinished);
+        window->logoutOfProvider();
+        QVERIFY(flows.wait(30000));
+        QCOMPARE(flows.first().at(0).value<FlowKind>(), FlowKind::Logout);
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+        finished.clear();
+        window->login();
+        QVERIFY2(waitForElement(window->browser(), QStringLiteral("#email")), "the login page must return after the logout");
+        QVERIFY(findCookie(window->trace(), cookiePrefix).isEmpty());
+        typeAndSubmit(window->browser(), sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword(),
+                      QStringLiteral("#login"));
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+
+        // Switching the choice off deletes the kept cookies at once: the next login asks again.
+        keep->trigger();
+        QVERIFY(!window->currentProfile().keepBrowserSession);
+        finished.clear();
+        window->login();
+        QVERIFY2(waitForElement(window->browser(), QStringLiteral("#email")), "the login page must return once the session is not kept");
+        window->cancelLogin();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QVERIFY(!finished.first().at(0).toBool());
+    }
+
+    void socialSignOnThroughSecondProvider()
+    {
+        auto window = openWindow();
+        QSignalSpy finished(window.get(), &MainWindow::loginFinished);
+        window->login();
+        QVERIFY2(waitForElement(window->browser(), QStringLiteral("#social")), "the sandbox login page has no social button");
+        evaluate(window->browser(), QStringLiteral("document.querySelector('#social').click(); true"));
+
+        // Example Social's own login page, on its own issuer.
+        const QString socialIssuer = window->sandboxServer()->socialIssuer();
+        QTRY_VERIFY_WITH_TIMEOUT(window->browser()->url().toString().startsWith(socialIssuer), 15000);
+        QVERIFY(waitForElement(window->browser(), QStringLiteral("#email")));
+        saveScreenshot(window.get(), QStringLiteral("sandbox-social-login-page.png"));
+        typeAndSubmit(window->browser(), sandbox::SandboxServer::socialDemoEmail(), sandbox::SandboxServer::socialDemoPassword(),
+                      QStringLiteral("#login"));
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+
+        // The second provider has its own lifeline, with the browser's hops to it and the
+        // sandbox's back-channel code exchange.
+        const Trace *trace = window->trace();
+        QString social;
+        for (const QString &lifeline : trace->lifelines()) {
+            if (trace->lifelineLabel(lifeline) == QLatin1String("Example Social"))
+                social = lifeline;
+        }
+        QVERIFY2(!social.isEmpty(), qPrintable(trace->lifelines().join(QLatin1Char(' '))));
+        int browserToSocial = 0;
+        bool upstreamCallback = false;
+        for (const TraceStep &step : trace->steps()) {
+            browserToSocial += step.from == Trace::Browser && step.to == social;
+            upstreamCallback |= step.from == Trace::Browser && step.to == Trace::Provider
+                && QUrl(step.request.url).path() == QLatin1String("/social/callback");
+        }
+        QVERIFY2(browserToSocial >= 2, "the social authorize request and its login form");
+        QVERIFY2(upstreamCallback, "the social provider's callback to the sandbox");
+        QCOMPARE(countSteps(trace, QStringLiteral("social-token-exchange"), StepResult::Ok), 1);
+        QCOMPARE(countSteps(trace, QStringLiteral("social-id-token-check"), StepResult::Ok), 1);
+        QCOMPARE(countSteps(trace, QStringLiteral("callback"), StepResult::Ok), 1);
+        QCOMPARE(countSteps(trace, QStringLiteral("token-request"), StepResult::Ok), 1);
+        for (const TraceStep &step : trace->steps()) {
+            if (step.explanationKey == QLatin1String("social-token-exchange")) {
+                QCOMPARE(step.from, Trace::Provider);
+                QCOMPARE(step.to, social);
+            }
+        }
+
+        // The app gets the sandbox's own ID token, for the user Example Social vouched for.
+        const QByteArray payload = window->tokens().idToken.section(QLatin1Char('.'), 1, 1).toLatin1();
+        const QJsonObject claims = QJsonDocument::fromJson(QByteArray::fromBase64(payload, QByteArray::Base64UrlEncoding)).object();
+        QCOMPARE(claims.value(QStringLiteral("email")).toString(), sandbox::SandboxServer::socialDemoEmail());
+        QCOMPARE(claims.value(QStringLiteral("iss")).toString(), window->sandboxServer()->issuer());
+        QTRY_COMPARE_WITH_TIMEOUT(window->diagram()->shownStepCount(), trace->count(), 20000);
+        saveScreenshot(window.get(), QStringLiteral("sandbox-social-sign-on.png"));
     }
 
     void interopProviderLoginAndQuery()
