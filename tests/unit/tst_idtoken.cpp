@@ -4,7 +4,9 @@
 #include "jose/base64url.h"
 #include "jose/jws.h"
 #include "jose/key.h"
+#include "oidc/clockskew.h"
 #include "oidc/idtokenvalidator.h"
+#include "oidc/jwksrefresh.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,6 +15,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
+#include <openssl/x509.h>
 
 using namespace afx;
 using namespace afx::oidc;
@@ -33,7 +36,8 @@ const QStringList checkOrder{
     QStringLiteral("check-signature"),  QStringLiteral("check-issuer"),    QStringLiteral("check-subject"),
     QStringLiteral("check-audience"),   QStringLiteral("check-azp"),       QStringLiteral("check-expiry"),
     QStringLiteral("check-issued-at"),  QStringLiteral("check-not-before"), QStringLiteral("check-nonce"),
-    QStringLiteral("check-at-hash"),    QStringLiteral("check-c-hash"),
+    QStringLiteral("check-at-hash"),    QStringLiteral("check-c-hash"),    QStringLiteral("check-s-hash"),
+    QStringLiteral("check-auth-time"),  QStringLiteral("check-acr"),
 };
 
 QJsonObject baseClaims()
@@ -154,6 +158,59 @@ QStringList idsOf(const IdTokenValidation &validation)
     return ids;
 }
 
+// A self-signed X.509 certificate for `key` (which must hold the private key), DER in standard
+// base64 as an x5c entry carries it.
+QString selfSignedCertificate(const jose::Key &key, const QByteArray &commonName)
+{
+    X509 *certificate = X509_new();
+    ASN1_INTEGER_set(X509_get_serialNumber(certificate), 1);
+    X509_gmtime_adj(X509_getm_notBefore(certificate), 0);
+    X509_gmtime_adj(X509_getm_notAfter(certificate), 3600L * 24 * 365);
+    X509_set_pubkey(certificate, key.handle());
+    X509_NAME *name = X509_get_subject_name(certificate);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char *>(commonName.constData()),
+                               -1, -1, 0);
+    X509_set_issuer_name(certificate, name);
+    X509_sign(certificate, key.handle(), EVP_sha256());
+    const int length = i2d_X509(certificate, nullptr);
+    QByteArray der(length > 0 ? length : 0, Qt::Uninitialized);
+    auto *out = reinterpret_cast<unsigned char *>(der.data());
+    i2d_X509(certificate, &out);
+    X509_free(certificate);
+    return QString::fromLatin1(der.toBase64());
+}
+
+QJsonObject accessTokenClaims()
+{
+    return QJsonObject{
+        {QStringLiteral("iss"), issuer},
+        {QStringLiteral("aud"), QStringLiteral("https://api.example.com")},
+        {QStringLiteral("sub"), QStringLiteral("u1")},
+        {QStringLiteral("client_id"), clientId},
+        {QStringLiteral("jti"), QStringLiteral("at-1")},
+        {QStringLiteral("iat"), double(nowSeconds - 10)},
+        {QStringLiteral("exp"), double(nowSeconds + 600)},
+    };
+}
+
+AccessTokenExpectations accessTokenExpectations()
+{
+    AccessTokenExpectations expect;
+    expect.issuer = issuer;
+    expect.clientId = clientId;
+    expect.resource = QStringLiteral("https://api.example.com");
+    expect.now = QDateTime::fromSecsSinceEpoch(nowSeconds, QTimeZone::utc());
+    return expect;
+}
+
+QJsonObject atJwtHeader(const QString &kid, const QJsonValue &typ = QStringLiteral("at+jwt"))
+{
+    QJsonObject header = withKid(kid);
+    if (!typ.isUndefined())
+        header.insert(QStringLiteral("typ"), typ);
+    return header;
+}
+
 } // namespace
 
 // Compares one check's status and checks that its reason contains `reasonPart`.
@@ -204,6 +261,37 @@ private Q_SLOTS:
     void halfHashValues();
     void firstFailureIsEarliest();
     void statusNames();
+
+    void stateHashChecks_data();
+    void stateHashChecks();
+    void authTimeChecks_data();
+    void authTimeChecks();
+    void acrChecks_data();
+    void acrChecks();
+    void nonceRequiredForFrontChannel_data();
+    void nonceRequiredForFrontChannel();
+    void unknownKidIsNamed();
+    void x5cOfSelectedKeyParsed();
+    void brokenX5cIsNotFatal();
+    void timeReasonsShowLeeway();
+    void userInfoSubject_data();
+    void userInfoSubject();
+    void accessTokenValidPasses_data();
+    void accessTokenValidPasses();
+    void accessTokenChecks_data();
+    void accessTokenChecks();
+    void accessTokenHmacRejected();
+    void accessTokenBadInput_data();
+    void accessTokenBadInput();
+    void idTokenBadInput_data();
+    void idTokenBadInput();
+    void clockSkew_data();
+    void clockSkew();
+    void httpDateForms_data();
+    void httpDateForms();
+    void refetchPolicyOncePerKid();
+    void refetchPolicyInterval();
+    void refetchPolicyPerIssuer();
 
 private:
     jose::Key m_rsa;
@@ -629,7 +717,7 @@ void TestIdToken::claimChecks_data()
                                               << QStringLiteral("single audience");
     QTest::newRow("azp absent, several audiences")
         << QJsonObject{{QStringLiteral("aud"), QJsonArray{clientId, QStringLiteral("other-client")}}} << QStringList() << azpCheck
-        << Status::Warning << QStringLiteral("2 audiences");
+        << Status::Failed << QStringLiteral("2 audiences");
     QTest::newRow("azp is client id") << QJsonObject{{QStringLiteral("azp"), clientId}} << QStringList() << azpCheck
                                       << Status::Passed << QString();
     QTest::newRow("azp is another client")
@@ -849,6 +937,572 @@ void TestIdToken::statusNames()
     QCOMPARE(checkStatusName(Status::Failed), QStringLiteral("failed"));
     QCOMPARE(checkStatusName(Status::Warning), QStringLiteral("warning"));
     QCOMPARE(checkStatusName(Status::Skipped), QStringLiteral("skipped"));
+}
+
+void TestIdToken::stateHashChecks_data()
+{
+    QTest::addColumn<QString>("claimValue"); // "right" = the correct hash, "absent" = no claim
+    QTest::addColumn<Status>("status");
+    QTest::addColumn<QString>("reasonPart");
+
+    QTest::newRow("s_hash right") << QStringLiteral("right") << Status::Passed << QStringLiteral("matches the state");
+    QTest::newRow("s_hash wrong") << QStringLiteral("d3JvbmctaGFzaC12YWx1ZQ") << Status::Failed << QStringLiteral("does not match");
+    QTest::newRow("s_hash absent") << QStringLiteral("absent") << Status::Skipped << QStringLiteral("no \"s_hash\"");
+    QTest::newRow("s_hash as number") << QStringLiteral("number") << Status::Failed << QStringLiteral("is a number");
+}
+
+void TestIdToken::stateHashChecks()
+{
+    QFETCH(QString, claimValue);
+    QFETCH(Status, status);
+    QFETCH(QString, reasonPart);
+
+    const QString state = QStringLiteral("af0ifjsldkj-state");
+    QJsonObject claims = baseClaims();
+    if (claimValue == QLatin1String("right"))
+        claims.insert(QStringLiteral("s_hash"), QString::fromLatin1(jose::halfHash(QStringLiteral("ES256"), state.toUtf8())));
+    else if (claimValue == QLatin1String("number"))
+        claims.insert(QStringLiteral("s_hash"), 12);
+    else if (claimValue != QLatin1String("absent"))
+        claims.insert(QStringLiteral("s_hash"), claimValue);
+
+    IdTokenExpectations expect = baseExpectations();
+    expect.state = state;
+    const QByteArray token = signToken(QStringLiteral("ES256"), m_ec, claims, withKid(QStringLiteral("ec-1")));
+    AFX_COMPARE_CHECK(validateIdToken(token, m_jwks, expect), QStringLiteral("check-s-hash"), status, reasonPart);
+
+    expect.state.clear();
+    AFX_COMPARE_CHECK(validateIdToken(token, m_jwks, expect), QStringLiteral("check-s-hash"), Status::Skipped,
+                      QStringLiteral("not compared"));
+}
+
+void TestIdToken::authTimeChecks_data()
+{
+    QTest::addColumn<QJsonValue>("authTime"); // undefined = no claim
+    QTest::addColumn<int>("maxAge");
+    QTest::addColumn<bool>("essential");
+    QTest::addColumn<Status>("status");
+    QTest::addColumn<QString>("reasonPart");
+
+    const double now = double(nowSeconds);
+    QTest::newRow("not requested, absent") << QJsonValue(QJsonValue::Undefined) << -1 << false << Status::Skipped
+                                           << QStringLiteral("neither max_age");
+    QTest::newRow("max_age, absent") << QJsonValue(QJsonValue::Undefined) << 300 << false << Status::Failed
+                                     << QStringLiteral("max_age=300");
+    QTest::newRow("essential, absent") << QJsonValue(QJsonValue::Undefined) << -1 << true << Status::Failed
+                                       << QStringLiteral("essential");
+    QTest::newRow("max_age, recent") << QJsonValue(now - 100) << 300 << false << Status::Passed
+                                     << QStringLiteral("within max_age=300");
+    QTest::newRow("max_age, within leeway") << QJsonValue(now - 330) << 300 << false << Status::Passed
+                                            << QStringLiteral("leeway 60 seconds");
+    QTest::newRow("max_age, too old") << QJsonValue(now - 1000) << 300 << false << Status::Failed
+                                      << QStringLiteral("1000 seconds ago");
+    QTest::newRow("max_age zero, old") << QJsonValue(now - 120) << 0 << false << Status::Failed
+                                       << QStringLiteral("max_age=0");
+    QTest::newRow("in the future") << QJsonValue(now + 600) << -1 << false << Status::Failed
+                                   << QStringLiteral("in the future");
+    QTest::newRow("as string") << QJsonValue(QStringLiteral("1700000000")) << 300 << false << Status::Failed
+                               << QStringLiteral("is a string");
+    QTest::newRow("huge number") << QJsonValue(1e300) << 300 << false << Status::Failed << QStringLiteral("future");
+}
+
+void TestIdToken::authTimeChecks()
+{
+    QFETCH(QJsonValue, authTime);
+    QFETCH(int, maxAge);
+    QFETCH(bool, essential);
+    QFETCH(Status, status);
+    QFETCH(QString, reasonPart);
+
+    QJsonObject claims = baseClaims();
+    if (!authTime.isUndefined())
+        claims.insert(QStringLiteral("auth_time"), authTime);
+    IdTokenExpectations expect = baseExpectations();
+    expect.maxAgeSeconds = maxAge;
+    expect.authTimeEssential = essential;
+    const IdTokenValidation validation =
+        validateIdToken(signToken(QStringLiteral("RS256"), m_rsa, claims, withKid(QStringLiteral("rsa-1"))), m_jwks, expect);
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-auth-time"), status, reasonPart);
+    QCOMPARE(validation.passed(), status != Status::Failed);
+}
+
+void TestIdToken::acrChecks_data()
+{
+    QTest::addColumn<QJsonValue>("acr"); // undefined = no claim
+    QTest::addColumn<QStringList>("requested");
+    QTest::addColumn<bool>("essential");
+    QTest::addColumn<Status>("status");
+    QTest::addColumn<QString>("reasonPart");
+
+    const QString strong = QStringLiteral("urn:example:loa:3");
+    const QString weak = QStringLiteral("urn:example:loa:1");
+    QTest::newRow("not requested, absent") << QJsonValue(QJsonValue::Undefined) << QStringList() << false << Status::Skipped
+                                           << QStringLiteral("none was requested");
+    QTest::newRow("not requested, present") << QJsonValue(weak) << QStringList() << false << Status::Passed << weak;
+    QTest::newRow("essential, absent") << QJsonValue(QJsonValue::Undefined) << QStringList{strong} << true << Status::Failed
+                                       << QStringLiteral("essential");
+    QTest::newRow("essential, requested value") << QJsonValue(strong) << QStringList{strong} << true << Status::Passed
+                                                << QStringLiteral("one of the requested");
+    QTest::newRow("essential, other value") << QJsonValue(weak) << QStringList{strong} << true << Status::Failed
+                                            << QStringLiteral("not one of the values requested as essential");
+    QTest::newRow("voluntary, other value") << QJsonValue(weak) << QStringList{strong} << false << Status::Warning
+                                            << QStringLiteral("voluntary");
+    QTest::newRow("voluntary, absent") << QJsonValue(QJsonValue::Undefined) << QStringList{strong} << false << Status::Skipped
+                                       << QStringLiteral("voluntary");
+    QTest::newRow("as array") << QJsonValue(QJsonArray{strong}) << QStringList{strong} << true << Status::Failed
+                              << QStringLiteral("is an array");
+}
+
+void TestIdToken::acrChecks()
+{
+    QFETCH(QJsonValue, acr);
+    QFETCH(QStringList, requested);
+    QFETCH(bool, essential);
+    QFETCH(Status, status);
+    QFETCH(QString, reasonPart);
+
+    QJsonObject claims = baseClaims();
+    if (!acr.isUndefined())
+        claims.insert(QStringLiteral("acr"), acr);
+    IdTokenExpectations expect = baseExpectations();
+    expect.acrValues = requested;
+    expect.acrEssential = essential;
+    const IdTokenValidation validation =
+        validateIdToken(signToken(QStringLiteral("RS256"), m_rsa, claims, withKid(QStringLiteral("rsa-1"))), m_jwks, expect);
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-acr"), status, reasonPart);
+}
+
+void TestIdToken::nonceRequiredForFrontChannel_data()
+{
+    QTest::addColumn<QString>("responseType");
+    QTest::addColumn<Status>("status");
+
+    QTest::newRow("implicit id_token") << QStringLiteral("id_token") << Status::Failed;
+    QTest::newRow("implicit id_token token") << QStringLiteral("id_token token") << Status::Failed;
+    QTest::newRow("hybrid code id_token") << QStringLiteral("code id_token") << Status::Failed;
+    QTest::newRow("token endpoint") << QString() << Status::Skipped;
+}
+
+void TestIdToken::nonceRequiredForFrontChannel()
+{
+    QFETCH(QString, responseType);
+    QFETCH(Status, status);
+
+    IdTokenExpectations expect = baseExpectations();
+    expect.nonce.clear();
+    expect.responseType = responseType;
+    const QByteArray token = signToken(QStringLiteral("RS256"), m_rsa, baseClaims(), withKid(QStringLiteral("rsa-1")));
+    const IdTokenValidation validation = validateIdToken(token, m_jwks, expect);
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-nonce"), status,
+                      status == Status::Failed ? QStringLiteral("sent no nonce") : QStringLiteral("no nonce"));
+}
+
+void TestIdToken::unknownKidIsNamed()
+{
+    const QByteArray token = signToken(QStringLiteral("RS256"), m_rsaOther, baseClaims(), withKid(QStringLiteral("rotated-2")));
+    const IdTokenValidation validation = validateIdToken(token, m_jwks, baseExpectations());
+    QVERIFY(validation.unknownKeyId);
+    QCOMPARE(validation.unknownKid, QStringLiteral("rotated-2"));
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-key"), Status::Failed, QStringLiteral("\"rotated-2\""));
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-signature"), Status::Skipped, QString());
+}
+
+void TestIdToken::x5cOfSelectedKeyParsed()
+{
+    QJsonObject jwk = m_rsa.toPublicJwk(QStringLiteral("rsa-x5c"), QStringLiteral("RS256"));
+    jwk.insert(QStringLiteral("x5c"), QJsonArray{selfSignedCertificate(m_rsa, "idp.example.com")});
+    const QList<jose::Jwk> jwks = parseJwks(QJsonArray{jwk});
+    QCOMPARE(jwks.size(), 1);
+
+    const QByteArray token = signToken(QStringLiteral("RS256"), m_rsa, baseClaims(), withKid(QStringLiteral("rsa-x5c")));
+    const IdTokenValidation validation = validateIdToken(token, jwks, baseExpectations());
+    QVERIFY2(validation.passed(), describe(validation).constData());
+    QCOMPARE(validation.keyCertificates.size(), 1);
+    const jose::CertificateInfo &certificate = validation.keyCertificates.first();
+    QVERIFY2(certificate.isValid(), qPrintable(certificate.error));
+    QCOMPARE(certificate.subject, QStringLiteral("CN=idp.example.com"));
+    QCOMPARE(certificate.issuer, QStringLiteral("CN=idp.example.com"));
+    QVERIFY(certificate.notBefore.isValid());
+    QVERIFY(certificate.notAfter > certificate.notBefore);
+    QVERIFY(!certificate.isExpiredAt(certificate.notBefore.addDays(1)));
+    QVERIFY(certificate.isExpiredAt(certificate.notAfter.addDays(1)));
+}
+
+void TestIdToken::brokenX5cIsNotFatal()
+{
+    QJsonObject jwk = m_ec.toPublicJwk(QStringLiteral("ec-x5c"), QStringLiteral("ES256"));
+    jwk.insert(QStringLiteral("x5c"), QJsonArray{QStringLiteral("not base64 at all!"),
+                                                 QString::fromLatin1(QByteArray("no certificate").toBase64())});
+    const QList<jose::Jwk> jwks = parseJwks(QJsonArray{jwk});
+    QCOMPARE(jwks.size(), 1);
+
+    const QByteArray token = signToken(QStringLiteral("ES256"), m_ec, baseClaims(), withKid(QStringLiteral("ec-x5c")));
+    const IdTokenValidation validation = validateIdToken(token, jwks, baseExpectations());
+    QVERIFY2(validation.passed(), describe(validation).constData());
+    QCOMPARE(validation.keyCertificates.size(), 2);
+    QVERIFY(validation.keyCertificates.at(0).error.contains(QStringLiteral("not valid base64")));
+    QVERIFY(validation.keyCertificates.at(1).error.contains(QStringLiteral("not a DER X.509 certificate")));
+}
+
+void TestIdToken::timeReasonsShowLeeway()
+{
+    QJsonObject claims = baseClaims();
+    claims.insert(QStringLiteral("exp"), double(nowSeconds - 120));
+    claims.insert(QStringLiteral("iat"), double(nowSeconds + 300));
+    claims.insert(QStringLiteral("nbf"), double(nowSeconds + 300));
+    IdTokenExpectations expect = baseExpectations();
+    expect.leewaySeconds = 30;
+    const IdTokenValidation validation =
+        validateIdToken(signToken(QStringLiteral("RS256"), m_rsa, claims, withKid(QStringLiteral("rsa-1"))), m_jwks, expect);
+
+    // 1700000000 is 2023-11-14T22:13:20Z.
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-expiry"), Status::Failed, QStringLiteral("2023-11-14T22:11:20Z"));
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-expiry"), Status::Failed, QStringLiteral("leeway of 30 seconds"));
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-issued-at"), Status::Failed, QStringLiteral("2023-11-14T22:18:20Z"));
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-issued-at"), Status::Failed, QStringLiteral("now 2023-11-14T22:13:20Z"));
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-not-before"), Status::Failed, QStringLiteral("leeway of 30 seconds"));
+}
+
+void TestIdToken::userInfoSubject_data()
+{
+    QTest::addColumn<QJsonObject>("userInfo");
+    QTest::addColumn<QJsonObject>("idTokenClaims");
+    QTest::addColumn<Status>("status");
+    QTest::addColumn<QString>("reasonPart");
+
+    const QJsonObject idToken{{QStringLiteral("sub"), QStringLiteral("248289761001")}};
+    QTest::newRow("same sub") << QJsonObject{{QStringLiteral("sub"), QStringLiteral("248289761001")}} << idToken << Status::Passed
+                              << QStringLiteral("same sub");
+    QTest::newRow("other sub") << QJsonObject{{QStringLiteral("sub"), QStringLiteral("attacker")}} << idToken << Status::Failed
+                               << QStringLiteral("\"attacker\"");
+    QTest::newRow("sub with trailing space") << QJsonObject{{QStringLiteral("sub"), QStringLiteral("248289761001 ")}} << idToken
+                                         << Status::Failed << QStringLiteral("another user");
+    QTest::newRow("sub missing") << QJsonObject{{QStringLiteral("name"), QStringLiteral("Jane")}} << idToken << Status::Failed
+                                 << QStringLiteral("no \"sub\"");
+    QTest::newRow("sub as number") << QJsonObject{{QStringLiteral("sub"), 248289761001.0}} << idToken << Status::Failed
+                                   << QStringLiteral("is a number");
+    QTest::newRow("ID token without sub") << QJsonObject{{QStringLiteral("sub"), QStringLiteral("248289761001")}} << QJsonObject{}
+                                          << Status::Failed << QStringLiteral("ID token has no string");
+}
+
+void TestIdToken::userInfoSubject()
+{
+    QFETCH(QJsonObject, userInfo);
+    QFETCH(QJsonObject, idTokenClaims);
+    QFETCH(Status, status);
+    QFETCH(QString, reasonPart);
+
+    const Check check = compareUserInfoSubject(userInfo, idTokenClaims);
+    QCOMPARE(check.id, QStringLiteral("check-userinfo-subject"));
+    QVERIFY(!check.name.isEmpty());
+    QVERIFY(check.spec.contains(QStringLiteral("5.3.2")));
+    QVERIFY2(check.status == status, qPrintable(check.reason));
+    QVERIFY2(check.reason.contains(reasonPart), qPrintable(check.reason));
+}
+
+void TestIdToken::accessTokenValidPasses_data()
+{
+    QTest::addColumn<QString>("alg");
+    QTest::addColumn<QString>("typ");
+
+    QTest::newRow("RS256 at+jwt") << QStringLiteral("RS256") << QStringLiteral("at+jwt");
+    QTest::newRow("ES256 application/at+jwt") << QStringLiteral("ES256") << QStringLiteral("application/at+jwt");
+    QTest::newRow("PS256 AT+JWT") << QStringLiteral("PS256") << QStringLiteral("AT+JWT");
+}
+
+void TestIdToken::accessTokenValidPasses()
+{
+    QFETCH(QString, alg);
+    QFETCH(QString, typ);
+
+    const bool ec = alg == QLatin1String("ES256");
+    const QString kid = ec ? QStringLiteral("ec-1") : alg == QLatin1String("PS256") ? QStringLiteral("rsa-ps") : QStringLiteral("rsa-1");
+    const QByteArray token = signToken(alg, ec ? m_ec : m_rsa, accessTokenClaims(), atJwtHeader(kid, typ));
+    const IdTokenValidation validation = validateJwtAccessToken(token, m_jwks, accessTokenExpectations());
+    QVERIFY2(validation.passed(), describe(validation).constData());
+    QCOMPARE(idsOf(validation),
+             (QStringList{QStringLiteral("check-format"), QStringLiteral("check-typ"), QStringLiteral("check-algorithm"),
+                          QStringLiteral("check-key"), QStringLiteral("check-signature"), QStringLiteral("check-issuer"),
+                          QStringLiteral("check-subject"), QStringLiteral("check-audience"), QStringLiteral("check-client-id"),
+                          QStringLiteral("check-expiry"), QStringLiteral("check-issued-at"), QStringLiteral("check-not-before"),
+                          QStringLiteral("check-jti")}));
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-audience"), Status::Passed, QStringLiteral("the resource"));
+    for (const Check &check : validation.checks)
+        QVERIFY2(!check.name.isEmpty() && check.name != check.id, qPrintable(check.id));
+}
+
+void TestIdToken::accessTokenChecks_data()
+{
+    QTest::addColumn<QJsonObject>("changes");
+    QTest::addColumn<QStringList>("removals");
+    QTest::addColumn<QJsonValue>("typ"); // undefined = no typ header
+    QTest::addColumn<QString>("checkId");
+    QTest::addColumn<QString>("reasonPart");
+
+    const QJsonValue atJwt(QStringLiteral("at+jwt"));
+    QTest::newRow("typ missing") << QJsonObject{} << QStringList() << QJsonValue(QJsonValue::Undefined) << QStringLiteral("check-typ")
+                                 << QStringLiteral("no \"typ\"");
+    QTest::newRow("typ JWT") << QJsonObject{} << QStringList() << QJsonValue(QStringLiteral("JWT")) << QStringLiteral("check-typ")
+                             << QStringLiteral("typ is \"JWT\"");
+    QTest::newRow("typ as number") << QJsonObject{} << QStringList() << QJsonValue(1) << QStringLiteral("check-typ")
+                                   << QStringLiteral("is a number");
+    QTest::newRow("aud is client id") << QJsonObject{{QStringLiteral("aud"), clientId}} << QStringList() << atJwt
+                                      << QStringLiteral("check-audience") << QStringLiteral("another resource server");
+    QTest::newRow("aud missing") << QJsonObject{} << QStringList{QStringLiteral("aud")} << atJwt << QStringLiteral("check-audience")
+                                 << QStringLiteral("no \"aud\"");
+    QTest::newRow("client_id missing") << QJsonObject{} << QStringList{QStringLiteral("client_id")} << atJwt
+                                       << QStringLiteral("check-client-id") << QStringLiteral("no \"client_id\"");
+    QTest::newRow("client_id of another client") << QJsonObject{{QStringLiteral("client_id"), QStringLiteral("other")}}
+                                                 << QStringList() << atJwt << QStringLiteral("check-client-id")
+                                                 << QStringLiteral("\"other\"");
+    QTest::newRow("client_id as array") << QJsonObject{{QStringLiteral("client_id"), QJsonArray{clientId}}} << QStringList()
+                                        << atJwt << QStringLiteral("check-client-id") << QStringLiteral("is an array");
+    QTest::newRow("jti missing") << QJsonObject{} << QStringList{QStringLiteral("jti")} << atJwt << QStringLiteral("check-jti")
+                                 << QStringLiteral("no \"jti\"");
+    QTest::newRow("sub missing") << QJsonObject{} << QStringList{QStringLiteral("sub")} << atJwt << QStringLiteral("check-subject")
+                                 << QStringLiteral("every access token");
+    QTest::newRow("expired") << QJsonObject{{QStringLiteral("exp"), double(nowSeconds - 3600)}} << QStringList() << atJwt
+                             << QStringLiteral("check-expiry") << QStringLiteral("leeway");
+    QTest::newRow("other issuer") << QJsonObject{{QStringLiteral("iss"), QStringLiteral("https://idp.example.com/")}}
+                                  << QStringList() << atJwt << QStringLiteral("check-issuer") << QStringLiteral("trailing");
+}
+
+void TestIdToken::accessTokenChecks()
+{
+    QFETCH(QJsonObject, changes);
+    QFETCH(QStringList, removals);
+    QFETCH(QJsonValue, typ);
+    QFETCH(QString, checkId);
+    QFETCH(QString, reasonPart);
+
+    QJsonObject claims = accessTokenClaims();
+    for (auto it = changes.constBegin(); it != changes.constEnd(); ++it)
+        claims.insert(it.key(), it.value());
+    for (const QString &name : removals)
+        claims.remove(name);
+    const QByteArray token = signToken(QStringLiteral("RS256"), m_rsa, claims, atJwtHeader(QStringLiteral("rsa-1"), typ));
+    const IdTokenValidation validation = validateJwtAccessToken(token, m_jwks, accessTokenExpectations());
+    AFX_COMPARE_CHECK(validation, checkId, Status::Failed, reasonPart);
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-signature"), Status::Passed, QString());
+    QVERIFY(!validation.passed());
+}
+
+void TestIdToken::accessTokenHmacRejected()
+{
+    QString error;
+    const std::optional<QByteArray> token = jose::signCompactHmac(
+        QStringLiteral("HS256"), clientSecret.toUtf8(), atJwtHeader(QString()), accessTokenClaims(), &error);
+    QVERIFY2(token, qPrintable(error));
+    const IdTokenValidation validation = validateJwtAccessToken(*token, m_jwks, accessTokenExpectations());
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-algorithm"), Status::Failed, QStringLiteral("shared-secret"));
+    AFX_COMPARE_CHECK(validation, QStringLiteral("check-signature"), Status::Skipped, QString());
+}
+
+// Broken token input, shared by the ID token and access token validators.
+static void addBadTokenRows()
+{
+    QTest::addColumn<QByteArray>("token");
+    QTest::addColumn<QString>("reasonPart");
+
+    const QByteArray header = encodeJson(QJsonObject{{QStringLiteral("alg"), QStringLiteral("RS256")},
+                                                     {QStringLiteral("kid"), QStringLiteral("rsa-1")},
+                                                     {QStringLiteral("typ"), QStringLiteral("at+jwt")}});
+    const QByteArray claims = encodeJson(accessTokenClaims());
+    const QByteArray signature = jose::base64UrlEncode(QByteArray(256, 'x'));
+
+    QTest::newRow("truncated after header") << QByteArray(header + '.') << QStringLiteral("2 dot-separated parts");
+    QTest::newRow("truncated inside claims") << QByteArray(header + '.' + claims.left(claims.size() / 8 * 4) + '.' + signature)
+                                             << QStringLiteral("not a JSON object");
+    QTest::newRow("claims of impossible length") << QByteArray(header + '.' + claims.left(claims.size() / 8 * 4 + 1) + '.' + signature)
+                                                 << QStringLiteral("not valid base64url");
+    QTest::newRow("huge") << QByteArray(header + '.' + QByteArray(70 * 1024, 'A') + '.' + signature)
+                          << QStringLiteral("larger than the limit");
+    QTest::newRow("header is an array") << QByteArray(jose::base64UrlEncode("[\"RS256\"]") + '.' + claims + '.' + signature)
+                                        << QStringLiteral("JSON array");
+    QTest::newRow("alg is a number") << QByteArray(encodeJson(QJsonObject{{QStringLiteral("alg"), 256}}) + '.' + claims + '.' + signature)
+                                     << QStringLiteral("must be a string");
+    QTest::newRow("claims are an array") << QByteArray(header + '.' + jose::base64UrlEncode("[1,2]") + '.' + signature)
+                                         << QStringLiteral("not a JSON object");
+    QTest::newRow("header in standard base64") << QByteArray(header.toBase64() + "+/=." + claims + '.' + signature)
+                                               << QStringLiteral("base64url");
+    QTest::newRow("claims not UTF-8") << QByteArray(header + '.' + jose::base64UrlEncode("{\"iss\":\"\xff\xfe\"}") + '.' + signature)
+                                      << QStringLiteral("not a JSON object");
+    QTest::newRow("signature with whitespace") << QByteArray(header + '.' + claims + ". " + signature)
+                                               << QStringLiteral("base64url");
+}
+
+void TestIdToken::accessTokenBadInput_data()
+{
+    addBadTokenRows();
+}
+
+void TestIdToken::accessTokenBadInput()
+{
+    QFETCH(QByteArray, token);
+    QFETCH(QString, reasonPart);
+
+    const IdTokenValidation validation = validateJwtAccessToken(token, m_jwks, accessTokenExpectations());
+    QVERIFY(!validation.passed());
+    const Check *failed = nullptr;
+    for (const Check &check : validation.checks) {
+        if (check.status == Status::Failed) {
+            failed = &check;
+            break;
+        }
+    }
+    QVERIFY(failed);
+    QVERIFY2(failed->reason.contains(reasonPart, Qt::CaseInsensitive), qPrintable(describe(validation)));
+    QVERIFY2(failed->id == QLatin1String("check-format") || failed->id == QLatin1String("check-algorithm"),
+             qPrintable(failed->id));
+    QCOMPARE(validation.checks.size(), 13);
+}
+
+void TestIdToken::idTokenBadInput_data()
+{
+    addBadTokenRows();
+}
+
+void TestIdToken::idTokenBadInput()
+{
+    QFETCH(QByteArray, token);
+    QFETCH(QString, reasonPart);
+
+    const IdTokenValidation validation = validateIdToken(token, m_jwks, baseExpectations());
+    QVERIFY(!validation.passed());
+    QVERIFY2(validation.firstFailure().contains(reasonPart, Qt::CaseInsensitive), qPrintable(describe(validation)));
+    QCOMPARE(idsOf(validation), checkOrder);
+}
+
+void TestIdToken::clockSkew_data()
+{
+    QTest::addColumn<QString>("dateHeader");
+    QTest::addColumn<int>("leeway");
+    QTest::addColumn<Status>("status");
+    QTest::addColumn<QStringList>("reasonParts");
+
+    // The local clock of every row is 2023-11-14T22:13:20Z.
+    QTest::newRow("same second") << QStringLiteral("Tue, 14 Nov 2023 22:13:20 GMT") << 60 << Status::Passed
+                                 << QStringList{QStringLiteral("agree")};
+    QTest::newRow("provider 30 s ahead") << QStringLiteral("Tue, 14 Nov 2023 22:13:50 GMT") << 60 << Status::Passed
+                                         << QStringList{QStringLiteral("30 seconds ahead of"), QStringLiteral("within")};
+    QTest::newRow("provider 5 min behind") << QStringLiteral("Tue, 14 Nov 2023 22:08:20 GMT") << 60 << Status::Failed
+                                           << QStringList{QStringLiteral("2023-11-14T22:08:20Z"), QStringLiteral("2023-11-14T22:13:20Z"),
+                                                          QStringLiteral("300 seconds behind"), QStringLiteral("leeway of 60 seconds"),
+                                                          QStringLiteral("likely cause")};
+    QTest::newRow("provider 2 min ahead, leeway 180") << QStringLiteral("Tue, 14 Nov 2023 22:15:20 GMT") << 180 << Status::Passed
+                                                      << QStringList{QStringLiteral("120 seconds ahead")};
+    QTest::newRow("one second over leeway 0") << QStringLiteral("Tue, 14 Nov 2023 22:13:21 GMT") << 0 << Status::Passed
+                                              << QStringList{QStringLiteral("1 second ahead")};
+    QTest::newRow("no header") << QString() << 60 << Status::Skipped << QStringList{QStringLiteral("no Date header")};
+    QTest::newRow("garbage") << QStringLiteral("yesterday") << 60 << Status::Failed << QStringList{QStringLiteral("\"yesterday\"")};
+    QTest::newRow("ISO date instead") << QStringLiteral("2023-11-14T22:13:20Z") << 60 << Status::Failed
+                                      << QStringList{QStringLiteral("not an HTTP date")};
+    QTest::newRow("huge") << QString(100000, QLatin1Char('A')) << 60 << Status::Failed << QStringList{QStringLiteral("not an HTTP date")};
+    QTest::newRow("invalid day") << QStringLiteral("Tue, 31 Feb 2023 22:13:20 GMT") << 60 << Status::Failed
+                                 << QStringList{QStringLiteral("not an HTTP date")};
+}
+
+void TestIdToken::clockSkew()
+{
+    QFETCH(QString, dateHeader);
+    QFETCH(int, leeway);
+    QFETCH(Status, status);
+    QFETCH(QStringList, reasonParts);
+
+    const Check check = checkClockSkew(dateHeader, QDateTime::fromSecsSinceEpoch(nowSeconds, QTimeZone::utc()), leeway);
+    QCOMPARE(check.id, QStringLiteral("check-clock-skew"));
+    QVERIFY2(check.status == status, qPrintable(check.reason));
+    for (const QString &part : reasonParts)
+        QVERIFY2(check.reason.contains(part), qPrintable(QStringLiteral("lacks \"%1\": %2").arg(part, check.reason)));
+    QVERIFY2(check.reason.size() < 600, "the reason quotes at most the start of a long header");
+}
+
+void TestIdToken::httpDateForms_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QDateTime>("expected");
+
+    const QDateTime example(QDate(1994, 11, 6), QTime(8, 49, 37), QTimeZone::utc());
+    QTest::newRow("IMF-fixdate") << QStringLiteral("Sun, 06 Nov 1994 08:49:37 GMT") << example;
+    QTest::newRow("RFC 850") << QStringLiteral("Sunday, 06-Nov-94 08:49:37 GMT") << example;
+    QTest::newRow("asctime") << QStringLiteral("Sun Nov  6 08:49:37 1994") << example;
+    QTest::newRow("surrounding spaces") << QStringLiteral("  Sun, 06 Nov 1994 08:49:37 GMT ") << example;
+    QTest::newRow("lowercase month") << QStringLiteral("Sun, 06 nov 1994 08:49:37 GMT") << QDateTime();
+    QTest::newRow("other zone") << QStringLiteral("Sun, 06 Nov 1994 08:49:37 CET") << QDateTime();
+    QTest::newRow("hour 25") << QStringLiteral("Sun, 06 Nov 1994 25:49:37 GMT") << QDateTime();
+    QTest::newRow("empty") << QString() << QDateTime();
+}
+
+void TestIdToken::httpDateForms()
+{
+    QFETCH(QString, value);
+    QFETCH(QDateTime, expected);
+
+    const QDateTime parsed = parseHttpDate(value);
+    QCOMPARE(parsed.isValid(), expected.isValid());
+    if (expected.isValid())
+        QCOMPARE(parsed.toSecsSinceEpoch(), expected.toSecsSinceEpoch());
+}
+
+void TestIdToken::refetchPolicyOncePerKid()
+{
+    QDateTime now = QDateTime::fromSecsSinceEpoch(nowSeconds, QTimeZone::utc());
+    JwksRefetchPolicy policy(60, [&now] { return now; });
+    QCOMPARE(policy.minIntervalSeconds(), 60);
+
+    const JwksRefetchPolicy::Decision first = policy.requestRefetch(issuer, QStringLiteral("k2"));
+    QVERIFY2(first.allowed, qPrintable(first.reason));
+    QVERIFY(first.reason.contains(QStringLiteral("\"k2\"")));
+
+    now = now.addSecs(3600);
+    const JwksRefetchPolicy::Decision again = policy.requestRefetch(issuer, QStringLiteral("k2"));
+    QVERIFY(!again.allowed);
+    QVERIFY2(again.reason.contains(QStringLiteral("already")), qPrintable(again.reason));
+
+    policy.reset();
+    QVERIFY(policy.requestRefetch(issuer, QStringLiteral("k2")).allowed);
+}
+
+void TestIdToken::refetchPolicyInterval()
+{
+    QDateTime now = QDateTime::fromSecsSinceEpoch(nowSeconds, QTimeZone::utc());
+    JwksRefetchPolicy policy(60, [&now] { return now; });
+
+    QVERIFY(policy.requestRefetch(issuer, QStringLiteral("k2")).allowed);
+    now = now.addSecs(59);
+    const JwksRefetchPolicy::Decision tooSoon = policy.requestRefetch(issuer, QStringLiteral("k3"));
+    QVERIFY(!tooSoon.allowed);
+    QVERIFY2(tooSoon.reason.contains(QStringLiteral("59 seconds ago")), qPrintable(tooSoon.reason));
+    QVERIFY2(tooSoon.reason.contains(QStringLiteral("every 60 seconds")), qPrintable(tooSoon.reason));
+
+    now = now.addSecs(1);
+    QVERIFY(policy.requestRefetch(issuer, QStringLiteral("k3")).allowed);
+
+    // A token without kid counts as one more identifier.
+    now = now.addSecs(60);
+    QVERIFY(policy.requestRefetch(issuer, QString()).allowed);
+    now = now.addSecs(60);
+    QVERIFY(!policy.requestRefetch(issuer, QString()).allowed);
+}
+
+void TestIdToken::refetchPolicyPerIssuer()
+{
+    QDateTime now = QDateTime::fromSecsSinceEpoch(nowSeconds, QTimeZone::utc());
+    JwksRefetchPolicy policy(120, [&now] { return now; });
+
+    QVERIFY(policy.requestRefetch(issuer, QStringLiteral("k2")).allowed);
+    QVERIFY(policy.requestRefetch(QStringLiteral("https://other.example.com"), QStringLiteral("k2")).allowed);
+    now = now.addSecs(119);
+    QVERIFY(!policy.requestRefetch(issuer, QStringLiteral("k9")).allowed);
+
+    // A clock that goes back does not block refetching for ever.
+    now = now.addSecs(-1000);
+    QVERIFY(policy.requestRefetch(issuer, QStringLiteral("k9")).allowed);
+
+    JwksRefetchPolicy defaults;
+    QCOMPARE(defaults.minIntervalSeconds(), 60);
+    QVERIFY(defaults.requestRefetch(issuer, QStringLiteral("k1")).allowed);
+    QVERIFY(!defaults.requestRefetch(issuer, QStringLiteral("k2")).allowed);
 }
 
 QTEST_GUILESS_MAIN(TestIdToken)

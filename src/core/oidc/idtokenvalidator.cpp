@@ -3,11 +3,14 @@
 #include "jose/jws.h"
 #include "json/jsontypes.h"
 
+#include <QHash>
 #include <QJsonArray>
 
 #include <algorithm>
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 
 namespace afx::oidc {
@@ -31,13 +34,26 @@ QString quotedList(const QStringList &values)
     return items.join(QStringLiteral(", "));
 }
 
+using WholeSeconds = std::chrono::seconds;
+
 QString formatTime(double seconds)
 {
     // QDateTime covers far more than any real token needs; the range check keeps a hostile
     // value such as 1e300 from overflowing the conversion.
     if (!std::isfinite(seconds) || std::fabs(seconds) > 1e11)
         return QString::number(seconds, 'g', 17);
-    return QDateTime::fromSecsSinceEpoch(qint64(std::floor(seconds)), Qt::UTC).toString(Qt::ISODate);
+    // The same text as QDateTime's Qt::ISODate in UTC ("2023-11-14T22:13:20Z"), built with
+    // std::chrono because the QDateTime conversion was a noticeable part of a validation.
+    using namespace std::chrono;
+    const sys_seconds time{WholeSeconds(qint64(std::floor(seconds)))};
+    const sys_days day = floor<days>(time);
+    const year_month_day date{day};
+    const hh_mm_ss<WholeSeconds> clock{time - day};
+    char text[48];
+    const int length = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(date.year()),
+                                     unsigned(date.month()), unsigned(date.day()), int(clock.hours().count()),
+                                     int(clock.minutes().count()), int(clock.seconds().count()));
+    return QString::fromLatin1(text, length);
 }
 
 QString formatSeconds(double seconds)
@@ -143,17 +159,45 @@ QString stringTypeReason(const QJsonObject &claims, const QString &name)
     return QStringLiteral("The claim \"%1\" is %2, but it must be a string.").arg(name, jsonTypeName(claims.value(name)));
 }
 
+enum class TokenKind { IdToken, AccessToken };
+
+// The check ids in the order they run, for each kind of token.
+const QStringList &checkOrder(TokenKind kind)
+{
+    static const QStringList idToken{
+        QStringLiteral("check-format"),    QStringLiteral("check-algorithm"),  QStringLiteral("check-key"),
+        QStringLiteral("check-signature"), QStringLiteral("check-issuer"),     QStringLiteral("check-subject"),
+        QStringLiteral("check-audience"),  QStringLiteral("check-azp"),        QStringLiteral("check-expiry"),
+        QStringLiteral("check-issued-at"), QStringLiteral("check-not-before"), QStringLiteral("check-nonce"),
+        QStringLiteral("check-at-hash"),   QStringLiteral("check-c-hash"),     QStringLiteral("check-s-hash"),
+        QStringLiteral("check-auth-time"), QStringLiteral("check-acr"),
+    };
+    static const QStringList accessToken{
+        QStringLiteral("check-format"),    QStringLiteral("check-typ"),       QStringLiteral("check-algorithm"),
+        QStringLiteral("check-key"),       QStringLiteral("check-signature"), QStringLiteral("check-issuer"),
+        QStringLiteral("check-subject"),   QStringLiteral("check-audience"),  QStringLiteral("check-client-id"),
+        QStringLiteral("check-expiry"),    QStringLiteral("check-issued-at"), QStringLiteral("check-not-before"),
+        QStringLiteral("check-jti"),
+    };
+    return kind == TokenKind::IdToken ? idToken : accessToken;
+}
+
 // Runs the checks one after the other and records each outcome.
 class Validator {
 public:
-    Validator(const QByteArray &token, const QList<jose::Jwk> &jwks, const IdTokenExpectations &expect)
+    Validator(const QByteArray &token, const QList<jose::Jwk> &jwks, const IdTokenExpectations &expect,
+              TokenKind kind = TokenKind::IdToken, const QString &resource = {})
         : m_token(token)
         , m_jwks(jwks)
         , m_expect(expect)
+        , m_kind(kind)
+        , m_resource(resource)
+        , m_tokenName(kind == TokenKind::IdToken ? QStringLiteral("ID token") : QStringLiteral("access token"))
     {
         const QDateTime now = expect.now.isValid() ? expect.now : QDateTime::currentDateTimeUtc();
         m_now = double(now.toMSecsSinceEpoch()) / 1000.0;
         m_leeway = std::max(0, expect.leewaySeconds);
+        m_result.checks.reserve(checkOrder(kind).size());
     }
 
     IdTokenValidation run()
@@ -191,11 +235,44 @@ public:
         checkHalfHash(QStringLiteral("check-c-hash"), QStringLiteral("c_hash"), m_expect.code,
                       QStringLiteral("authorization code"), withIdToken && hasResponseTypeValue(responseType, QLatin1String("code")),
                       QStringLiteral("OpenID Connect Core 1.0, sections 3.3.2.10 and 3.3.2.11"));
+        checkHalfHash(QStringLiteral("check-s-hash"), QStringLiteral("s_hash"), m_expect.state,
+                      QStringLiteral("state"), false,
+                      QStringLiteral("Financial-grade API Security Profile 1.0 - Part 2: Advanced, section 5.1.1"));
+        checkAuthTime();
+        checkAcr();
+        return m_result;
+    }
+
+    // The checks of RFC 9068 section 4 for a JWT access token.
+    IdTokenValidation runAccessToken()
+    {
+        if (!checkFormat()) {
+            skipRemaining(QStringLiteral("Skipped because the token could not be parsed."));
+            return m_result;
+        }
+        checkAccessTokenType();
+        const bool algorithmAccepted = checkAlgorithm();
+        const bool keyFound = algorithmAccepted && checkKey();
+        if (!algorithmAccepted)
+            skip(QStringLiteral("check-key"), QStringLiteral("Skipped because the algorithm was rejected."));
+        if (keyFound)
+            checkSignature();
+        else
+            skip(QStringLiteral("check-signature"),
+                 QStringLiteral("Skipped because no key to verify the signature with was found."));
+        checkIssuer();
+        checkSubject();
+        checkAudience();
+        checkClientId();
+        checkExpiry();
+        checkIssuedAt();
+        checkNotBefore();
+        checkJwtId();
         return m_result;
     }
 
 private:
-    // Every check id with the name shown to the user, in the order the checks run.
+    // Every check id with the name shown to the user.
     static const QList<QPair<QString, QString>> &checkNames()
     {
         static const QList<QPair<QString, QString>> names{
@@ -213,17 +290,25 @@ private:
             {QStringLiteral("check-nonce"), QStringLiteral("Nonce")},
             {QStringLiteral("check-at-hash"), QStringLiteral("Access token hash (at_hash)")},
             {QStringLiteral("check-c-hash"), QStringLiteral("Code hash (c_hash)")},
+            {QStringLiteral("check-s-hash"), QStringLiteral("State hash (s_hash)")},
+            {QStringLiteral("check-auth-time"), QStringLiteral("Authentication time (auth_time)")},
+            {QStringLiteral("check-acr"), QStringLiteral("Authentication context (acr)")},
+            {QStringLiteral("check-typ"), QStringLiteral("Token type (typ)")},
+            {QStringLiteral("check-client-id"), QStringLiteral("Client (client_id)")},
+            {QStringLiteral("check-jti"), QStringLiteral("Token id (jti)")},
         };
         return names;
     }
 
     static QString nameOf(const QString &id)
     {
-        for (const auto &[checkId, name] : checkNames()) {
-            if (checkId == id)
-                return name;
-        }
-        return id;
+        static const QHash<QString, QString> names = [] {
+            QHash<QString, QString> byId;
+            for (const auto &[checkId, name] : checkNames())
+                byId.insert(checkId, name);
+            return byId;
+        }();
+        return names.value(id, id);
     }
 
     void add(const QString &id, Check::Status status, const QString &reason, const QString &spec)
@@ -249,8 +334,7 @@ private:
 
     void skipRemaining(const QString &reason)
     {
-        for (const auto &entry : checkNames()) {
-            const QString &id = entry.first;
+        for (const QString &id : checkOrder(m_kind)) {
             const bool done = std::any_of(m_result.checks.cbegin(), m_result.checks.cend(),
                                           [&id](const Check &check) { return check.id == id; });
             if (!done)
@@ -264,51 +348,52 @@ private:
         const QString spec = QStringLiteral("RFC 7519 section 7.2; RFC 7515 section 7.1; RFC 7516 section 7.1");
 
         if (m_token.isEmpty())
-            return fail(id, QStringLiteral("The ID token is empty."), spec);
+            return fail(id, QStringLiteral("The %1 is empty.").arg(m_tokenName), spec);
 
-        switch (jose::classifyToken(m_token)) {
-        case jose::TokenFormat::Jws:
-            break;
-        case jose::TokenFormat::Jwe:
-            return fail(id,
-                        QStringLiteral("The ID token has five parts, so it is an encrypted JWE (RFC 7516), not a "
-                                       "signed JWT. This app cannot decrypt it, so ask the provider for signed, "
-                                       "unencrypted ID tokens."),
-                        spec);
-        case jose::TokenFormat::Opaque:
-            // Three parts that do not decode are a broken JWS, and the parser below names the
-            // part that is wrong.
-            if (m_token.count('.') == 2)
-                break;
-            return fail(id,
-                        QStringLiteral("The ID token has %1 dot-separated parts instead of three, so it is not a "
-                                       "JWT and looks like an opaque token. An ID token must be a signed JWT "
-                                       "(OpenID Connect Core 1.0, section 2).")
-                            .arg(m_token.count('.') + 1),
-                        spec);
-        }
-
+        // The common case, a well-formed JWS, is parsed once. The token is only classified
+        // when parsing fails, to explain a JWE or an opaque token.
         QString error;
         std::optional<jose::CompactJws> jws = jose::CompactJws::parse(m_token, &error);
-        if (!jws)
-            return fail(id, QStringLiteral("The ID token is not a valid JWT. ") + error, spec);
+        if (!jws) {
+            if (m_token.count('.') != 2 && jose::classifyToken(m_token) == jose::TokenFormat::Jwe)
+                return fail(id,
+                            QStringLiteral("The %1 has five parts, so it is an encrypted JWE (RFC 7516), not a "
+                                           "signed JWT. This app cannot decrypt it, so ask the provider for signed, "
+                                           "unencrypted tokens.")
+                                .arg(m_tokenName),
+                            spec);
+            if (m_token.count('.') != 2)
+                return fail(id,
+                            QStringLiteral("The %1 has %2 dot-separated parts instead of three, so it is not a "
+                                           "JWT and looks like an opaque token. %3")
+                                .arg(m_tokenName)
+                                .arg(m_token.count('.') + 1)
+                                .arg(m_kind == TokenKind::IdToken
+                                         ? QStringLiteral("An ID token must be a signed JWT (OpenID Connect Core "
+                                                          "1.0, section 2).")
+                                         : QStringLiteral("Only the provider can read an opaque access token, "
+                                                          "through introspection (RFC 7662).")),
+                            spec);
+            return fail(id, QStringLiteral("The %1 is not a valid JWT. %2").arg(m_tokenName, error), spec);
+        }
         m_jws = std::move(*jws);
         m_result.header = m_jws.header;
         m_result.claims = m_jws.claims;
 
         if (m_jws.claims.isEmpty())
-            return fail(id, QStringLiteral("The payload of the ID token is not a JSON object with claims."), spec);
+            return fail(id, QStringLiteral("The payload of the %1 is not a JSON object with claims.").arg(m_tokenName),
+                        spec);
         if (!jose::checkCriticalHeader(m_jws.header, &error))
             return fail(id, error, spec);
 
-        pass(id, QStringLiteral("The ID token is a signed JWT with a JSON header and JSON claims."), spec);
+        pass(id, QStringLiteral("The %1 is a signed JWT with a JSON header and JSON claims.").arg(m_tokenName), spec);
         return true;
     }
 
     bool checkAlgorithm()
     {
         const QString id = QStringLiteral("check-algorithm");
-        const QString spec = coreValidation + QStringLiteral(", step 7; RFC 8725 section 3.1");
+        static const QString spec = coreValidation + QStringLiteral(", step 7; RFC 8725 section 3.1");
 
         const QJsonValue algValue = m_jws.header.value(QStringLiteral("alg"));
         if (algValue.isUndefined())
@@ -324,6 +409,13 @@ private:
                         QStringLiteral("The header has alg \"none\", so the token is not signed and anyone could "
                                        "have written it. Unsigned ID tokens are always rejected."),
                         spec);
+        if (m_kind == TokenKind::AccessToken && isHmacAlgorithm(m_alg))
+            return fail(id,
+                        QStringLiteral("The access token is signed with %1, a shared-secret algorithm. An RFC 9068 "
+                                       "access token must be signed with the provider's private key, because a "
+                                       "resource server does not know the client secret.")
+                            .arg(m_alg),
+                        QStringLiteral("RFC 9068 section 4"));
         if (!m_expect.allowedAlgorithms.isEmpty() && !m_expect.allowedAlgorithms.contains(m_alg))
             return fail(id,
                         QStringLiteral("The token is signed with %1, which is not in the profile's allowed "
@@ -398,6 +490,7 @@ private:
             const QString reason = unsuitableReason(jwk, m_alg);
             if (reason.isEmpty()) {
                 m_key = jwk.key;
+                m_result.keyCertificates = jose::parseCertificateChain(jwk.x5c);
                 pass(id,
                      QStringLiteral("The JWKS has the key %1 named in the header, and it can verify %2.")
                          .arg(quoted(kid), m_alg),
@@ -409,6 +502,7 @@ private:
 
         if (!found) {
             m_result.unknownKeyId = true;
+            m_result.unknownKid = kid;
             return fail(id,
                         QStringLiteral("The header names kid %1, but that key is not in the provider's JWKS "
                                        "(which has %2). If the provider has rotated its keys, fetching the JWKS "
@@ -450,6 +544,7 @@ private:
                         spec);
 
         m_key = m_jwks.at(suitable.first()).key;
+        m_result.keyCertificates = jose::parseCertificateChain(m_jwks.at(suitable.first()).x5c);
         QString reason = QStringLiteral("The header has no kid, and the JWKS %1 is the only key that can verify %2, "
                                         "so it is used.")
                              .arg(describeKey(m_jwks.at(suitable.first()), suitable.first()), m_alg);
@@ -471,7 +566,7 @@ private:
     void checkSignature()
     {
         const QString id = QStringLiteral("check-signature");
-        const QString spec = QStringLiteral("RFC 7515 section 5.2; ") + coreValidation + QStringLiteral(", steps 6 and 8");
+        static const QString spec = QStringLiteral("RFC 7515 section 5.2; ") + coreValidation + QStringLiteral(", steps 6 and 8");
 
         QString error;
         if (isHmacAlgorithm(m_alg)) {
@@ -520,7 +615,7 @@ private:
     void checkIssuer()
     {
         const QString id = QStringLiteral("check-issuer");
-        const QString spec = coreValidation + QStringLiteral(", step 2");
+        static const QString spec = coreValidation + QStringLiteral(", step 2");
         const QJsonObject &claims = m_jws.claims;
 
         const QJsonValue value = claims.value(QStringLiteral("iss"));
@@ -563,7 +658,7 @@ private:
 
         const QJsonValue value = claims.value(QStringLiteral("sub"));
         if (value.isUndefined()) {
-            fail(id, QStringLiteral("The token has no \"sub\" claim, which every ID token must have."), spec);
+            fail(id, QStringLiteral("The token has no \"sub\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
         }
         if (!value.isString()) {
@@ -588,7 +683,7 @@ private:
     void checkAudience()
     {
         const QString id = QStringLiteral("check-audience");
-        const QString spec = coreValidation + QStringLiteral(", step 3; RFC 7519 section 4.1.3");
+        static const QString spec = coreValidation + QStringLiteral(", step 3; RFC 7519 section 4.1.3");
         const QJsonValue value = m_jws.claims.value(QStringLiteral("aud"));
 
         if (value.isUndefined()) {
@@ -620,38 +715,46 @@ private:
             return;
         }
 
-        if (m_audiences.contains(m_expect.clientId) && !m_expect.clientId.isEmpty()) {
+        // An ID token is issued to the client, an RFC 9068 access token to the resource server.
+        const bool idToken = m_kind == TokenKind::IdToken;
+        const QString &expected = idToken ? m_expect.clientId : m_resource;
+        const QString expectedName = idToken ? QStringLiteral("the client id") : QStringLiteral("the resource");
+        if (m_audiences.contains(expected) && !expected.isEmpty()) {
             pass(id,
                  m_audiences.size() == 1
-                     ? QStringLiteral("aud is the client id %1.").arg(quoted(m_expect.clientId))
-                     : QStringLiteral("aud contains the client id %1 among %2 audiences.")
-                           .arg(quoted(m_expect.clientId))
+                     ? QStringLiteral("aud is %1 %2.").arg(expectedName, quoted(expected))
+                     : QStringLiteral("aud contains %1 %2 among %3 audiences.")
+                           .arg(expectedName, quoted(expected))
                            .arg(m_audiences.size()),
                  spec);
             return;
         }
         fail(id,
-             QStringLiteral("aud (%1) does not contain the client id %2, so the token was issued to another "
-                            "client.")
+             QStringLiteral("aud (%1) does not contain %2 %3, so the token was issued to %4.")
                  .arg(m_audiences.isEmpty() ? QStringLiteral("an empty array") : quotedList(m_audiences),
-                      quoted(m_expect.clientId)),
-             spec);
+                      expectedName, quoted(expected),
+                      idToken ? QStringLiteral("another client") : QStringLiteral("another resource server")),
+             idToken ? spec : QStringLiteral("RFC 9068 section 4; RFC 7519 section 4.1.3"));
     }
 
     void checkAuthorizedParty()
     {
         const QString id = QStringLiteral("check-azp");
-        const QString spec = coreValidation + QStringLiteral(", steps 4 and 5");
+        static const QString spec = coreValidation + QStringLiteral(", steps 4 and 5");
         const QJsonObject &claims = m_jws.claims;
         const QJsonValue value = claims.value(QStringLiteral("azp"));
 
         if (value.isUndefined()) {
+            // In OpenID Connect Core 1.0 step 4, checking that azp is present with several
+            // audiences is a SHOULD. This app requires it, because without azp any audience
+            // could be the party the token was issued to.
             if (m_audiences.size() > 1)
-                add(id, Check::Status::Warning,
-                    QStringLiteral("The token has %1 audiences but no \"azp\" claim naming the client it was "
-                                   "issued to. The provider should add azp when there are several audiences.")
-                        .arg(m_audiences.size()),
-                    spec);
+                fail(id,
+                     QStringLiteral("The token has %1 audiences (%2) but no \"azp\" claim naming the client it "
+                                    "was issued to. azp is required when aud has several values.")
+                         .arg(m_audiences.size())
+                         .arg(quotedList(m_audiences)),
+                     spec);
             else
                 skip(id, QStringLiteral("The token has a single audience and no \"azp\" claim, which is fine."));
             return;
@@ -673,12 +776,12 @@ private:
     void checkExpiry()
     {
         const QString id = QStringLiteral("check-expiry");
-        const QString spec = coreValidation + QStringLiteral(", step 9; RFC 7519 section 4.1.4");
+        static const QString spec = coreValidation + QStringLiteral(", step 9; RFC 7519 section 4.1.4");
 
         double exp = 0;
         switch (readNumericDate(m_jws.claims, QStringLiteral("exp"), &exp)) {
         case ReadResult::Absent:
-            fail(id, QStringLiteral("The token has no \"exp\" claim, which every ID token must have."), spec);
+            fail(id, QStringLiteral("The token has no \"exp\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
         case ReadResult::WrongType:
             fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("exp")), spec);
@@ -708,12 +811,12 @@ private:
     void checkIssuedAt()
     {
         const QString id = QStringLiteral("check-issued-at");
-        const QString spec = coreValidation + QStringLiteral(", step 10; RFC 7519 section 4.1.6");
+        static const QString spec = coreValidation + QStringLiteral(", step 10; RFC 7519 section 4.1.6");
 
         double iat = 0;
         switch (readNumericDate(m_jws.claims, QStringLiteral("iat"), &iat)) {
         case ReadResult::Absent:
-            fail(id, QStringLiteral("The token has no \"iat\" claim, which every ID token must have."), spec);
+            fail(id, QStringLiteral("The token has no \"iat\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
         case ReadResult::WrongType:
             fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("iat")), spec);
@@ -776,11 +879,22 @@ private:
     void checkNonce()
     {
         const QString id = QStringLiteral("check-nonce");
-        const QString spec = coreValidation + QStringLiteral(", step 11");
+        static const QString spec = coreValidation + QStringLiteral(", step 11");
         const QJsonObject &claims = m_jws.claims;
         const QJsonValue value = claims.value(QStringLiteral("nonce"));
 
         if (m_expect.nonce.isEmpty()) {
+            // The implicit and hybrid flows return the ID token from the authorization endpoint,
+            // where only the nonce protects against a replayed token (Core 1.0 section 3.2.2.1).
+            if (hasResponseTypeValue(m_expect.responseType, QLatin1String("id_token"))) {
+                fail(id,
+                     QStringLiteral("The ID token came from the authorization endpoint with response_type=%1, "
+                                    "but the request sent no nonce. The implicit and hybrid flows require a "
+                                    "nonce, so the token cannot be tied to this login.")
+                         .arg(m_expect.responseType),
+                     QStringLiteral("OpenID Connect Core 1.0, sections 3.2.2.1 and 3.3.2.11"));
+                return;
+            }
             skip(id, QStringLiteral("The request sent no nonce, so there is nothing to compare."));
             return;
         }
@@ -848,9 +962,202 @@ private:
         pass(id, QStringLiteral("The \"%1\" claim matches the %2.").arg(claim, valueName), spec);
     }
 
+    void checkAuthTime()
+    {
+        const QString id = QStringLiteral("check-auth-time");
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, sections 2, 3.1.2.1 (max_age) and 3.1.3.7 step 13");
+        const bool maxAgeSent = m_expect.maxAgeSeconds >= 0;
+        const bool required = maxAgeSent || m_expect.authTimeEssential;
+
+        double authTime = 0;
+        switch (readNumericDate(m_jws.claims, QStringLiteral("auth_time"), &authTime)) {
+        case ReadResult::Absent:
+            if (maxAgeSent)
+                fail(id,
+                     QStringLiteral("The request sent max_age=%1, so the ID token must have an \"auth_time\" "
+                                    "claim, but it has none.")
+                         .arg(m_expect.maxAgeSeconds),
+                     spec);
+            else if (required)
+                fail(id,
+                     QStringLiteral("auth_time was requested as an essential claim, but the ID token has none."),
+                     spec);
+            else
+                skip(id, QStringLiteral("The token has no \"auth_time\" claim, and neither max_age nor auth_time "
+                                        "was requested."));
+            return;
+        case ReadResult::WrongType:
+            fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("auth_time")), spec);
+            return;
+        case ReadResult::Ok:
+            break;
+        }
+
+        const double ahead = authTime - m_now;
+        if (ahead > m_leeway) {
+            fail(id,
+                 QStringLiteral("The user authenticated at %1, %2 in the future (now %3), which is more than the "
+                                "leeway of %4.")
+                     .arg(formatTime(authTime), formatSeconds(ahead), formatTime(m_now), formatSeconds(m_leeway)),
+                 spec);
+            return;
+        }
+        const double age = m_now - authTime;
+        if (maxAgeSent && age > double(m_expect.maxAgeSeconds) + m_leeway) {
+            fail(id,
+                 QStringLiteral("The user authenticated at %1, %2 ago (now %3), which is more than max_age=%4 "
+                                "seconds plus the leeway of %5, so the provider did not authenticate the user "
+                                "again as requested.")
+                     .arg(formatTime(authTime), formatSeconds(age), formatTime(m_now))
+                     .arg(m_expect.maxAgeSeconds)
+                     .arg(formatSeconds(m_leeway)),
+                 spec);
+            return;
+        }
+        pass(id,
+             maxAgeSent ? QStringLiteral("The user authenticated at %1, %2 ago, within max_age=%3 seconds (leeway %4).")
+                              .arg(formatTime(authTime), formatSeconds(age))
+                              .arg(m_expect.maxAgeSeconds)
+                              .arg(formatSeconds(m_leeway))
+                        : QStringLiteral("The user authenticated at %1, %2 ago.").arg(formatTime(authTime), formatSeconds(age)),
+             spec);
+    }
+
+    void checkAcr()
+    {
+        const QString id = QStringLiteral("check-acr");
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, sections 3.1.3.7 step 12 and 5.5.1.1");
+        const QJsonObject &claims = m_jws.claims;
+        const QJsonValue value = claims.value(QStringLiteral("acr"));
+        const QStringList &requested = m_expect.acrValues;
+
+        if (value.isUndefined()) {
+            if (m_expect.acrEssential)
+                fail(id,
+                     QStringLiteral("acr was requested as an essential claim%1, but the ID token has no \"acr\" "
+                                    "claim.")
+                         .arg(requested.isEmpty() ? QString() : QStringLiteral(" with the values %1").arg(quotedList(requested))),
+                     spec);
+            else
+                skip(id, requested.isEmpty() ? QStringLiteral("The token has no \"acr\" claim, and none was requested.")
+                                             : QStringLiteral("The token has no \"acr\" claim. acr was requested as a "
+                                                              "voluntary claim, so it may be left out."));
+            return;
+        }
+        if (!value.isString()) {
+            fail(id, stringTypeReason(claims, QStringLiteral("acr")), spec);
+            return;
+        }
+        const QString acr = value.toString();
+        if (requested.isEmpty() || requested.contains(acr)) {
+            pass(id,
+                 requested.isEmpty() ? QStringLiteral("The token names the authentication context %1.").arg(quoted(acr))
+                                     : QStringLiteral("acr %1 is one of the requested values.").arg(quoted(acr)),
+                 spec);
+            return;
+        }
+        if (m_expect.acrEssential) {
+            fail(id,
+                 QStringLiteral("acr %1 is not one of the values requested as essential (%2), so the user did not "
+                                "authenticate as strongly as required.")
+                     .arg(quoted(acr), quotedList(requested)),
+                 spec);
+            return;
+        }
+        add(id, Check::Status::Warning,
+            QStringLiteral("acr %1 is not one of the requested values (%2). They were requested as voluntary, so "
+                           "the provider may use another context.")
+                .arg(quoted(acr), quotedList(requested)),
+            spec);
+    }
+
+    // RFC 9068 section 2.1 sets typ "at+jwt", and section 4 requires rejecting other types.
+    void checkAccessTokenType()
+    {
+        const QString id = QStringLiteral("check-typ");
+        const QString spec = QStringLiteral("RFC 9068 sections 2.1 and 4");
+        const QJsonValue value = m_jws.header.value(QStringLiteral("typ"));
+
+        if (value.isUndefined()) {
+            fail(id,
+                 QStringLiteral("The header has no \"typ\". An RFC 9068 access token has typ \"at+jwt\", which "
+                                "keeps other JWTs, such as ID tokens, from being used as access tokens."),
+                 spec);
+            return;
+        }
+        if (!value.isString()) {
+            fail(id, QStringLiteral("The header member \"typ\" is %1, but it must be a string.").arg(jsonTypeName(value)),
+                 spec);
+            return;
+        }
+        const QString typ = value.toString();
+        // Media type names are case-insensitive (RFC 7515 section 4.1.9).
+        if (typ.compare(QLatin1String("at+jwt"), Qt::CaseInsensitive) == 0
+            || typ.compare(QLatin1String("application/at+jwt"), Qt::CaseInsensitive) == 0) {
+            pass(id, QStringLiteral("typ is %1, the type of an RFC 9068 access token.").arg(quoted(typ)), spec);
+            return;
+        }
+        fail(id,
+             QStringLiteral("typ is %1, but an RFC 9068 access token has typ \"at+jwt\" or \"application/at+jwt\".")
+                 .arg(quoted(typ)),
+             spec);
+    }
+
+    void checkClientId()
+    {
+        const QString id = QStringLiteral("check-client-id");
+        const QString spec = QStringLiteral("RFC 9068 section 2.2; RFC 8693 section 4.3");
+        const QJsonObject &claims = m_jws.claims;
+        const QJsonValue value = claims.value(QStringLiteral("client_id"));
+
+        if (value.isUndefined()) {
+            fail(id, QStringLiteral("The token has no \"client_id\" claim, which every RFC 9068 access token must have."),
+                 spec);
+            return;
+        }
+        if (!value.isString()) {
+            fail(id, stringTypeReason(claims, QStringLiteral("client_id")), spec);
+            return;
+        }
+        if (value.toString() != m_expect.clientId) {
+            fail(id,
+                 QStringLiteral("client_id %1 is not this client's id %2, so the token was issued to another client.")
+                     .arg(quoted(value.toString()), quoted(m_expect.clientId)),
+                 spec);
+            return;
+        }
+        pass(id, QStringLiteral("client_id is this client's id %1.").arg(quoted(m_expect.clientId)), spec);
+    }
+
+    void checkJwtId()
+    {
+        const QString id = QStringLiteral("check-jti");
+        const QString spec = QStringLiteral("RFC 9068 section 2.2; RFC 7519 section 4.1.7");
+        const QJsonObject &claims = m_jws.claims;
+        const QJsonValue value = claims.value(QStringLiteral("jti"));
+
+        if (value.isUndefined()) {
+            fail(id, QStringLiteral("The token has no \"jti\" claim, which every RFC 9068 access token must have."),
+                 spec);
+            return;
+        }
+        if (!value.isString()) {
+            fail(id, stringTypeReason(claims, QStringLiteral("jti")), spec);
+            return;
+        }
+        if (value.toString().isEmpty()) {
+            fail(id, QStringLiteral("The \"jti\" claim is an empty string."), spec);
+            return;
+        }
+        pass(id, QStringLiteral("The token has the identifier jti."), spec);
+    }
+
     QByteArray m_token;
     const QList<jose::Jwk> &m_jwks;
     const IdTokenExpectations &m_expect;
+    TokenKind m_kind;
+    QString m_resource;
+    QString m_tokenName;
     double m_now = 0;
     int m_leeway = 0;
 
@@ -882,6 +1189,54 @@ IdTokenValidation validateIdToken(const QByteArray &idToken, const QList<jose::J
                                   const IdTokenExpectations &expect)
 {
     return Validator(idToken, jwks, expect).run();
+}
+
+IdTokenValidation validateJwtAccessToken(const QByteArray &accessToken, const QList<jose::Jwk> &jwks,
+                                         const AccessTokenExpectations &expect)
+{
+    IdTokenExpectations common;
+    common.issuer = expect.issuer;
+    common.clientId = expect.clientId;
+    common.allowedAlgorithms = expect.allowedAlgorithms;
+    common.providerAlgorithms = expect.providerAlgorithms;
+    common.leewaySeconds = expect.leewaySeconds;
+    common.now = expect.now;
+    return Validator(accessToken, jwks, common, TokenKind::AccessToken, expect.resource).runAccessToken();
+}
+
+Check compareUserInfoSubject(const QJsonObject &userInfo, const QJsonObject &idTokenClaims)
+{
+    Check check;
+    check.id = QStringLiteral("check-userinfo-subject");
+    check.name = QStringLiteral("UserInfo subject (sub)");
+    check.spec = QStringLiteral("OpenID Connect Core 1.0, sections 5.3.2 and 5.3.4");
+    check.status = Check::Status::Failed;
+
+    const QJsonValue userInfoSub = userInfo.value(QStringLiteral("sub"));
+    const QJsonValue idTokenSub = idTokenClaims.value(QStringLiteral("sub"));
+    if (userInfoSub.isUndefined()) {
+        check.reason = QStringLiteral("The UserInfo response has no \"sub\" claim, which it must always have.");
+        return check;
+    }
+    if (!userInfoSub.isString()) {
+        check.reason = QStringLiteral("The \"sub\" claim of the UserInfo response is %1, but it must be a string.")
+                           .arg(jsonTypeName(userInfoSub));
+        return check;
+    }
+    if (!idTokenSub.isString() || idTokenSub.toString().isEmpty()) {
+        check.reason = QStringLiteral("The ID token has no string \"sub\" claim, so the UserInfo response cannot be "
+                                      "tied to it.");
+        return check;
+    }
+    if (userInfoSub.toString() != idTokenSub.toString()) {
+        check.reason = QStringLiteral("The UserInfo response has sub %1, but the ID token has sub %2. The response "
+                                      "describes another user, so it must not be used.")
+                           .arg(quoted(userInfoSub.toString()), quoted(idTokenSub.toString()));
+        return check;
+    }
+    check.status = Check::Status::Passed;
+    check.reason = QStringLiteral("The UserInfo response has the same sub %1 as the ID token.").arg(quoted(userInfoSub.toString()));
+    return check;
 }
 
 QString checkStatusName(Check::Status status)
