@@ -12,6 +12,9 @@ AFX_BUILD_PACKAGES=(
 )
 # Extra packages for the headless test suite: X server, D-Bus session, keyring, the npm peers.
 AFX_TEST_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libglib2.0-bin)
+# The fuzz targets in scripts/test: clang, and the libFuzzer runtime (libclang_rt.fuzzer), which
+# Debian 12 ships in libclang-rt-14-dev. The sanitizer build of the unit tests uses g++.
+AFX_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 afx_log() { printf '==> %s\n' "$*" >&2; }
 
@@ -42,16 +45,36 @@ afx_install_packages() {
     || afx_die "apt-get install failed for: ${missing[*]}"
 }
 
-# Configures and builds into $1 with the extra CMake arguments that follow.
-afx_build() {
+# Configures the build folder $1 with the extra CMake arguments that follow.
+afx_configure() {
   local build_dir=$1
   shift
   if [ ! -f "$build_dir/build.ninja" ]; then
     afx_log "Configuring $build_dir"
-    cmake -S "$AFX_ROOT" -B "$build_dir" -G Ninja "$@" >/dev/null || afx_die "CMake configuration failed."
+    cmake -S "$AFX_ROOT" -B "$build_dir" -G Ninja "$@" >/dev/null || afx_die "CMake configuration failed in $build_dir."
   else
-    cmake "$build_dir" "$@" >/dev/null || afx_die "CMake configuration failed."
+    cmake "$build_dir" "$@" >/dev/null || afx_die "CMake configuration failed in $build_dir."
   fi
-  afx_log "Building in $build_dir"
-  cmake --build "$build_dir" --parallel "$(nproc)" || afx_die "The build failed."
+}
+
+# Configures and builds into $1 with the extra CMake arguments that follow.
+afx_build() {
+  afx_configure "$@"
+  afx_log "Building in $1"
+  cmake --build "$1" --parallel "$(nproc)" || afx_die "The build failed."
+}
+
+# Configures $1 with the CMake arguments after the target list, and builds only the targets
+# listed before "--": afx_build_targets DIR TARGET... -- CMAKE_ARGS...
+afx_build_targets() {
+  local build_dir=$1 targets=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    targets+=("$1")
+    shift
+  done
+  [ $# -gt 0 ] && shift
+  afx_configure "$build_dir" "$@"
+  afx_log "Building ${targets[*]} in $build_dir"
+  cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]}" || afx_die "The build failed in $build_dir."
 }

@@ -2,6 +2,7 @@
 
 #include "oidc/callback.h"
 
+#include <QLocale>
 #include <QTest>
 
 using namespace afx::oidc;
@@ -32,6 +33,8 @@ private Q_SLOTS:
     void invalidUrlRejected();
     void urlWithoutParameters();
     void largeFragment();
+    void urlSizeLimit_data();
+    void urlSizeLimit();
     void responseModeQueryWithTokenRejected();
     void responseModeOverridesLocation();
     void responseModeFormPostRejectedForUrl();
@@ -39,6 +42,7 @@ private Q_SLOTS:
     void formPostBody();
     void formPostBodyRejectsRepeats();
     void formPostBodyRejectsMalformed();
+    void formPostBodySizeLimit();
 
     void stateAcceptedOnce();
     void stateNeverIssued();
@@ -346,13 +350,57 @@ void TestCallback::urlWithoutParameters()
 
 void TestCallback::largeFragment()
 {
-    const QByteArray idToken(1024 * 1024, 'x');
-    const QUrl url(QStringLiteral("com.example.explorer:/callback#id_token=") + QString::fromLatin1(idToken)
-                   + QStringLiteral("&state=s"));
+    // An implicit response that fills the URL up to the size limit is read whole.
+    const QString prefix = QStringLiteral("com.example.explorer:/callback#state=s&id_token=");
+    const QString idToken(CallbackParams::maxEncodedBytes - prefix.size(), QLatin1Char('x'));
+    const QUrl url(prefix + idToken);
+    QCOMPARE(url.toEncoded().size(), CallbackParams::maxEncodedBytes);
+
     QString error;
     const auto params = CallbackParams::parse(url, QStringLiteral("id_token"), &error);
     QVERIFY2(params, qPrintable(error));
     QCOMPARE(params->value(QStringLiteral("id_token")).size(), idToken.size());
+    QCOMPARE(params->state, QStringLiteral("s"));
+}
+
+void TestCallback::urlSizeLimit_data()
+{
+    QTest::addColumn<QString>("prefix");
+    QTest::addColumn<QString>("responseType");
+    QTest::addColumn<qsizetype>("extraBytes");
+
+    const QString query = QStringLiteral("http://127.0.0.1:53123/callback?code=abc&state=xyz&padding=");
+    const QString fragment = QStringLiteral("http://127.0.0.1:53123/callback#state=xyz&access_token=");
+    QTest::newRow("query at the limit") << query << QStringLiteral("code") << qsizetype(0);
+    QTest::newRow("query one byte over") << query << QStringLiteral("code") << qsizetype(1);
+    QTest::newRow("fragment one byte over") << fragment << QStringLiteral("token") << qsizetype(1);
+    QTest::newRow("fragment 1 MiB over") << fragment << QStringLiteral("token") << qsizetype(1024 * 1024);
+}
+
+void TestCallback::urlSizeLimit()
+{
+    QFETCH(QString, prefix);
+    QFETCH(QString, responseType);
+    QFETCH(qsizetype, extraBytes);
+
+    QCOMPARE(CallbackParams::maxEncodedBytes, qsizetype(256 * 1024));
+    const qsizetype size = CallbackParams::maxEncodedBytes + extraBytes;
+    const QUrl url(prefix + QString(size - prefix.size(), QLatin1Char('x')));
+    QCOMPARE(url.toEncoded().size(), size);
+
+    QString error;
+    const auto params = CallbackParams::parse(url, responseType, &error);
+    if (extraBytes == 0) {
+        QVERIFY2(params, qPrintable(error));
+        QCOMPARE(params->state, QStringLiteral("xyz"));
+        return;
+    }
+    QVERIFY(!params);
+    const QString shownSize = QLocale::c().formattedDataSize(size, 1);
+    QCOMPARE(error, QStringLiteral("The callback URL is %1 bytes (%2); the limit is 262144 bytes (256 KiB), so its "
+                                   "parameters were not read.")
+                        .arg(size)
+                        .arg(shownSize));
 }
 
 void TestCallback::responseModeQueryWithTokenRejected()
@@ -418,6 +466,23 @@ void TestCallback::formPostBodyRejectsRepeats()
     QString error;
     QVERIFY(!CallbackParams::parseFormPost("code=a&state=s&code=b", &error));
     QVERIFY2(error.contains(QLatin1String("\"code\"")), qPrintable(error));
+}
+
+void TestCallback::formPostBodySizeLimit()
+{
+    QByteArray body = "code=abc&state=xyz&padding=";
+    body.append(QByteArray(CallbackParams::maxEncodedBytes - body.size(), 'x'));
+    QCOMPARE(body.size(), CallbackParams::maxEncodedBytes);
+
+    QString error;
+    const auto params = CallbackParams::parseFormPost(body, &error);
+    QVERIFY2(params, qPrintable(error));
+    QCOMPARE(params->code, QStringLiteral("abc"));
+
+    body.append('x');
+    QVERIFY(!CallbackParams::parseFormPost(body, &error));
+    QCOMPARE(error, QStringLiteral("The form body posted to the redirect URI is 262145 bytes (256.0 KiB); the limit "
+                                   "is 262144 bytes (256 KiB), so its parameters were not read."));
 }
 
 void TestCallback::formPostBodyRejectsMalformed()

@@ -216,9 +216,11 @@ QJsonObject atJwtHeader(const QString &kid, const QJsonValue &typ = QStringLiter
 // Compares one check's status and checks that its reason contains `reasonPart`.
 #define AFX_COMPARE_CHECK(validation, id, expectedStatus, reasonPart)                                              \
     do {                                                                                                           \
-        const Check *found = findCheck(validation, id);                                                            \
+        /* A copy: `validation` may be a temporary, which would be gone before `found` is read. */                 \
+        const afx::oidc::IdTokenValidation checkedValidation = (validation);                                       \
+        const Check *found = findCheck(checkedValidation, id);                                                     \
         QVERIFY2(found, qPrintable(QStringLiteral("no check named ") + (id)));                                   \
-        QVERIFY2(found->status == (expectedStatus), describe(validation).constData());                            \
+        QVERIFY2(found->status == (expectedStatus), describe(checkedValidation).constData());                     \
         QVERIFY2(found->reason.contains(reasonPart, Qt::CaseInsensitive),                                         \
                  qPrintable(QStringLiteral("reason of %1 lacks \"%2\": %3").arg(id, reasonPart, found->reason)));  \
     } while (false)

@@ -167,6 +167,7 @@ private Q_SLOTS:
     void jwksKeepsUsableKeys();
     void jwksDocumentErrors_data();
     void jwksDocumentErrors();
+    void jwksSizeLimit();
     void jwksEmptyKeyArray();
 
     // OpenID Connect hash claims
@@ -1110,6 +1111,9 @@ void TestJose::privateRsaJwkWithoutCrtMembers()
     const std::optional<QByteArray> signature = sign(QStringLiteral("RS256"), key, jws->signingInput, &error);
     QVERIFY2(signature.has_value(), qPrintable(error));
     QCOMPARE(*signature, jws->signature);
+
+    // PKCS #8 needs the primes, so such a key has no PEM form.
+    QVERIFY(key.toPrivatePem().isEmpty());
 }
 
 void TestJose::thumbprintMatchesRfc7638()
@@ -1252,12 +1256,15 @@ void TestJose::jwksDocumentErrors_data()
     QTest::newRow("keys is a string") << QByteArray(R"({"keys":"none"})") << limit
                                       << QStringLiteral("The JWKS member \"keys\" must be an array, but it is a string.");
     QTest::newRow("over the size limit") << QByteArray(R"({"keys":[]})") << qsizetype(10)
-                                         << QStringLiteral("The JWKS document is 11 bytes, larger than the limit of 10 bytes.");
+                                         << QStringLiteral("The JWKS document is 11 bytes; the limit is 10 bytes.");
     const QByteArray huge = R"({"keys":[],"padding":")" + QByteArray(600 * 1024, 'x') + "\"}";
     QTest::newRow("over the default limit") << huge << limit
-                                            << QStringLiteral("The JWKS document is %1 bytes, larger than the limit of "
-                                                              "524288 bytes.")
+                                            << QStringLiteral("The JWKS document is %1 bytes (600.0 KiB); the limit is "
+                                                              "524288 bytes (512 KiB).")
                                                    .arg(huge.size());
+    // Deep nesting makes a recursive parser run out of stack. Qt's parser rejects it instead.
+    QTest::newRow("deeply nested arrays") << QByteArray(100 * 1024, '[') << limit
+                                          << QStringLiteral("The JWKS document is not valid JSON");
     QTest::newRow("UTF-16 encoded") << QByteArray("{\0\"\0k\0e\0y\0s\0\"\0:\0[\0]\0}\0", 22) << limit
                                     << QStringLiteral("The JWKS document is not valid JSON");
 }
@@ -1274,6 +1281,27 @@ void TestJose::jwksDocumentErrors()
     QVERIFY(!Jwks::parse(document, &jwks, &error, maxBytes));
     QVERIFY2(error.startsWith(expectedError), qPrintable(error));
     QCOMPARE(jwks.skipped, QStringList{QStringLiteral("left from before")}); // untouched on failure
+}
+
+void TestJose::jwksSizeLimit()
+{
+    QCOMPARE(Jwks::maxDocumentBytes, qsizetype(512 * 1024));
+
+    // Trailing whitespace is valid JSON, so the padding changes only the size.
+    QByteArray document = R"({"keys":[]})";
+    document.append(QByteArray(Jwks::maxDocumentBytes - document.size(), ' '));
+    QCOMPARE(document.size(), Jwks::maxDocumentBytes);
+
+    Jwks jwks;
+    QString error;
+    QVERIFY2(Jwks::parse(document, &jwks, &error), qPrintable(error));
+    QVERIFY(jwks.keys.isEmpty());
+
+    document.append(' ');
+    QVERIFY(!Jwks::parse(document, &jwks, &error));
+    QCOMPARE(error, QStringLiteral("The JWKS document is 524289 bytes (512.0 KiB); the limit is 524288 bytes "
+                                   "(512 KiB). A JWK Set of a few keys takes a few KiB, so check that the jwks_uri "
+                                   "points to the provider's keys."));
 }
 
 void TestJose::jwksEmptyKeyArray()

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void nonObjectRejected();
     void oversizeRejected();
     void sizeLimitInclusive();
+    void defaultSizeLimit();
     void issuerMismatchRejected();
     void issuerTrailingSlashNamed_data();
     void issuerTrailingSlashNamed();
@@ -236,7 +237,28 @@ void TestProviderMetadata::sizeLimitInclusive()
     QString error;
     QVERIFY2(ProviderMetadata::parse(body, source, issuer, &metadata, &error, body.size()), qPrintable(error));
     QVERIFY(!ProviderMetadata::parse(body, source, issuer, &metadata, &error, body.size() - 1));
-    QVERIFY2(error.contains(QStringLiteral("limit of %1 bytes").arg(body.size() - 1)), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("the limit is %1 bytes").arg(body.size() - 1)), qPrintable(error));
+}
+
+void TestProviderMetadata::defaultSizeLimit()
+{
+    QCOMPARE(ProviderMetadata::maxDocumentBytes, qsizetype(256 * 1024));
+
+    // Trailing whitespace is valid JSON, so the padding changes only the size.
+    QByteArray body = toJson(::goodDocument());
+    body.append(QByteArray(ProviderMetadata::maxDocumentBytes - body.size(), '\n'));
+    QCOMPARE(body.size(), ProviderMetadata::maxDocumentBytes);
+
+    ProviderMetadata metadata;
+    QString error;
+    QVERIFY2(ProviderMetadata::parse(body, source, issuer, &metadata, &error), qPrintable(error));
+    QCOMPARE(metadata.issuer, issuer);
+
+    body.append('\n');
+    QVERIFY(!ProviderMetadata::parse(body, source, issuer, &metadata, &error));
+    QCOMPARE(error, QStringLiteral("The discovery document at %1 is 262145 bytes (256.0 KiB); the limit is 262144 "
+                                   "bytes (256 KiB). A discovery document takes a few KiB, so check the discovery URL.")
+                        .arg(source.toString()));
 }
 
 void TestProviderMetadata::issuerMismatchRejected()

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
+#include <QLocale>
 
 #include <openssl/core_names.h>
 #include <openssl/bio.h>
@@ -51,6 +52,19 @@ constexpr int kMaxRsaExponentBits = 64;
 constexpr int kMinRsaGenerateBits = 512;
 
 constexpr int kEd25519KeyBytes = 32;
+
+// "524289 bytes (512.0 KiB)" for size-limit messages: the exact count shows by how much a
+// limit was exceeded, the rounded one is easier to read.
+QString describeByteSize(qsizetype bytes)
+{
+    if (bytes < 1024)
+        return QStringLiteral("%1 bytes").arg(bytes);
+    qsizetype unit = 1024; // the unit formattedDataSize() picks: KiB, MiB, ...
+    while (bytes / unit >= 1024)
+        unit *= 1024;
+    const int decimals = bytes % unit == 0 ? 0 : 1;
+    return QStringLiteral("%1 bytes (%2)").arg(bytes).arg(QLocale::c().formattedDataSize(bytes, decimals));
+}
 
 struct CurveInfo {
     const char *joseName;    // the JWK "crv" value
@@ -740,8 +754,9 @@ Key Key::adopt(evp_pkey_st *key, bool hasPrivate)
 bool Jwks::parse(const QByteArray &json, Jwks *out, QString *error, qsizetype maxBytes)
 {
     if (json.size() > maxBytes)
-        return fail(error, QStringLiteral("The JWKS document is %1 bytes, larger than the limit of %2 bytes.")
-                               .arg(json.size()).arg(maxBytes));
+        return fail(error, QStringLiteral("The JWKS document is %1; the limit is %2. A JWK Set of a few keys takes "
+                                          "a few KiB, so check that the jwks_uri points to the provider's keys.")
+                               .arg(describeByteSize(json.size()), describeByteSize(maxBytes)));
 
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);

@@ -45,7 +45,9 @@ public:
     // choice for "kid". Empty for a null key.
     QByteArray thumbprint() const;
 
-    // PKCS #8 PEM of a private key, for keeping it in the keychain; empty for a public key.
+    // PKCS #8 PEM of a private key, for keeping it in the keychain. Empty for a public key, and
+    // for an RSA key from a private JWK without "p", "q", "dp", "dq" and "qi", because the
+    // RSAPrivateKey structure inside PKCS #8 (RFC 8017 appendix A.1.2) needs the primes.
     QByteArray toPrivatePem() const;
     // Reads a PKCS #8 (or traditional) PEM private key; a null key with *error on failure.
     static Key fromPrivatePem(const QByteArray &pem, QString *error);
@@ -76,9 +78,14 @@ struct Jwks {
     QList<Jwk> keys;
     QStringList skipped; // one sentence per key that was not usable, naming its index and kid
 
-    // Parses a JWKS document. Returns false with *error set when the document is not a
-    // JSON object with a "keys" array, or is larger than maxBytes.
-    static bool parse(const QByteArray &json, Jwks *out, QString *error, qsizetype maxBytes = 512 * 1024);
+    // The default size limit for a JWKS document. By estimate, a provider's set of a few keys
+    // takes a few KiB, and tens of KiB with x5c certificate chains.
+    static constexpr qsizetype maxDocumentBytes = 512 * 1024;
+
+    // Parses a JWKS document. Returns false with *error set when the document is larger than
+    // maxBytes or is not a JSON object with a "keys" array. The size is checked first, before
+    // any parsing, and its message names both the size and the limit.
+    static bool parse(const QByteArray &json, Jwks *out, QString *error, qsizetype maxBytes = maxDocumentBytes);
 };
 
 } // namespace afx::jose

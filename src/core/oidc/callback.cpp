@@ -1,6 +1,7 @@
 #include "oidc/callback.h"
 
 #include <QHash>
+#include <QLocale>
 #include <QSet>
 
 #include <algorithm>
@@ -46,6 +47,19 @@ bool hasResponseParameters(const FormFields &fields)
 bool containsResponseType(const QString &responseType, QLatin1String value)
 {
     return responseType.split(QLatin1Char(' '), Qt::SkipEmptyParts).contains(value);
+}
+
+// "262145 bytes (256.0 KiB)" for size-limit messages: the exact count shows by how much a
+// limit was exceeded, the rounded one is easier to read.
+QString describeByteSize(qsizetype bytes)
+{
+    if (bytes < 1024)
+        return QStringLiteral("%1 bytes").arg(bytes);
+    qsizetype unit = 1024; // the unit formattedDataSize() picks: KiB, MiB, ...
+    while (bytes / unit >= 1024)
+        unit *= 1024;
+    const int decimals = bytes % unit == 0 ? 0 : 1;
+    return QStringLiteral("%1 bytes (%2)").arg(bytes).arg(QLocale::c().formattedDataSize(bytes, decimals));
 }
 
 bool failWith(QString *error, const QString &message)
@@ -142,6 +156,12 @@ std::optional<CallbackParams> CallbackParams::parse(const QUrl &callback, const 
 std::optional<CallbackParams> CallbackParams::parse(const QUrl &callback, const QString &responseType,
                                                     const QString &responseMode, QString *error)
 {
+    const qsizetype encodedSize = callback.toEncoded().size();
+    if (encodedSize > maxEncodedBytes) {
+        failWith(error, QStringLiteral("The callback URL is %1; the limit is %2, so its parameters were not read.")
+                            .arg(describeByteSize(encodedSize), describeByteSize(maxEncodedBytes)));
+        return std::nullopt;
+    }
     if (!callback.isValid()) {
         failWith(error, QStringLiteral("The callback URL is not a valid URL, so its parameters cannot be read."));
         return std::nullopt;
@@ -207,6 +227,12 @@ std::optional<CallbackParams> CallbackParams::parse(const QUrl &callback, const 
 
 std::optional<CallbackParams> CallbackParams::parseFormPost(QByteArrayView body, QString *error)
 {
+    if (body.size() > maxEncodedBytes) {
+        failWith(error, QStringLiteral("The form body posted to the redirect URI is %1; the limit is %2, so its "
+                                       "parameters were not read.")
+                            .arg(describeByteSize(body.size()), describeByteSize(maxEncodedBytes)));
+        return std::nullopt;
+    }
     FormFields fields;
     QString decodeError;
     if (!formDecodeFields(body, &fields, &decodeError)) {

@@ -46,6 +46,11 @@ struct CallbackParams {
     bool misplaced = false; // the parameters were not where the response type puts them
     bool formPost = false;  // read from a form_post body by parseFormPost()
 
+    // The size limit for a callback URL in its fully encoded form, and for a form_post body.
+    // The largest real responses carry an ID token and an access token in the fragment of an
+    // implicit or hybrid flow, and each token is limited to 64 KiB by CompactJws::parse.
+    static constexpr qsizetype maxEncodedBytes = 256 * 1024;
+
     bool isError() const { return !error.isEmpty(); }
     // False when the response has no code or an empty one. The caller must then not call the
     // token endpoint, and must report the missing code if the response is not an error.
@@ -58,8 +63,9 @@ struct CallbackParams {
     // (OAuth 2.0 Multiple Response Type Encoding Practices section 5). When the expected place
     // has no response parameters but the other one does, they are read from there and
     // `misplaced` is set. A URL without any parameters yields an empty result, not an error.
-    // Returns nullopt with *error for an invalid URL, a malformed encoding or a repeated
-    // parameter (RFC 6749 section 3.1). Error messages name parameters, never their values.
+    // Returns nullopt with *error for a URL longer than maxEncodedBytes (checked first), an
+    // invalid URL, a malformed encoding or a repeated parameter (RFC 6749 section 3.1).
+    // Error messages name parameters, never their values.
     // NOTE: a QUrl built in TolerantMode has already turned a broken escape such as "%zz" into
     // "%25zz", so only invalid UTF-8 and URLs parsed in StrictMode show up as malformed here.
     static std::optional<CallbackParams> parse(const QUrl &callback, const QString &responseType,
@@ -72,7 +78,7 @@ struct CallbackParams {
                                                const QString &responseMode, QString *error);
     // Reads the application/x-www-form-urlencoded body that response_mode=form_post sends to
     // the redirect URI (OAuth 2.0 Form Post Response Mode section 2). Sets formPost and
-    // location Query. Fails like parse().
+    // location Query. Fails like parse(), and for a body larger than maxEncodedBytes.
     static std::optional<CallbackParams> parseFormPost(QByteArrayView body, QString *error);
 };
 

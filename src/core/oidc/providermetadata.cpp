@@ -6,12 +6,26 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
+#include <QLocale>
 
 namespace afx::oidc {
 
 namespace {
 
 using json::jsonTypeName;
+
+// "262145 bytes (256.0 KiB)" for size-limit messages: the exact count shows by how much a
+// limit was exceeded, the rounded one is easier to read.
+QString describeByteSize(qsizetype bytes)
+{
+    if (bytes < 1024)
+        return QStringLiteral("%1 bytes").arg(bytes);
+    qsizetype unit = 1024; // the unit formattedDataSize() picks: KiB, MiB, ...
+    while (bytes / unit >= 1024)
+        unit *= 1024;
+    const int decimals = bytes % unit == 0 ? 0 : 1;
+    return QStringLiteral("%1 bytes (%2)").arg(bytes).arg(QLocale::c().formattedDataSize(bytes, decimals));
+}
 
 // Skips leading JSON whitespace and a UTF-8 byte order mark.
 QByteArrayView trimmedStart(const QByteArray &body)
@@ -155,10 +169,9 @@ bool ProviderMetadata::parse(const QByteArray &body, const QUrl &sourceUrl, cons
     };
 
     if (body.size() > maxBytes)
-        return fail(QStringLiteral("The discovery document at %1 is %2 bytes, more than the limit of %3 bytes.")
-                        .arg(source)
-                        .arg(body.size())
-                        .arg(maxBytes));
+        return fail(QStringLiteral("The discovery document at %1 is %2; the limit is %3. A discovery document "
+                                   "takes a few KiB, so check the discovery URL.")
+                        .arg(source, describeByteSize(body.size()), describeByteSize(maxBytes)));
 
     const QByteArrayView start = trimmedStart(body);
     if (start.isEmpty())

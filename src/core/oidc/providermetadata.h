@@ -30,8 +30,13 @@ struct ProviderMetadata {
     bool authorizationResponseIssParameterSupported = false;
     QJsonObject json;
 
+    // The default size limit for a discovery document, far above the size of the documents in
+    // tests/data/oidc (each under 1 KiB).
+    static constexpr qsizetype maxDocumentBytes = 256 * 1024;
+
     // Parses and checks a discovery document fetched from `sourceUrl` for `expectedIssuer`.
-    // The body must be a JSON object of at most maxBytes. Its "issuer" must equal
+    // The body must be a JSON object of at most maxBytes, checked first, before any parsing,
+    // with a message that names the size and the limit. Its "issuer" must equal
     // expectedIssuer character for character, and a difference of only a trailing '/' is named
     // as such, with the side that has it. authorization_endpoint, token_endpoint and jwks_uri
     // must be absolute http(s) URLs, as must userinfo_endpoint, end_session_endpoint,
@@ -42,7 +47,8 @@ struct ProviderMetadata {
     // An HTML body is reported as such, because it usually means a wrong discovery URL.
     // Returns false with *error naming the URL, the member and the fix; *out is then unchanged.
     static bool parse(const QByteArray &body, const QUrl &sourceUrl, const QString &expectedIssuer,
-                      ProviderMetadata *out, QString *error, qsizetype maxBytes = 256 * 1024);
+                      ProviderMetadata *out, QString *error,
+                      qsizetype maxBytes = maxDocumentBytes);
 };
 
 } // namespace afx::oidc
