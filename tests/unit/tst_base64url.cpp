@@ -19,6 +19,7 @@ private Q_SLOTS:
     void decodeEmpty();
     void decodeRejects_data();
     void decodeRejects();
+    void decodeRejectsInvalidAtEachPosition();
     void roundTripAllLengths();
     void roundTripLargeInput();
 };
@@ -108,6 +109,29 @@ void TestBase64Url::decodeRejects()
     QFETCH(QByteArray, text);
 
     QVERIFY(!base64UrlDecode(text).has_value());
+}
+
+// The decoder reads full groups of four characters and a final group of two or three in
+// different code, so an invalid byte must be found at every position of both.
+void TestBase64Url::decodeRejectsInvalidAtEachPosition()
+{
+    const QByteArray invalidBytes("=+/ .\n\x80\xff\0", 9);
+    for (int byteCount = 1; byteCount <= 8; ++byteCount) {
+        const QByteArray valid = base64UrlEncode(QByteArray("ABCDEFGH").left(byteCount));
+        const qsizetype length = valid.size();
+        QVERIFY2(base64UrlDecode(valid).has_value(), valid.constData());
+        for (qsizetype position = 0; position < length; ++position) {
+            for (const char invalid : invalidBytes) {
+                QByteArray text = valid;
+                text[position] = invalid;
+                QVERIFY2(!base64UrlDecode(text).has_value(),
+                         qPrintable(QStringLiteral("length %1, byte 0x%2 at position %3")
+                                        .arg(length)
+                                        .arg(quint8(invalid), 2, 16, QLatin1Char('0'))
+                                        .arg(position)));
+            }
+        }
+    }
 }
 
 void TestBase64Url::roundTripAllLengths()

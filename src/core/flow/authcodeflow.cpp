@@ -1,5 +1,7 @@
 #include "flow/authcodeflow.h"
 
+#include "oidc/clockskew.h"
+
 #include "flow/checksteps.h"
 #include "jose/jws.h"
 #include "oidc/clientauth.h"
@@ -189,6 +191,7 @@ void AuthCodeFlow::begin(FlowKind kind, const Profile &profile, const QString &c
     m_validatingFrontChannel = false;
     m_frontCode.clear();
     m_frontTokens = {};
+    m_providerDate.clear();
     static const QList<FlowKind> usesCurrent{FlowKind::Refresh, FlowKind::UserInfo, FlowKind::Revocation,
                                              FlowKind::Introspection, FlowKind::Logout};
     if (!usesCurrent.contains(kind))
@@ -1333,6 +1336,7 @@ void AuthCodeFlow::postTokenRequest(oidc::FormFields fields, const QString &expl
 {
     const TracedRequest request = formPost(m_metadata.tokenEndpoint, explanationKey, std::move(fields));
     sendChecked(request, [this, request, onTokens](const TracedResponse &response) {
+        m_providerDate = QString::fromLatin1(response.header("Date"));
         oidc::TokenResponse parsed;
         QString problem;
         if (!oidc::TokenResponse::parse(response.status, response.body, QDateTime::currentDateTimeUtc(), &parsed, &problem)) {
@@ -1425,23 +1429,34 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
         expect.responseType = m_request.responseType;
         expect.code = m_frontCode;
     }
+    if (m_validatingFrontChannel)
+        expect.state = QString::fromLatin1(m_request.state); // s_hash, when the ID token carries one
+    if (m_kind == FlowKind::AuthorizationCode) {
+        // What the authorization request asked for through the profile's extra parameters.
+        for (const auto &[name, value] : m_profile.extraAuthorizeParams) {
+            bool isNumber = false;
+            if (name == QLatin1String("max_age") && value.toInt(&isNumber) >= 0 && isNumber)
+                expect.maxAgeSeconds = value.toInt();
+            if (name == QLatin1String("acr_values"))
+                expect.acrValues = value.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        }
+    }
     expect.clientSecret = m_clientSecret;
     expect.leewaySeconds = m_profile.leewaySeconds;
     expect.now = QDateTime::currentDateTimeUtc();
     const oidc::IdTokenValidation validation = oidc::validateIdToken(tokens.idToken.toLatin1(), m_keys, expect);
 
     // An unknown kid may mean the provider rotated its keys: fetch the JWKS once more
-    // (OpenID Connect Core section 10.1.1) before calling the token invalid.
-    if (!keysRefetched) {
-        for (const oidc::Check &check : validation.checks) {
-            if (check.id == QLatin1String("check-key") && check.status == oidc::Check::Status::Failed
-                && !validation.header.value(QStringLiteral("kid")).toString().isEmpty()) {
-                if (m_trace)
-                    m_trace->appendLocal(Trace::App, tr("Unknown key id: fetch keys again"), StepResult::Warning, check.reason,
-                                         QStringLiteral("check-key"));
-                fetchKeys([this, tokens] { validate(tokens, true); });
-                return;
-            }
+    // (OpenID Connect Core section 10.1.1) before calling the token invalid. The policy allows
+    // that once per kid and once a minute per issuer, so forged kids cannot flood the provider.
+    if (!keysRefetched && !validation.unknownKid.isEmpty()) {
+        const oidc::JwksRefetchPolicy::Decision decision = m_refetchPolicy.requestRefetch(m_metadata.issuer, validation.unknownKid);
+        if (m_trace)
+            m_trace->appendLocal(Trace::App, decision.allowed ? tr("Unknown key id: fetch keys again") : tr("Unknown key id: no refetch"),
+                                 StepResult::Warning, decision.reason, QStringLiteral("check-key"));
+        if (decision.allowed) {
+            fetchKeys([this, tokens] { validate(tokens, true); });
+            return;
         }
     }
 
@@ -1454,6 +1469,18 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
             if (check.status == oidc::Check::Status::Failed && firstFailedStep < 0)
                 firstFailedStep = index;
         }
+    }
+
+    // A time check that failed is most often the local clock: compare it with the provider's.
+    static const QStringList timeChecks{QStringLiteral("check-expiry"), QStringLiteral("check-issued-at"),
+                                        QStringLiteral("check-not-before"), QStringLiteral("check-auth-time")};
+    bool timeFailed = false;
+    for (const oidc::Check &check : validation.checks)
+        timeFailed |= check.status == oidc::Check::Status::Failed && timeChecks.contains(check.id);
+    if (timeFailed && m_trace && !m_providerDate.isEmpty()) {
+        const oidc::Check skew = oidc::checkClockSkew(m_providerDate, QDateTime::currentDateTimeUtc(), m_profile.leewaySeconds);
+        m_trace->appendLocal(Trace::App, skew.name, stepResultForCheck(skew.status),
+                             skew.reason + (skew.spec.isEmpty() ? QString() : QStringLiteral(" (") + skew.spec + QLatin1Char(')')), skew.id);
     }
 
     QString refreshProblem;

@@ -9,6 +9,7 @@
 #include "oidc/callback.h"
 #include "oidc/formencoding.h"
 #include "oidc/idtokenvalidator.h"
+#include "oidc/jwksrefresh.h"
 #include "oidc/providermetadata.h"
 #include "storage/profile.h"
 #include "storage/tokenstore.h"
@@ -212,6 +213,8 @@ private:
     TokenChoice m_tokenChoice = TokenChoice::AccessToken;
     QByteArray m_logoutState;
     int m_authorizeStep = -1; // the "Open authorize URL" step of the current login
+    oidc::JwksRefetchPolicy m_refetchPolicy;
+    QString m_providerDate; // the Date header of the token endpoint's latest response
     oidc::ProviderMetadata m_metadata;
     QList<jose::Jwk> m_keys;
     oidc::AuthRequest m_request;

@@ -106,6 +106,49 @@ const AlgorithmInfo *resolveAlgorithm(const QString &alg, QString *error)
     return info;
 }
 
+// The parameters of the public keys that one thread has used, because Key::curve() queries
+// OpenSSL for the group name on every call. Like VerifierCache below, each entry holds a reference to
+// its EVP_PKEY, so the address cannot be reused by another key while it is cached, and the cache
+// starts over when it has kMaxEntries keys.
+class KeyParametersCache {
+public:
+    KeyParametersCache() = default;
+    KeyParametersCache(const KeyParametersCache &) = delete;
+    KeyParametersCache &operator=(const KeyParametersCache &) = delete;
+    ~KeyParametersCache() { clear(); }
+
+    KeyParameters find(const Key &key)
+    {
+        EVP_PKEY *handle = key.handle();
+        for (const Entry &entry : m_entries) {
+            if (entry.key == handle)
+                return entry.parameters;
+        }
+        const KeyParameters parameters{key.kty(), key.curve(), key.bits()};
+        if (m_entries.size() >= kMaxEntries)
+            clear();
+        if (EVP_PKEY_up_ref(handle) == 1)
+            m_entries.push_back(Entry{handle, parameters});
+        return parameters;
+    }
+
+private:
+    struct Entry {
+        EVP_PKEY *key;
+        KeyParameters parameters;
+    };
+    static constexpr std::size_t kMaxEntries = 16;
+
+    void clear()
+    {
+        for (const Entry &entry : m_entries)
+            EVP_PKEY_free(entry.key);
+        m_entries.clear();
+    }
+
+    std::vector<Entry> m_entries;
+};
+
 QString describeKey(const Key &key)
 {
     const QString kty = key.kty();
@@ -121,26 +164,29 @@ QString describeKey(const Key &key)
 // Checks that `key` can be used with the public-key algorithm `info`.
 bool checkKeyMatches(const AlgorithmInfo &info, const Key &key, QString *error)
 {
-    const QString alg = QLatin1String(info.name);
+    const QLatin1String alg(info.name);
     if (key.isNull())
         return fail(error, QStringLiteral("No key was given for the %1 signature.").arg(alg));
 
+    const KeyParameters parameters = keyParameters(key);
     switch (info.family) {
     case Family::RsaPkcs1:
     case Family::RsaPss:
-        if (key.kty() != QLatin1String("RSA"))
+        if (parameters.kty != QLatin1String("RSA"))
             return fail(error, QStringLiteral("%1 needs an RSA key, but the key is %2.").arg(alg, describeKey(key)));
-        if (key.bits() < kMinRsaBits)
+        if (parameters.bits < kMinRsaBits)
             return fail(error, QStringLiteral("%1 needs an RSA key of at least %2 bits, but the key has %3 bits.")
-                                   .arg(alg).arg(kMinRsaBits).arg(key.bits()));
+                                   .arg(alg)
+                                   .arg(kMinRsaBits)
+                                   .arg(parameters.bits));
         return true;
     case Family::Ecdsa:
-        if (key.kty() != QLatin1String("EC") || key.curve() != QLatin1String(info.curve))
+        if (parameters.kty != QLatin1String("EC") || parameters.curve != QLatin1String(info.curve))
             return fail(error, QStringLiteral("%1 needs an EC key on curve %2, but the key is %3.")
                                    .arg(alg, QLatin1String(info.curve), describeKey(key)));
         return true;
     case Family::EdDsa:
-        if (key.kty() != QLatin1String("OKP") || key.curve() != QLatin1String(info.curve))
+        if (parameters.kty != QLatin1String("OKP") || parameters.curve != QLatin1String(info.curve))
             return fail(error, QStringLiteral("EdDSA needs an OKP key on curve Ed25519, but the key is %1.")
                                    .arg(describeKey(key)));
         return true;
@@ -235,7 +281,7 @@ DigestContextPtr initDigestContext(const AlgorithmInfo &info, EVP_PKEY *key, boo
 std::optional<QByteArray> prepareSignatureForOpenSsl(const AlgorithmInfo &info, const Key &key,
                                                      const QByteArray &signature, QString *error)
 {
-    const QString alg = QLatin1String(info.name);
+    const QLatin1String alg(info.name);
     if (signature.isEmpty()) {
         fail(error, QStringLiteral("The %1 signature is empty.").arg(alg));
         return std::nullopt;
@@ -303,6 +349,7 @@ struct PreparedVerifier {
     const AlgorithmInfo *info = nullptr;
     EVP_PKEY_CTX *context = nullptr;
     EVP_MD *digest = nullptr;
+    EVP_MD_CTX *digestContext = nullptr; // reused for each signing input, which saves its allocation
 };
 
 // The prepared verifiers of one thread. An EVP_PKEY_CTX must not be used by two threads at once,
@@ -336,6 +383,7 @@ private:
     static void release(PreparedVerifier &entry)
     {
         EVP_PKEY_CTX_free(entry.context);
+        EVP_MD_CTX_free(entry.digestContext);
         EVP_MD_free(entry.digest);
         EVP_PKEY_free(entry.key);
         entry = PreparedVerifier{};
@@ -347,9 +395,11 @@ private:
         entry.info = info;
         entry.digest = EVP_MD_fetch(nullptr, info->digest, nullptr);
         entry.context = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
+        entry.digestContext = EVP_MD_CTX_new();
         if (EVP_PKEY_up_ref(key) == 1)
             entry.key = key;
-        bool ready = entry.digest && entry.context && entry.key && EVP_PKEY_verify_init(entry.context) == 1;
+        bool ready = entry.digest && entry.context && entry.digestContext && entry.key
+            && EVP_PKEY_verify_init(entry.context) == 1;
         if (ready && info->family == Family::RsaPkcs1)
             ready = EVP_PKEY_CTX_set_rsa_padding(entry.context, RSA_PKCS1_PADDING) == 1;
         if (ready && info->family == Family::RsaPss) {
@@ -388,9 +438,9 @@ int verifyWithPreparedContext(const AlgorithmInfo &info, const Key &key, const Q
         return -1;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digestLength = 0;
-    if (EVP_Digest(signingInput.constData(), size_t(signingInput.size()), digest, &digestLength, verifier->digest,
-                   nullptr)
-        != 1)
+    if (EVP_DigestInit_ex2(verifier->digestContext, verifier->digest, nullptr) != 1
+        || EVP_DigestUpdate(verifier->digestContext, signingInput.constData(), size_t(signingInput.size())) != 1
+        || EVP_DigestFinal_ex(verifier->digestContext, digest, &digestLength) != 1)
         return -1;
     return EVP_PKEY_verify(verifier->context, reinterpret_cast<const unsigned char *>(opensslSignature.constData()),
                            size_t(opensslSignature.size()), digest, digestLength)
@@ -515,17 +565,23 @@ std::optional<CompactJws> CompactJws::parse(const QByteArray &token, QString *er
         return std::nullopt;
     }
 
-    const QList<QByteArray> parts = token.split('.');
-    if (parts.size() != 3) {
-        fail(error, partCountMessage(parts.size()));
+    // Index the two dots instead of splitting, so the parts are decoded in place without copies.
+    const qsizetype firstDot = token.indexOf('.');
+    const qsizetype secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+    if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+        fail(error, partCountMessage(token.count('.') + 1));
         return std::nullopt;
     }
+    const QByteArrayView tokenView(token);
+    const QByteArrayView headerPart = tokenView.first(firstDot);
+    const QByteArrayView payloadPart = tokenView.sliced(firstDot + 1, secondDot - firstDot - 1);
+    const QByteArrayView signaturePart = tokenView.sliced(secondDot + 1);
 
-    if (parts.at(0).isEmpty()) {
+    if (headerPart.isEmpty()) {
         fail(error, QStringLiteral("The JWS header is empty."));
         return std::nullopt;
     }
-    const std::optional<QByteArray> headerBytes = base64UrlDecode(parts.at(0));
+    const std::optional<QByteArray> headerBytes = base64UrlDecode(headerPart);
     if (!headerBytes) {
         fail(error, QStringLiteral("The JWS header is not valid base64url."));
         return std::nullopt;
@@ -545,7 +601,7 @@ std::optional<CompactJws> CompactJws::parse(const QByteArray &token, QString *er
 
     CompactJws jws;
     jws.header = headerDocument.object();
-    const QJsonValue alg = jws.header.value(QStringLiteral("alg"));
+    const QJsonValue alg = jws.header.value(QLatin1String("alg"));
     if (alg.isUndefined()) {
         fail(error, QStringLiteral("The JWS header has no \"alg\" member."));
         return std::nullopt;
@@ -555,20 +611,20 @@ std::optional<CompactJws> CompactJws::parse(const QByteArray &token, QString *er
         return std::nullopt;
     }
 
-    const std::optional<QByteArray> payload = base64UrlDecode(parts.at(1));
+    std::optional<QByteArray> payload = base64UrlDecode(payloadPart);
     if (!payload) {
         fail(error, QStringLiteral("The JWS payload is not valid base64url."));
         return std::nullopt;
     }
-    const std::optional<QByteArray> signature = base64UrlDecode(parts.at(2));
+    std::optional<QByteArray> signature = base64UrlDecode(signaturePart);
     if (!signature) {
         fail(error, QStringLiteral("The JWS signature is not valid base64url."));
         return std::nullopt;
     }
 
-    jws.signingInput = parts.at(0) + '.' + parts.at(1);
-    jws.payload = *payload;
-    jws.signature = *signature;
+    jws.signingInput = token.first(secondDot);
+    jws.payload = std::move(*payload);
+    jws.signature = std::move(*signature);
     const QJsonDocument claimsDocument = QJsonDocument::fromJson(jws.payload);
     if (claimsDocument.isObject())
         jws.claims = claimsDocument.object();
@@ -588,7 +644,7 @@ bool CompactJws::verifyHmac(const QByteArray &secret, QString *error) const
 
 bool checkCriticalHeader(const QJsonObject &header, QString *error)
 {
-    const QJsonValue crit = header.value(QStringLiteral("crit"));
+    const QJsonValue crit = header.value(QLatin1String("crit"));
     if (crit.isUndefined())
         return true;
 
@@ -605,6 +661,15 @@ bool checkCriticalHeader(const QJsonObject &header, QString *error)
                                       "but none is supported here, so the token is rejected (RFC 7515 section "
                                       "4.1.11).")
                            .arg(names.join(QStringLiteral(", "))));
+}
+
+KeyParameters keyParameters(const Key &key)
+{
+    // Private keys are not cached, so the cache never keeps secret key material alive.
+    if (key.isNull() || key.hasPrivate())
+        return KeyParameters{key.kty(), key.curve(), key.bits()};
+    thread_local KeyParametersCache cache;
+    return cache.find(key);
 }
 
 bool isSupportedAlgorithm(const QString &alg)

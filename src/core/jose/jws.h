@@ -47,6 +47,16 @@ struct CompactJws {
 // code implements none of them. Also rejects a malformed "crit". Returns true without "crit".
 bool checkCriticalHeader(const QJsonObject &header, QString *error);
 
+// The JWK parameters of a key: what Key::kty(), Key::curve() and Key::bits() return.
+struct KeyParameters {
+    QString kty;
+    QString curve;
+    int bits = 0;
+};
+// Returns the parameters of `key`. For a public key they are looked up once per key and thread
+// and then kept, because Key::curve() queries OpenSSL for the group name on every call.
+KeyParameters keyParameters(const Key &key);
+
 // The algorithms this build can verify and sign.
 bool isSupportedAlgorithm(const QString &alg);
 QStringList supportedAlgorithms();

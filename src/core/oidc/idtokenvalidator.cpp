@@ -3,27 +3,30 @@
 #include "jose/jws.h"
 #include "json/jsontypes.h"
 
-#include <QHash>
 #include <QJsonArray>
+#include <QStringBuilder>
+#include <QStringTokenizer>
 
 #include <algorithm>
-
+#include <array>
+#include <bitset>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <span>
 
 namespace afx::oidc {
 
 namespace {
 
-const QString coreValidation = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7");
 
 using json::jsonTypeName;
 
 QString quoted(const QString &text)
 {
-    return QLatin1Char('"') + text + QLatin1Char('"');
+    return u'"' % text % u'"';
 }
 
 QString quotedList(const QStringList &values)
@@ -36,35 +39,107 @@ QString quotedList(const QStringList &values)
 
 using WholeSeconds = std::chrono::seconds;
 
-QString formatTime(double seconds)
+// Writes `value` as `width` decimal digits, with leading zeros, ending before `end`.
+void writeDigits(char16_t *end, unsigned value, int width)
+{
+    for (int i = 0; i < width; ++i) {
+        *--end = char16_t(u'0' + value % 10);
+        value /= 10;
+    }
+}
+
+// Appends the time `seconds` after 1970-01-01T00:00:00Z to `text`, as QDateTime's Qt::ISODate
+// writes it in UTC ("2023-11-14T22:13:20Z"). It is built with std::chrono and written digit by
+// digit, because a QDateTime conversion and QString::arg were a noticeable part of a validation.
+void appendTime(QString &text, double seconds)
 {
     // QDateTime covers far more than any real token needs; the range check keeps a hostile
     // value such as 1e300 from overflowing the conversion.
-    if (!std::isfinite(seconds) || std::fabs(seconds) > 1e11)
-        return QString::number(seconds, 'g', 17);
-    // The same text as QDateTime's Qt::ISODate in UTC ("2023-11-14T22:13:20Z"), built with
-    // std::chrono because the QDateTime conversion was a noticeable part of a validation.
+    if (!std::isfinite(seconds) || std::fabs(seconds) > 1e11) {
+        text += QString::number(seconds, 'g', 17);
+        return;
+    }
     using namespace std::chrono;
     const sys_seconds time{WholeSeconds(qint64(std::floor(seconds)))};
     const sys_days day = floor<days>(time);
     const year_month_day date{day};
     const hh_mm_ss<WholeSeconds> clock{time - day};
-    char text[48];
-    const int length = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(date.year()),
-                                     unsigned(date.month()), unsigned(date.day()), int(clock.hours().count()),
-                                     int(clock.minutes().count()), int(clock.seconds().count()));
-    return QString::fromLatin1(text, length);
+    const int year = int(date.year());
+    if (year < 0 || year > 9999) {
+        char buffer[48];
+        const int length = std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", year,
+                                         unsigned(date.month()), unsigned(date.day()), int(clock.hours().count()),
+                                         int(clock.minutes().count()), int(clock.seconds().count()));
+        text += QLatin1String(buffer, length);
+        return;
+    }
+    char16_t buffer[] = u"0000-00-00T00:00:00Z";
+    writeDigits(buffer + 4, unsigned(year), 4);
+    writeDigits(buffer + 7, unsigned(date.month()), 2);
+    writeDigits(buffer + 10, unsigned(date.day()), 2);
+    writeDigits(buffer + 13, unsigned(clock.hours().count()), 2);
+    writeDigits(buffer + 16, unsigned(clock.minutes().count()), 2);
+    writeDigits(buffer + 19, unsigned(clock.seconds().count()), 2);
+    text += QStringView(buffer, qsizetype(std::size(buffer)) - 1);
+}
+
+QString formatTime(double seconds)
+{
+    QString text;
+    appendTime(text, seconds);
+    return text;
+}
+
+// Appends the decimal text of `value`, as QString::number writes it, without QLocale's code.
+void appendDecimal(QString &text, qint64 value)
+{
+    char buffer[24];
+    const std::to_chars_result end = std::to_chars(buffer, buffer + sizeof buffer, value);
+    text += QLatin1String(buffer, end.ptr - buffer);
+}
+
+QString decimal(qint64 value)
+{
+    QString text;
+    appendDecimal(text, value);
+    return text;
+}
+
+// Appends a duration such as "1 second" or "25 seconds", rounded to whole seconds.
+void appendSeconds(QString &text, double seconds)
+{
+    const qint64 rounded = qRound64(std::fabs(seconds));
+    if (rounded == 1) {
+        text += u"1 second";
+        return;
+    }
+    appendDecimal(text, rounded);
+    text += u" seconds";
 }
 
 QString formatSeconds(double seconds)
 {
-    const qint64 rounded = qRound64(std::fabs(seconds));
-    return rounded == 1 ? QStringLiteral("1 second") : QStringLiteral("%1 seconds").arg(rounded);
+    QString text;
+    appendSeconds(text, seconds);
+    return text;
+}
+
+// A reason sentence built by appending, with room for the usual length, so that it takes one
+// allocation where QString::arg with formatted arguments took several.
+QString reasonBuffer()
+{
+    QString text;
+    text.reserve(120);
+    return text;
 }
 
 bool hasResponseTypeValue(const QString &responseType, QLatin1String value)
 {
-    return responseType.split(QLatin1Char(' '), Qt::SkipEmptyParts).contains(value);
+    for (const QStringView item : QStringTokenizer(responseType, u' ', Qt::SkipEmptyParts)) {
+        if (item == value)
+            return true;
+    }
+    return false;
 }
 
 bool isHmacAlgorithm(const QString &alg)
@@ -127,16 +202,17 @@ QString unsuitableReason(const jose::Jwk &jwk, const QString &alg)
     const std::optional<KeyRequirement> requirement = keyRequirementFor(alg);
     if (!requirement)
         return QStringLiteral("cannot be used with %1").arg(quoted(alg));
-    if (jwk.key.kty() != requirement->kty)
-        return QStringLiteral("is a %1 key, but %2 needs a %3 key").arg(jwk.key.kty(), alg, requirement->kty);
-    if (!requirement->curve.isEmpty() && jwk.key.curve() != requirement->curve)
-        return QStringLiteral("uses the curve %1, but %2 needs %3").arg(jwk.key.curve(), alg, requirement->curve);
+    const jose::KeyParameters parameters = jose::keyParameters(jwk.key);
+    if (parameters.kty != requirement->kty)
+        return QStringLiteral("is a %1 key, but %2 needs a %3 key").arg(parameters.kty, alg, requirement->kty);
+    if (!requirement->curve.isEmpty() && parameters.curve != requirement->curve)
+        return QStringLiteral("uses the curve %1, but %2 needs %3").arg(parameters.curve, alg, requirement->curve);
     return {};
 }
 
 enum class ReadResult { Absent, WrongType, Ok };
 
-ReadResult readNumericDate(const QJsonObject &claims, const QString &name, double *out)
+ReadResult readNumericDate(const QJsonObject &claims, QLatin1String name, double *out)
 {
     const QJsonValue value = claims.value(name);
     if (value.isUndefined())
@@ -147,7 +223,7 @@ ReadResult readNumericDate(const QJsonObject &claims, const QString &name, doubl
     return ReadResult::Ok;
 }
 
-QString numericDateTypeReason(const QJsonObject &claims, const QString &name)
+QString numericDateTypeReason(const QJsonObject &claims, QLatin1String name)
 {
     return QStringLiteral("The claim \"%1\" is %2, but it must be a JSON number of seconds since "
                           "1970-01-01T00:00:00Z (a NumericDate, RFC 7519 section 2).")
@@ -159,27 +235,84 @@ QString stringTypeReason(const QJsonObject &claims, const QString &name)
     return QStringLiteral("The claim \"%1\" is %2, but it must be a string.").arg(name, jsonTypeName(claims.value(name)));
 }
 
+// Every check the validators run. The values index the label table in labelOf().
+enum class CheckId {
+    Format,
+    Algorithm,
+    Key,
+    Signature,
+    Issuer,
+    Subject,
+    Audience,
+    AuthorizedParty,
+    Expiry,
+    IssuedAt,
+    NotBefore,
+    Nonce,
+    AtHash,
+    CHash,
+    SHash,
+    AuthTime,
+    Acr,
+    Type,
+    ClientId,
+    JwtId,
+};
+constexpr std::size_t kCheckCount = std::size_t(CheckId::JwtId) + 1;
+
+// The stable id and the name shown to the user of one check.
+struct CheckLabel {
+    QString id;
+    QString name;
+};
+
+// The labels are QStringLiteral data, so copying them into each Check allocates nothing.
+const CheckLabel &labelOf(CheckId check)
+{
+    static const std::array<CheckLabel, kCheckCount> labels{{
+        {QStringLiteral("check-format"), QStringLiteral("Token format")},
+        {QStringLiteral("check-algorithm"), QStringLiteral("Algorithm")},
+        {QStringLiteral("check-key"), QStringLiteral("Signing key")},
+        {QStringLiteral("check-signature"), QStringLiteral("Signature")},
+        {QStringLiteral("check-issuer"), QStringLiteral("Issuer (iss)")},
+        {QStringLiteral("check-subject"), QStringLiteral("Subject (sub)")},
+        {QStringLiteral("check-audience"), QStringLiteral("Audience (aud)")},
+        {QStringLiteral("check-azp"), QStringLiteral("Authorized party (azp)")},
+        {QStringLiteral("check-expiry"), QStringLiteral("Expiry (exp)")},
+        {QStringLiteral("check-issued-at"), QStringLiteral("Issued at (iat)")},
+        {QStringLiteral("check-not-before"), QStringLiteral("Not before (nbf)")},
+        {QStringLiteral("check-nonce"), QStringLiteral("Nonce")},
+        {QStringLiteral("check-at-hash"), QStringLiteral("Access token hash (at_hash)")},
+        {QStringLiteral("check-c-hash"), QStringLiteral("Code hash (c_hash)")},
+        {QStringLiteral("check-s-hash"), QStringLiteral("State hash (s_hash)")},
+        {QStringLiteral("check-auth-time"), QStringLiteral("Authentication time (auth_time)")},
+        {QStringLiteral("check-acr"), QStringLiteral("Authentication context (acr)")},
+        {QStringLiteral("check-typ"), QStringLiteral("Token type (typ)")},
+        {QStringLiteral("check-client-id"), QStringLiteral("Client (client_id)")},
+        {QStringLiteral("check-jti"), QStringLiteral("Token id (jti)")},
+    }};
+    return labels[std::size_t(check)];
+}
+
 enum class TokenKind { IdToken, AccessToken };
 
-// The check ids in the order they run, for each kind of token.
-const QStringList &checkOrder(TokenKind kind)
+// The checks in the order they run, for each kind of token.
+std::span<const CheckId> checkOrder(TokenKind kind)
 {
-    static const QStringList idToken{
-        QStringLiteral("check-format"),    QStringLiteral("check-algorithm"),  QStringLiteral("check-key"),
-        QStringLiteral("check-signature"), QStringLiteral("check-issuer"),     QStringLiteral("check-subject"),
-        QStringLiteral("check-audience"),  QStringLiteral("check-azp"),        QStringLiteral("check-expiry"),
-        QStringLiteral("check-issued-at"), QStringLiteral("check-not-before"), QStringLiteral("check-nonce"),
-        QStringLiteral("check-at-hash"),   QStringLiteral("check-c-hash"),     QStringLiteral("check-s-hash"),
-        QStringLiteral("check-auth-time"), QStringLiteral("check-acr"),
+    static constexpr CheckId idToken[]{
+        CheckId::Format,    CheckId::Algorithm, CheckId::Key,      CheckId::Signature, CheckId::Issuer,
+        CheckId::Subject,   CheckId::Audience,  CheckId::AuthorizedParty, CheckId::Expiry, CheckId::IssuedAt,
+        CheckId::NotBefore, CheckId::Nonce,     CheckId::AtHash,   CheckId::CHash,     CheckId::SHash,
+        CheckId::AuthTime,  CheckId::Acr,
     };
-    static const QStringList accessToken{
-        QStringLiteral("check-format"),    QStringLiteral("check-typ"),       QStringLiteral("check-algorithm"),
-        QStringLiteral("check-key"),       QStringLiteral("check-signature"), QStringLiteral("check-issuer"),
-        QStringLiteral("check-subject"),   QStringLiteral("check-audience"),  QStringLiteral("check-client-id"),
-        QStringLiteral("check-expiry"),    QStringLiteral("check-issued-at"), QStringLiteral("check-not-before"),
-        QStringLiteral("check-jti"),
+    static constexpr CheckId accessToken[]{
+        CheckId::Format,   CheckId::Type,     CheckId::Algorithm, CheckId::Key,       CheckId::Signature,
+        CheckId::Issuer,   CheckId::Subject,  CheckId::Audience,  CheckId::ClientId,  CheckId::Expiry,
+        CheckId::IssuedAt, CheckId::NotBefore, CheckId::JwtId,
     };
-    return kind == TokenKind::IdToken ? idToken : accessToken;
+    if (kind == TokenKind::IdToken)
+        return idToken;
+    return accessToken;
 }
 
 // Runs the checks one after the other and records each outcome.
@@ -205,16 +338,16 @@ public:
         const bool parsed = checkFormat();
         if (!parsed) {
             skipRemaining(QStringLiteral("Skipped because the token could not be parsed."));
-            return m_result;
+            return std::move(m_result);
         }
         const bool algorithmAccepted = checkAlgorithm();
         const bool keyFound = algorithmAccepted && checkKey();
         if (!algorithmAccepted)
-            skip(QStringLiteral("check-key"), QStringLiteral("Skipped because the algorithm was rejected."));
+            skip(CheckId::Key, QStringLiteral("Skipped because the algorithm was rejected."));
         if (keyFound)
             checkSignature();
         else
-            skip(QStringLiteral("check-signature"),
+            skip(CheckId::Signature,
                  QStringLiteral("Skipped because no key to verify the signature with was found."));
         checkIssuer();
         checkSubject();
@@ -229,18 +362,20 @@ public:
         // or a code must carry its hash (OpenID Connect Core sections 3.2.2.10 and 3.3.2.11).
         const QString &responseType = m_expect.responseType;
         const bool withIdToken = hasResponseTypeValue(responseType, QLatin1String("id_token"));
-        checkHalfHash(QStringLiteral("check-at-hash"), QStringLiteral("at_hash"), m_expect.accessToken,
-                      QStringLiteral("access token"), withIdToken && hasResponseTypeValue(responseType, QLatin1String("token")),
+        checkHalfHash(CheckId::AtHash, QStringLiteral("at_hash"), m_expect.accessToken, QStringLiteral("access token"),
+                      QStringLiteral("No access token came with this ID token, so at_hash is not compared."),
+                      withIdToken && hasResponseTypeValue(responseType, QLatin1String("token")),
                       QStringLiteral("OpenID Connect Core 1.0, sections 3.1.3.8, 3.2.2.9 and 3.2.2.10"));
-        checkHalfHash(QStringLiteral("check-c-hash"), QStringLiteral("c_hash"), m_expect.code,
-                      QStringLiteral("authorization code"), withIdToken && hasResponseTypeValue(responseType, QLatin1String("code")),
+        checkHalfHash(CheckId::CHash, QStringLiteral("c_hash"), m_expect.code, QStringLiteral("authorization code"),
+                      QStringLiteral("No authorization code came with this ID token, so c_hash is not compared."),
+                      withIdToken && hasResponseTypeValue(responseType, QLatin1String("code")),
                       QStringLiteral("OpenID Connect Core 1.0, sections 3.3.2.10 and 3.3.2.11"));
-        checkHalfHash(QStringLiteral("check-s-hash"), QStringLiteral("s_hash"), m_expect.state,
-                      QStringLiteral("state"), false,
+        checkHalfHash(CheckId::SHash, QStringLiteral("s_hash"), m_expect.state, QStringLiteral("state"),
+                      QStringLiteral("No state came with this ID token, so s_hash is not compared."), false,
                       QStringLiteral("Financial-grade API Security Profile 1.0 - Part 2: Advanced, section 5.1.1"));
         checkAuthTime();
         checkAcr();
-        return m_result;
+        return std::move(m_result);
     }
 
     // The checks of RFC 9068 section 4 for a JWT access token.
@@ -248,17 +383,17 @@ public:
     {
         if (!checkFormat()) {
             skipRemaining(QStringLiteral("Skipped because the token could not be parsed."));
-            return m_result;
+            return std::move(m_result);
         }
         checkAccessTokenType();
         const bool algorithmAccepted = checkAlgorithm();
         const bool keyFound = algorithmAccepted && checkKey();
         if (!algorithmAccepted)
-            skip(QStringLiteral("check-key"), QStringLiteral("Skipped because the algorithm was rejected."));
+            skip(CheckId::Key, QStringLiteral("Skipped because the algorithm was rejected."));
         if (keyFound)
             checkSignature();
         else
-            skip(QStringLiteral("check-signature"),
+            skip(CheckId::Signature,
                  QStringLiteral("Skipped because no key to verify the signature with was found."));
         checkIssuer();
         checkSubject();
@@ -268,83 +403,44 @@ public:
         checkIssuedAt();
         checkNotBefore();
         checkJwtId();
-        return m_result;
+        return std::move(m_result);
     }
 
 private:
-    // Every check id with the name shown to the user.
-    static const QList<QPair<QString, QString>> &checkNames()
+    void add(CheckId check, Check::Status status, QString reason, const QString &spec)
     {
-        static const QList<QPair<QString, QString>> names{
-            {QStringLiteral("check-format"), QStringLiteral("Token format")},
-            {QStringLiteral("check-algorithm"), QStringLiteral("Algorithm")},
-            {QStringLiteral("check-key"), QStringLiteral("Signing key")},
-            {QStringLiteral("check-signature"), QStringLiteral("Signature")},
-            {QStringLiteral("check-issuer"), QStringLiteral("Issuer (iss)")},
-            {QStringLiteral("check-subject"), QStringLiteral("Subject (sub)")},
-            {QStringLiteral("check-audience"), QStringLiteral("Audience (aud)")},
-            {QStringLiteral("check-azp"), QStringLiteral("Authorized party (azp)")},
-            {QStringLiteral("check-expiry"), QStringLiteral("Expiry (exp)")},
-            {QStringLiteral("check-issued-at"), QStringLiteral("Issued at (iat)")},
-            {QStringLiteral("check-not-before"), QStringLiteral("Not before (nbf)")},
-            {QStringLiteral("check-nonce"), QStringLiteral("Nonce")},
-            {QStringLiteral("check-at-hash"), QStringLiteral("Access token hash (at_hash)")},
-            {QStringLiteral("check-c-hash"), QStringLiteral("Code hash (c_hash)")},
-            {QStringLiteral("check-s-hash"), QStringLiteral("State hash (s_hash)")},
-            {QStringLiteral("check-auth-time"), QStringLiteral("Authentication time (auth_time)")},
-            {QStringLiteral("check-acr"), QStringLiteral("Authentication context (acr)")},
-            {QStringLiteral("check-typ"), QStringLiteral("Token type (typ)")},
-            {QStringLiteral("check-client-id"), QStringLiteral("Client (client_id)")},
-            {QStringLiteral("check-jti"), QStringLiteral("Token id (jti)")},
-        };
-        return names;
+        const CheckLabel &label = labelOf(check);
+        m_result.checks.append(Check{label.id, label.name, status, std::move(reason), spec});
+        m_done.set(std::size_t(check));
     }
 
-    static QString nameOf(const QString &id)
+    void pass(CheckId check, QString reason, const QString &spec)
     {
-        static const QHash<QString, QString> names = [] {
-            QHash<QString, QString> byId;
-            for (const auto &[checkId, name] : checkNames())
-                byId.insert(checkId, name);
-            return byId;
-        }();
-        return names.value(id, id);
+        add(check, Check::Status::Passed, std::move(reason), spec);
     }
 
-    void add(const QString &id, Check::Status status, const QString &reason, const QString &spec)
+    bool fail(CheckId check, QString reason, const QString &spec)
     {
-        m_result.checks.append(Check{id, nameOf(id), status, reason, spec});
-    }
-
-    void pass(const QString &id, const QString &reason, const QString &spec)
-    {
-        add(id, Check::Status::Passed, reason, spec);
-    }
-
-    bool fail(const QString &id, const QString &reason, const QString &spec)
-    {
-        add(id, Check::Status::Failed, reason, spec);
+        add(check, Check::Status::Failed, std::move(reason), spec);
         return false;
     }
 
-    void skip(const QString &id, const QString &reason)
+    void skip(CheckId check, QString reason)
     {
-        add(id, Check::Status::Skipped, reason, QString());
+        add(check, Check::Status::Skipped, std::move(reason), QString());
     }
 
     void skipRemaining(const QString &reason)
     {
-        for (const QString &id : checkOrder(m_kind)) {
-            const bool done = std::any_of(m_result.checks.cbegin(), m_result.checks.cend(),
-                                          [&id](const Check &check) { return check.id == id; });
-            if (!done)
-                skip(id, reason);
+        for (const CheckId check : checkOrder(m_kind)) {
+            if (!m_done.test(std::size_t(check)))
+                skip(check, reason);
         }
     }
 
     bool checkFormat()
     {
-        const QString id = QStringLiteral("check-format");
+        const CheckId id = CheckId::Format;
         const QString spec = QStringLiteral("RFC 7519 section 7.2; RFC 7515 section 7.1; RFC 7516 section 7.1");
 
         if (m_token.isEmpty())
@@ -386,16 +482,20 @@ private:
         if (!jose::checkCriticalHeader(m_jws.header, &error))
             return fail(id, error, spec);
 
-        pass(id, QStringLiteral("The %1 is a signed JWT with a JSON header and JSON claims.").arg(m_tokenName), spec);
+        pass(id,
+             m_kind == TokenKind::IdToken
+                 ? QStringLiteral("The ID token is a signed JWT with a JSON header and JSON claims.")
+                 : QStringLiteral("The access token is a signed JWT with a JSON header and JSON claims."),
+             spec);
         return true;
     }
 
     bool checkAlgorithm()
     {
-        const QString id = QStringLiteral("check-algorithm");
-        static const QString spec = coreValidation + QStringLiteral(", step 7; RFC 8725 section 3.1");
+        const CheckId id = CheckId::Algorithm;
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 7; RFC 8725 section 3.1");
 
-        const QJsonValue algValue = m_jws.header.value(QStringLiteral("alg"));
+        const QJsonValue algValue = m_jws.header.value(QLatin1String("alg"));
         if (algValue.isUndefined())
             return fail(id, QStringLiteral("The header has no \"alg\", so the signature cannot be checked."), spec);
         if (!algValue.isString())
@@ -435,18 +535,18 @@ private:
                             .arg(m_alg, jose::supportedAlgorithms().join(QStringLiteral(", "))),
                         spec);
 
-        QString reason = m_expect.allowedAlgorithms.isEmpty()
-            ? QStringLiteral("The token is signed with %1, which this app supports.").arg(m_alg)
-            : QStringLiteral("The token is signed with %1, which the profile allows.").arg(m_alg);
-        if (!m_expect.providerAlgorithms.isEmpty())
-            reason += QStringLiteral(" The provider advertises it in its discovery document.");
-        pass(id, reason, spec);
+        const QStringView permission = m_expect.allowedAlgorithms.isEmpty() ? QStringView(u", which this app supports.")
+                                                                            : QStringView(u", which the profile allows.");
+        const QStringView advertised = m_expect.providerAlgorithms.isEmpty()
+            ? QStringView()
+            : QStringView(u" The provider advertises it in its discovery document.");
+        pass(id, u"The token is signed with " % m_alg % permission % advertised, spec);
         return true;
     }
 
     bool checkKey()
     {
-        const QString id = QStringLiteral("check-key");
+        const CheckId id = CheckId::Key;
 
         if (isHmacAlgorithm(m_alg)) {
             const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 10.1");
@@ -456,7 +556,7 @@ private:
                                            "configured for this profile.")
                                 .arg(m_alg),
                             spec);
-            pass(id, QStringLiteral("%1 uses the UTF-8 bytes of the client secret as the key.").arg(m_alg), spec);
+            pass(id, m_alg % u" uses the UTF-8 bytes of the client secret as the key.", spec);
             return true;
         }
 
@@ -465,7 +565,7 @@ private:
             return fail(id, QStringLiteral("The provider's JWKS has no keys, so the signature cannot be verified."),
                         spec);
 
-        const QJsonValue kidValue = m_jws.header.value(QStringLiteral("kid"));
+        const QJsonValue kidValue = m_jws.header.value(QLatin1String("kid"));
         if (!kidValue.isUndefined() && !kidValue.isString())
             return fail(id,
                         QStringLiteral("The header member \"kid\" is %1, but it must be a string.").arg(jsonTypeName(kidValue)),
@@ -478,7 +578,7 @@ private:
 
     bool selectKeyById(const QString &kid, const QString &spec)
     {
-        const QString id = QStringLiteral("check-key");
+        const CheckId id = CheckId::Key;
 
         QStringList rejections;
         bool found = false;
@@ -491,9 +591,7 @@ private:
             if (reason.isEmpty()) {
                 m_key = jwk.key;
                 m_result.keyCertificates = jose::parseCertificateChain(jwk.x5c);
-                pass(id,
-                     QStringLiteral("The JWKS has the key %1 named in the header, and it can verify %2.")
-                         .arg(quoted(kid), m_alg),
+                pass(id, u"The JWKS has the key \"" % kid % u"\" named in the header, and it can verify " % m_alg % u'.',
                      spec);
                 return true;
             }
@@ -517,7 +615,7 @@ private:
 
     bool selectKeyWithoutId(const QString &spec)
     {
-        const QString id = QStringLiteral("check-key");
+        const CheckId id = CheckId::Key;
 
         QList<qsizetype> suitable;
         QStringList rejections;
@@ -565,13 +663,13 @@ private:
 
     void checkSignature()
     {
-        const QString id = QStringLiteral("check-signature");
-        static const QString spec = QStringLiteral("RFC 7515 section 5.2; ") + coreValidation + QStringLiteral(", steps 6 and 8");
+        const CheckId id = CheckId::Signature;
+        const QString spec = QStringLiteral("RFC 7515 section 5.2; OpenID Connect Core 1.0, section 3.1.3.7, steps 6 and 8");
 
         QString error;
         if (isHmacAlgorithm(m_alg)) {
             if (jose::verifyHmac(m_alg, m_expect.clientSecret.toUtf8(), m_jws.signingInput, m_jws.signature, &error))
-                pass(id, QStringLiteral("The %1 signature matches the client secret.").arg(m_alg), spec);
+                pass(id, u"The " % m_alg % u" signature matches the client secret.", spec);
             else
                 fail(id, QStringLiteral("%1 Check the client secret of this profile.").arg(error), spec);
             return;
@@ -601,7 +699,7 @@ private:
         }
 
         if (jose::verifySignature(m_alg, m_key, m_jws.signingInput, m_jws.signature, &error))
-            pass(id, QStringLiteral("The %1 signature is valid for the selected key.").arg(m_alg), spec);
+            pass(id, u"The " % m_alg % u" signature is valid for the selected key.", spec);
         else if (!error.isEmpty())
             fail(id, error, spec);
         else
@@ -614,11 +712,11 @@ private:
 
     void checkIssuer()
     {
-        const QString id = QStringLiteral("check-issuer");
-        static const QString spec = coreValidation + QStringLiteral(", step 2");
+        const CheckId id = CheckId::Issuer;
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 2");
         const QJsonObject &claims = m_jws.claims;
 
-        const QJsonValue value = claims.value(QStringLiteral("iss"));
+        const QJsonValue value = claims.value(QLatin1String("iss"));
         if (value.isUndefined()) {
             fail(id, QStringLiteral("The token has no \"iss\" claim."), spec);
             return;
@@ -635,7 +733,7 @@ private:
             return;
         }
         if (iss == expected) {
-            pass(id, QStringLiteral("iss %1 equals the expected issuer.").arg(quoted(iss)), spec);
+            pass(id, u"iss \"" % iss % u"\" equals the expected issuer.", spec);
             return;
         }
         if (iss + QLatin1Char('/') == expected || expected + QLatin1Char('/') == iss) {
@@ -652,11 +750,11 @@ private:
 
     void checkSubject()
     {
-        const QString id = QStringLiteral("check-subject");
+        const CheckId id = CheckId::Subject;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 2");
         const QJsonObject &claims = m_jws.claims;
 
-        const QJsonValue value = claims.value(QStringLiteral("sub"));
+        const QJsonValue value = claims.value(QLatin1String("sub"));
         if (value.isUndefined()) {
             fail(id, QStringLiteral("The token has no \"sub\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
@@ -670,7 +768,8 @@ private:
             fail(id, QStringLiteral("The \"sub\" claim is an empty string."), spec);
             return;
         }
-        if (sub.toUtf8().size() > 255) {
+        // A UTF-16 code unit takes at most 3 bytes in UTF-8, so only a longer sub needs converting.
+        if (sub.size() > 255 / 3 && sub.toUtf8().size() > 255) {
             add(id, Check::Status::Warning,
                 QStringLiteral("The \"sub\" claim is %1 bytes long, more than the 255 ASCII characters allowed.")
                     .arg(sub.toUtf8().size()),
@@ -682,9 +781,9 @@ private:
 
     void checkAudience()
     {
-        const QString id = QStringLiteral("check-audience");
-        static const QString spec = coreValidation + QStringLiteral(", step 3; RFC 7519 section 4.1.3");
-        const QJsonValue value = m_jws.claims.value(QStringLiteral("aud"));
+        const CheckId id = CheckId::Audience;
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 3; RFC 7519 section 4.1.3");
+        const QJsonValue value = m_jws.claims.value(QLatin1String("aud"));
 
         if (value.isUndefined()) {
             fail(id, QStringLiteral("The token has no \"aud\" claim."), spec);
@@ -722,10 +821,9 @@ private:
         if (m_audiences.contains(expected) && !expected.isEmpty()) {
             pass(id,
                  m_audiences.size() == 1
-                     ? QStringLiteral("aud is %1 %2.").arg(expectedName, quoted(expected))
-                     : QStringLiteral("aud contains %1 %2 among %3 audiences.")
-                           .arg(expectedName, quoted(expected))
-                           .arg(m_audiences.size()),
+                     ? QString(u"aud is " % expectedName % u" \"" % expected % u"\".")
+                     : u"aud contains " % expectedName % u" \"" % expected % u"\" among " % decimal(m_audiences.size())
+                         % u" audiences.",
                  spec);
             return;
         }
@@ -739,10 +837,10 @@ private:
 
     void checkAuthorizedParty()
     {
-        const QString id = QStringLiteral("check-azp");
-        static const QString spec = coreValidation + QStringLiteral(", steps 4 and 5");
+        const CheckId id = CheckId::AuthorizedParty;
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, steps 4 and 5");
         const QJsonObject &claims = m_jws.claims;
-        const QJsonValue value = claims.value(QStringLiteral("azp"));
+        const QJsonValue value = claims.value(QLatin1String("azp"));
 
         if (value.isUndefined()) {
             // In OpenID Connect Core 1.0 step 4, checking that azp is present with several
@@ -770,21 +868,21 @@ private:
                  spec);
             return;
         }
-        pass(id, QStringLiteral("azp is the client id %1.").arg(quoted(m_expect.clientId)), spec);
+        pass(id, u"azp is the client id \"" % m_expect.clientId % u"\".", spec);
     }
 
     void checkExpiry()
     {
-        const QString id = QStringLiteral("check-expiry");
-        static const QString spec = coreValidation + QStringLiteral(", step 9; RFC 7519 section 4.1.4");
+        const CheckId id = CheckId::Expiry;
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 9; RFC 7519 section 4.1.4");
 
         double exp = 0;
-        switch (readNumericDate(m_jws.claims, QStringLiteral("exp"), &exp)) {
+        switch (readNumericDate(m_jws.claims, QLatin1String("exp"), &exp)) {
         case ReadResult::Absent:
             fail(id, QStringLiteral("The token has no \"exp\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
         case ReadResult::WrongType:
-            fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("exp")), spec);
+            fail(id, numericDateTypeReason(m_jws.claims, QLatin1String("exp")), spec);
             return;
         case ReadResult::Ok:
             break;
@@ -805,21 +903,27 @@ private:
                  spec);
             return;
         }
-        pass(id, QStringLiteral("The token expires at %1, in %2.").arg(formatTime(exp), formatSeconds(age)), spec);
+        QString reason = reasonBuffer();
+        reason += u"The token expires at ";
+        appendTime(reason, exp);
+        reason += u", in ";
+        appendSeconds(reason, age);
+        reason += u'.';
+        pass(id, std::move(reason), spec);
     }
 
     void checkIssuedAt()
     {
-        const QString id = QStringLiteral("check-issued-at");
-        static const QString spec = coreValidation + QStringLiteral(", step 10; RFC 7519 section 4.1.6");
+        const CheckId id = CheckId::IssuedAt;
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 10; RFC 7519 section 4.1.6");
 
         double iat = 0;
-        switch (readNumericDate(m_jws.claims, QStringLiteral("iat"), &iat)) {
+        switch (readNumericDate(m_jws.claims, QLatin1String("iat"), &iat)) {
         case ReadResult::Absent:
             fail(id, QStringLiteral("The token has no \"iat\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
         case ReadResult::WrongType:
-            fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("iat")), spec);
+            fail(id, numericDateTypeReason(m_jws.claims, QLatin1String("iat")), spec);
             return;
         case ReadResult::Ok:
             break;
@@ -843,22 +947,27 @@ private:
                  spec);
             return;
         }
-        pass(id, QStringLiteral("The token was issued at %1, %2 ago.").arg(formatTime(iat), formatSeconds(ahead)),
-             spec);
+        QString reason = reasonBuffer();
+        reason += u"The token was issued at ";
+        appendTime(reason, iat);
+        reason += u", ";
+        appendSeconds(reason, ahead);
+        reason += u" ago.";
+        pass(id, std::move(reason), spec);
     }
 
     void checkNotBefore()
     {
-        const QString id = QStringLiteral("check-not-before");
+        const CheckId id = CheckId::NotBefore;
         const QString spec = QStringLiteral("RFC 7519 section 4.1.5");
 
         double nbf = 0;
-        switch (readNumericDate(m_jws.claims, QStringLiteral("nbf"), &nbf)) {
+        switch (readNumericDate(m_jws.claims, QLatin1String("nbf"), &nbf)) {
         case ReadResult::Absent:
             skip(id, QStringLiteral("The token has no \"nbf\" claim, which is optional."));
             return;
         case ReadResult::WrongType:
-            fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("nbf")), spec);
+            fail(id, numericDateTypeReason(m_jws.claims, QLatin1String("nbf")), spec);
             return;
         case ReadResult::Ok:
             break;
@@ -873,15 +982,19 @@ private:
                  spec);
             return;
         }
-        pass(id, QStringLiteral("The token is valid from %1.").arg(formatTime(nbf)), spec);
+        QString reason = reasonBuffer();
+        reason += u"The token is valid from ";
+        appendTime(reason, nbf);
+        reason += u'.';
+        pass(id, std::move(reason), spec);
     }
 
     void checkNonce()
     {
-        const QString id = QStringLiteral("check-nonce");
-        static const QString spec = coreValidation + QStringLiteral(", step 11");
+        const CheckId id = CheckId::Nonce;
+        const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 11");
         const QJsonObject &claims = m_jws.claims;
-        const QJsonValue value = claims.value(QStringLiteral("nonce"));
+        const QJsonValue value = claims.value(QLatin1String("nonce"));
 
         if (m_expect.nonce.isEmpty()) {
             // The implicit and hybrid flows return the ID token from the authorization endpoint,
@@ -919,16 +1032,16 @@ private:
         pass(id, QStringLiteral("The token's nonce equals the one this login sent."), spec);
     }
 
-    void checkHalfHash(const QString &id, const QString &claim, const QString &value,
-                       const QString &valueName, bool required, const QString &spec)
+    // `notReceived` is the skip reason for an empty `value`.
+    void checkHalfHash(CheckId id, const QString &claim, const QString &value, const QString &valueName,
+                       const QString &notReceived, bool required, const QString &spec)
     {
-        const QJsonObject &claims = m_jws.claims;
-        const QJsonValue claimValue = claims.value(claim);
-
         if (value.isEmpty()) {
-            skip(id, QStringLiteral("No %1 came with this ID token, so %2 is not compared.").arg(valueName, claim));
+            skip(id, notReceived);
             return;
         }
+        const QJsonObject &claims = m_jws.claims;
+        const QJsonValue claimValue = claims.value(claim);
         if (claimValue.isUndefined()) {
             if (required)
                 fail(id,
@@ -964,13 +1077,13 @@ private:
 
     void checkAuthTime()
     {
-        const QString id = QStringLiteral("check-auth-time");
+        const CheckId id = CheckId::AuthTime;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, sections 2, 3.1.2.1 (max_age) and 3.1.3.7 step 13");
         const bool maxAgeSent = m_expect.maxAgeSeconds >= 0;
         const bool required = maxAgeSent || m_expect.authTimeEssential;
 
         double authTime = 0;
-        switch (readNumericDate(m_jws.claims, QStringLiteral("auth_time"), &authTime)) {
+        switch (readNumericDate(m_jws.claims, QLatin1String("auth_time"), &authTime)) {
         case ReadResult::Absent:
             if (maxAgeSent)
                 fail(id,
@@ -987,7 +1100,7 @@ private:
                                         "was requested."));
             return;
         case ReadResult::WrongType:
-            fail(id, numericDateTypeReason(m_jws.claims, QStringLiteral("auth_time")), spec);
+            fail(id, numericDateTypeReason(m_jws.claims, QLatin1String("auth_time")), spec);
             return;
         case ReadResult::Ok:
             break;
@@ -1025,10 +1138,10 @@ private:
 
     void checkAcr()
     {
-        const QString id = QStringLiteral("check-acr");
+        const CheckId id = CheckId::Acr;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, sections 3.1.3.7 step 12 and 5.5.1.1");
         const QJsonObject &claims = m_jws.claims;
-        const QJsonValue value = claims.value(QStringLiteral("acr"));
+        const QJsonValue value = claims.value(QLatin1String("acr"));
         const QStringList &requested = m_expect.acrValues;
 
         if (value.isUndefined()) {
@@ -1074,7 +1187,7 @@ private:
     // RFC 9068 section 2.1 sets typ "at+jwt", and section 4 requires rejecting other types.
     void checkAccessTokenType()
     {
-        const QString id = QStringLiteral("check-typ");
+        const CheckId id = CheckId::Type;
         const QString spec = QStringLiteral("RFC 9068 sections 2.1 and 4");
         const QJsonValue value = m_jws.header.value(QStringLiteral("typ"));
 
@@ -1105,7 +1218,7 @@ private:
 
     void checkClientId()
     {
-        const QString id = QStringLiteral("check-client-id");
+        const CheckId id = CheckId::ClientId;
         const QString spec = QStringLiteral("RFC 9068 section 2.2; RFC 8693 section 4.3");
         const QJsonObject &claims = m_jws.claims;
         const QJsonValue value = claims.value(QStringLiteral("client_id"));
@@ -1131,7 +1244,7 @@ private:
 
     void checkJwtId()
     {
-        const QString id = QStringLiteral("check-jti");
+        const CheckId id = CheckId::JwtId;
         const QString spec = QStringLiteral("RFC 9068 section 2.2; RFC 7519 section 4.1.7");
         const QJsonObject &claims = m_jws.claims;
         const QJsonValue value = claims.value(QStringLiteral("jti"));
@@ -1162,6 +1275,7 @@ private:
     int m_leeway = 0;
 
     IdTokenValidation m_result;
+    std::bitset<kCheckCount> m_done; // the checks already in m_result
     jose::CompactJws m_jws;
     QString m_alg;
     jose::Key m_key;
