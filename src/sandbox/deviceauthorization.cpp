@@ -190,6 +190,9 @@ HttpResponse IdentityProvider::submitUserCode(const oidc::FormFields &form)
 
 HttpResponse IdentityProvider::startDeviceConsent(const PendingSignIn &signIn, const UserAccount &user)
 {
+    // consent-denied: the user declines, as if they pressed Deny on the consent page.
+    if (faultActs(SandboxFault::ConsentDenied))
+        return cancelDeviceSignIn(signIn);
     const auto found = m_deviceCodes.constFind(signIn.deviceCode);
     if (found == m_deviceCodes.constEnd() || m_clock->now() >= found->expiresAt
         || found->status != DeviceGrant::Status::Pending)
@@ -275,6 +278,22 @@ HttpResponse IdentityProvider::redeemDeviceCode(const oidc::FormFields &form, co
                           QStringLiteral("The device_code expired; device codes are valid for %1 seconds. Start a new "
                                          "device authorization.")
                               .arg(deviceCodeLifetimeSeconds));
+
+    // device-slow-down: the first poll of each device code after the switch gets slow_down,
+    // whatever its timing, and the interval grows as for a real slow_down.
+    if (grant.status != DeviceGrant::Status::Denied && !m_slowedDeviceCodes.contains(deviceCode)
+        && faultActs(SandboxFault::DeviceSlowDown)) {
+        m_slowedDeviceCodes.insert(deviceCode);
+        grant.lastPolledAt = now;
+        const int previous = grant.interval;
+        grant.interval += slowDownStepSeconds;
+        return tokenError(400, QStringLiteral("slow_down"),
+                          QStringLiteral("The provider asks the device to poll less often (the device-slow-down fault "
+                                         "is on). The interval for this device code grows from %1 to %2 seconds "
+                                         "(RFC 8628 section 3.5).")
+                              .arg(previous)
+                              .arg(grant.interval));
+    }
 
     switch (grant.status) {
     case DeviceGrant::Status::Denied:

@@ -44,6 +44,31 @@ const UserAccount *UserDirectory::checkPassword(const QString &email, const QStr
     return hasPassword && matches ? user : nullptr;
 }
 
+const UserAccount *UserDirectory::addUser(const QString &email, const QString &password, const QString &name,
+                                         QString *error)
+{
+    const QString trimmed = email.trimmed();
+    if (trimmed.isEmpty() || !trimmed.contains(QLatin1Char('@'))) {
+        *error = QStringLiteral("The e-mail address \"%1\" is invalid: it needs an '@'.").arg(trimmed.left(100));
+        return nullptr;
+    }
+    if (findByEmail(trimmed)) {
+        *error = QStringLiteral("The e-mail address %1 is already taken.").arg(trimmed.left(100));
+        return nullptr;
+    }
+    if (password.isEmpty()) {
+        *error = QStringLiteral("The user %1 has an empty password.").arg(trimmed.left(100));
+        return nullptr;
+    }
+    UserAccount account;
+    account.sub = QStringLiteral("user-%1").arg(m_users.size() + 1);
+    account.email = trimmed;
+    account.name = name.trimmed().isEmpty() ? trimmed : name.trimmed();
+    account.password = password;
+    m_users.push_back(account);
+    return &m_users.back();
+}
+
 const UserAccount &UserDirectory::linkExternalAccount(const QString &issuer, const QString &subject,
                                                       const QString &email, const QString &name, bool *created)
 {

@@ -45,6 +45,11 @@ public:
     // An account without a password never matches.
     const UserAccount *checkPassword(const QString &email, const QString &password) const;
 
+    // Adds a user who signs in with `password`, with the sub "user-N". Returns null with *error
+    // set when the e-mail address is empty, has no '@' or is taken, or the password is empty.
+    // An empty name becomes the e-mail address.
+    const UserAccount *addUser(const QString &email, const QString &password, const QString &name, QString *error);
+
     // Returns the user that the account (`issuer`, `subject`) signs in: the one linked to it
     // earlier, else the user with the same e-mail address (then linked), else a new user
     // without a password. *created is set to whether a user was created. The caller checks that

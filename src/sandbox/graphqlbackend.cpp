@@ -1,5 +1,6 @@
 #include "sandbox/graphqlbackend.h"
 
+#include "sandbox/faultswitchboard.h"
 #include "sandbox/formcodec.h"
 #include "sandbox/identityprovider.h"
 #include "sandbox/logging.h"
@@ -8,10 +9,14 @@
 
 #include "flow/trace.h"
 #include "jose/jws.h"
+#include "oidc/formencoding.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 
 namespace afx::sandbox {
 
@@ -60,6 +65,18 @@ QString secondsText(qint64 seconds)
     return seconds == 1 ? QStringLiteral("1 second") : QStringLiteral("%1 seconds").arg(seconds);
 }
 
+QList<QPair<QString, QString>> textHeaders(const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QList<QPair<QString, QString>> text;
+    for (const auto &[name, value] : headers)
+        text.append({QString::fromLatin1(name), QString::fromLatin1(value)});
+    return text;
+}
+
+// Limits of the backend's introspection request to the provider.
+constexpr int introspectionTimeoutMs = 10000;
+constexpr qint64 maxIntrospectionResponseBytes = 64 * 1024;
+
 } // namespace
 
 GraphqlBackend::GraphqlBackend(IdentityProvider *provider, const SandboxClock *clock)
@@ -70,6 +87,18 @@ GraphqlBackend::GraphqlBackend(IdentityProvider *provider, const SandboxClock *c
     m_executor.setLoginHandler([this](const QString &email, const QString &password, QString *message, QString *code) {
         return login(email, password, message, code);
     });
+    // The provider is on 127.0.0.1, which a proxy from the environment must not see.
+    m_network.setProxy(QNetworkProxy::NoProxy);
+}
+
+GraphqlBackend::~GraphqlBackend()
+{
+    // Introspection replies still in flight must not call back into this object.
+    const QList<QNetworkReply *> replies = m_network.findChildren<QNetworkReply *>();
+    for (QNetworkReply *reply : replies) {
+        reply->disconnect();
+        reply->abort();
+    }
 }
 
 std::optional<LoginTokens> GraphqlBackend::login(const QString &email, const QString &password, QString *message,
@@ -159,6 +188,25 @@ bool GraphqlBackend::loadSigningKeys(const QString &kid)
     // The backend reads the same bytes /jwks serves, in process instead of over a socket.
     // An HTTP request to this server from inside one of its own handlers would wait for the
     // event loop, which is busy running this handler.
+    if (m_faults && m_faults->act(SandboxFault::JwksDown)) {
+        if (m_trace) {
+            TraceStep step;
+            step.from = Trace::Backend;
+            step.to = Trace::Provider;
+            step.channel = Channel::Back;
+            step.title = QStringLiteral("GET /jwks");
+            step.explanationKey = QStringLiteral("backend-keys");
+            step.request.method = QStringLiteral("GET");
+            step.request.url = m_provider->issuer() + QStringLiteral("/jwks");
+            step.response.status = 503;
+            step.result = StepResult::Failed;
+            step.detail = QStringLiteral("The provider's JWKS answered 503 (the jwks-down fault is on), so the backend has "
+                                         "no keys to check the token with.");
+            m_trace->append(std::move(step));
+        }
+        qCWarning(lcSandbox) << "the backend could not load the provider's JWKS: HTTP 503 (jwks-down fault)";
+        return false;
+    }
     QElapsedTimer timer;
     timer.start();
     const QByteArray document = m_provider->jwksDocument();
@@ -181,7 +229,7 @@ bool GraphqlBackend::loadSigningKeys(const QString &kid)
         step.to = Trace::Provider;
         step.channel = Channel::Back;
         step.title = QStringLiteral("GET /jwks");
-        step.explanationKey = QStringLiteral("backend-jwks-fetch");
+        step.explanationKey = QStringLiteral("backend-keys");
         step.request.method = QStringLiteral("GET");
         step.request.url = m_provider->issuer() + QStringLiteral("/jwks");
         step.response.status = 200;
@@ -199,7 +247,7 @@ bool GraphqlBackend::loadSigningKeys(const QString &kid)
     return parsed;
 }
 
-std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &request, HttpResponse *failure)
+std::optional<QByteArray> GraphqlBackend::readBearerToken(const HttpRequest &request, HttpResponse *failure)
 {
     const QByteArray authorization = request.header("Authorization").trimmed();
     if (authorization.isEmpty() || authorization.size() < 8 || authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) != 0) {
@@ -211,7 +259,15 @@ std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &reque
                                                           "or access token>."));
         return std::nullopt;
     }
-    const QByteArray token = authorization.sliced(7).trimmed();
+    return authorization.sliced(7).trimmed();
+}
+
+std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &request, HttpResponse *failure)
+{
+    const std::optional<QByteArray> bearer = readBearerToken(request, failure);
+    if (!bearer)
+        return std::nullopt;
+    const QByteArray &token = *bearer;
     const auto reject = [&](const QString &title, const QString &detail, const QString &key) {
         report(title, false, detail, key);
         qCInfo(lcSandbox).noquote() << "backend rejected a token:" << title;
@@ -316,19 +372,27 @@ std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &reque
     return *user;
 }
 
-HttpResponse GraphqlBackend::handle(const HttpRequest &request)
+std::optional<HttpResponse> GraphqlBackend::respondWithoutUser(const HttpRequest &request, GraphqlRequest *graphqlRequest,
+                                                              bool *read, HttpResponse *readFailure)
 {
     if (request.method != "GET" && request.method != "POST") {
         HttpResponse response = errorResponse(405, QStringLiteral("The GraphQL endpoint accepts GET and POST."));
         response.addHeader("Allow", "GET, POST");
         return response;
     }
+    *read = readRequest(request, graphqlRequest, readFailure);
+    if (*read && !GraphqlExecutor::requiresViewer(*graphqlRequest))
+        return respond(m_executor.executeAnonymously(*graphqlRequest));
+    return std::nullopt;
+}
 
+HttpResponse GraphqlBackend::handle(const HttpRequest &request)
+{
     GraphqlRequest graphqlRequest;
+    bool read = false;
     HttpResponse readFailure;
-    const bool read = readRequest(request, &graphqlRequest, &readFailure);
-    if (read && !GraphqlExecutor::requiresViewer(graphqlRequest))
-        return respond(m_executor.executeAnonymously(graphqlRequest));
+    if (std::optional<HttpResponse> early = respondWithoutUser(request, &graphqlRequest, &read, &readFailure))
+        return *early;
 
     // Every other request authenticates before its body counts, so a request without a valid
     // token gets 401 whatever it contains.
@@ -339,6 +403,124 @@ HttpResponse GraphqlBackend::handle(const HttpRequest &request)
     if (!read)
         return readFailure;
     return respond(m_executor.execute(graphqlRequest, *user));
+}
+
+void GraphqlBackend::handle(const HttpRequest &request, const Respond &send)
+{
+    if (!m_introspects) {
+        send(handle(request));
+        return;
+    }
+    GraphqlRequest graphqlRequest;
+    bool read = false;
+    HttpResponse readFailure;
+    if (std::optional<HttpResponse> early = respondWithoutUser(request, &graphqlRequest, &read, &readFailure)) {
+        send(*early);
+        return;
+    }
+    HttpResponse failure;
+    const std::optional<QByteArray> token = readBearerToken(request, &failure);
+    if (!token) {
+        send(failure);
+        return;
+    }
+    introspect(*token, [this, send, graphqlRequest, read, readFailure](std::optional<UserAccount> user,
+                                                                      const HttpResponse &introspectionFailure) {
+        if (!user)
+            send(introspectionFailure);
+        else if (!read)
+            send(readFailure);
+        else
+            send(respond(m_executor.execute(graphqlRequest, *user)));
+    });
+}
+
+void GraphqlBackend::introspect(const QByteArray &token,
+                                std::function<void(std::optional<UserAccount> user, const HttpResponse &failure)> done)
+{
+    const QString url = m_provider->issuer() + QStringLiteral("/introspect");
+    // client_secret_basic: id and secret are form-encoded before they are joined (RFC 6749
+    // section 2.3.1).
+    const QByteArray credentials = (oidc::formEncode(SandboxServer::confidentialClientId()) + ':'
+                                    + oidc::formEncode(SandboxServer::confidentialClientSecret()))
+                                       .toBase64();
+    if (m_trace) {
+        m_trace->addSecret(QString::fromLatin1(token));
+        m_trace->addSecret(SandboxServer::confidentialClientSecret());
+        m_trace->addSecret(QString::fromLatin1(credentials));
+    }
+    const QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", "application/x-www-form-urlencoded"},
+                                                       {"Accept", "application/json"},
+                                                       {"Authorization", "Basic " + credentials}};
+    const QByteArray body = oidc::formEncodeFields({{QStringLiteral("token"), QString::fromLatin1(token)},
+                                                    {QStringLiteral("token_type_hint"), QStringLiteral("access_token")}});
+
+    QNetworkRequest networkRequest{QUrl(url)};
+    networkRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    networkRequest.setTransferTimeout(introspectionTimeoutMs);
+    for (const auto &[name, value] : headers)
+        networkRequest.setRawHeader(name, value);
+
+    TraceStep step;
+    step.from = Trace::Backend;
+    step.to = Trace::Provider;
+    step.channel = Channel::Back;
+    step.title = QStringLiteral("POST /introspect");
+    step.explanationKey = QStringLiteral("backend-introspection");
+    step.request.method = QStringLiteral("POST");
+    step.request.url = url;
+    step.request.headers = textHeaders(headers);
+    step.request.body = body;
+    step.startedAt = QDateTime::currentDateTime();
+    QElapsedTimer timer;
+    timer.start();
+
+    ++m_introspectionCount;
+    QNetworkReply *reply = m_network.post(networkRequest, body);
+    QObject::connect(reply, &QNetworkReply::finished, reply, [this, reply, step, timer, done]() mutable {
+        reply->deleteLater();
+        step.durationMs = timer.elapsed();
+        step.response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        step.response.headers = textHeaders(reply->rawHeaderPairs());
+        step.response.body = reply->read(maxIntrospectionResponseBytes);
+        const QJsonObject json = QJsonDocument::fromJson(step.response.body).object();
+
+        std::optional<UserAccount> user;
+        HttpResponse failure;
+        const QString sub = json.value(QStringLiteral("sub")).toString();
+        if (step.response.status == 0) {
+            step.detail = QStringLiteral("The backend could not reach the provider's introspection endpoint: %1")
+                              .arg(reply->errorString());
+            failure = errorResponse(502, step.detail);
+        } else if (step.response.status != 200) {
+            step.detail = QStringLiteral("The provider's introspection endpoint answered HTTP %1 %2, so the backend cannot "
+                                         "tell whether the token is active.")
+                              .arg(step.response.status)
+                              .arg(json.value(QStringLiteral("error")).toString().left(60));
+            failure = errorResponse(502, step.detail);
+        } else if (json.value(QStringLiteral("active")) != QJsonValue(true)) {
+            step.detail = QStringLiteral("The provider reports the token as inactive: it expired, was revoked, or is not "
+                                         "an access token of this provider. Introspection does not accept ID tokens.");
+            failure = unauthorized(QStringLiteral("invalid_token"), step.detail);
+        } else if (const UserAccount *account = m_provider->users().findBySub(sub)) {
+            user = *account;
+            step.detail = QStringLiteral("The provider reports the token as active for %1 after %2 ms. The backend asks "
+                                         "again on every request, while a JWKS-caching backend checks tokens locally.")
+                              .arg(sub.left(100))
+                              .arg(step.durationMs);
+        } else {
+            step.detail = QStringLiteral("The token is active, but its subject %1 is not a sandbox user (a client "
+                                         "credentials token names a client). This backend needs a token from a user's login.")
+                              .arg(sub.left(100));
+            failure = unauthorized(QStringLiteral("invalid_token"), step.detail);
+        }
+        step.result = user ? StepResult::Ok : StepResult::Failed;
+        if (!user)
+            qCInfo(lcSandbox).noquote() << "backend introspection rejected a token, HTTP" << step.response.status;
+        if (m_trace)
+            m_trace->append(std::move(step));
+        done(user, failure);
+    });
 }
 
 bool GraphqlBackend::readRequest(const HttpRequest &request, GraphqlRequest *graphqlRequest, HttpResponse *failure) const

@@ -6,6 +6,8 @@
 #include <QPair>
 #include <QString>
 
+#include <functional>
+
 namespace afx::sandbox {
 
 // One HTTP request as the sandbox handlers see it, independent of the QHttpServer version.
@@ -40,5 +42,10 @@ struct HttpResponse {
     // 405 with a JSON error and the Allow header, such as "GET, POST".
     static HttpResponse methodNotAllowed(const QByteArray &allowed);
 };
+
+// Sends the response to one request, either before the handler returns or later from the
+// event loop, for example when a request to another server has finished. Calls after the
+// first one do nothing.
+using Respond = std::function<void(const HttpResponse &)>;
 
 } // namespace afx::sandbox

@@ -8,11 +8,6 @@
 
 namespace afx::sandbox {
 
-// Sends the response to one request, either before the handler returns or later from the
-// event loop, for example when a request to another server has finished. Calls after the
-// first one do nothing.
-using Respond = std::function<void(const HttpResponse &)>;
-
 // The only class that touches the QtHttpServer API, which is a technology preview in Qt 6.4
 // and changes in later versions (listen() and bind() among others). Every request goes to
 // one handler function, which does the routing.

@@ -1,5 +1,6 @@
 #include "sandbox/identityprovider.h"
 
+#include "sandbox/faultswitchboard.h"
 #include "sandbox/formcodec.h"
 #include "sandbox/logging.h"
 #include "sandbox/loginpages.h"
@@ -61,6 +62,16 @@ QByteArray bearerChallenge(const QString &error, const QString &description)
     return challenge;
 }
 
+// The kid of an RSA key: its JWK thumbprint (RFC 7638), SHA-256 over the required members in
+// lexicographic order, without whitespace.
+QString rsaThumbprint(const jose::Key &key)
+{
+    const QJsonObject jwk = key.toPublicJwk();
+    const QByteArray canonical = "{\"e\":\"" + jwk.value(QStringLiteral("e")).toString().toLatin1()
+        + "\",\"kty\":\"RSA\",\"n\":\"" + jwk.value(QStringLiteral("n")).toString().toLatin1() + "\"}";
+    return QString::fromLatin1(jose::base64UrlEncode(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256)));
+}
+
 } // namespace
 
 QString randomToken(int bytes)
@@ -118,22 +129,70 @@ bool IdentityProvider::useSigningKey(const jose::Key &key)
         return false;
     m_signingKey = key;
     m_sessions.setKey(key.toPrivatePem());
-
-    // kid = the JWK thumbprint of RFC 7638: SHA-256 over the required members in
-    // lexicographic order, without whitespace.
-    const QJsonObject jwk = m_signingKey.toPublicJwk();
-    const QByteArray canonical = "{\"e\":\"" + jwk.value(QStringLiteral("e")).toString().toLatin1()
-        + "\",\"kty\":\"RSA\",\"n\":\"" + jwk.value(QStringLiteral("n")).toString().toLatin1() + "\"}";
-    m_keyId = QString::fromLatin1(
-        jose::base64UrlEncode(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256)));
+    m_keyId = rsaThumbprint(m_signingKey);
     return true;
+}
+
+bool IdentityProvider::faultActs(SandboxFault fault) const
+{
+    return m_faults && m_faults->act(fault);
+}
+
+bool IdentityProvider::prepareFault(SandboxFault fault, QString *error)
+{
+    switch (fault) {
+    case SandboxFault::KeyRotation:
+        // A new key for each rotation, so that a client that saw the previous one is caught again.
+        m_secondKey = jose::Key();
+        m_jwksFetchesSinceRotation = 0;
+        [[fallthrough]];
+    case SandboxFault::KidAbsentMultipleKeys:
+        if (m_secondKey.isNull()) {
+            const jose::Key key = jose::Key::generateRsa(2048);
+            if (key.isNull() || !key.hasPrivate()) {
+                if (error)
+                    *error = QStringLiteral("Generating the sandbox's second RSA-2048 key failed.");
+                return false;
+            }
+            m_secondKey = key;
+            m_secondKeyId = rsaThumbprint(key);
+        }
+        return true;
+    case SandboxFault::DeviceSlowDown:
+        m_slowedDeviceCodes.clear();
+        return true;
+    default:
+        return true;
+    }
+}
+
+const jose::Key &IdentityProvider::activeSigningKey() const
+{
+    const bool rotated = m_faults && m_faults->isOn(SandboxFault::KeyRotation) && !m_secondKey.isNull();
+    return rotated ? m_secondKey : m_signingKey;
+}
+
+QString IdentityProvider::activeKeyId() const
+{
+    return &activeSigningKey() == &m_secondKey ? m_secondKeyId : m_keyId;
+}
+
+QByteArray IdentityProvider::keySetDocument(bool withSecondKey) const
+{
+    const QString rs256 = QStringLiteral("RS256");
+    const QString sig = QStringLiteral("sig");
+    QJsonArray keys;
+    if (withSecondKey && !m_secondKey.isNull())
+        keys.append(m_secondKey.toPublicJwk(m_secondKeyId, rs256, sig));
+    keys.append(m_signingKey.toPublicJwk(m_keyId, rs256, sig));
+    return QJsonDocument(QJsonObject{{QStringLiteral("keys"), keys}}).toJson(QJsonDocument::Compact);
 }
 
 QByteArray IdentityProvider::jwksDocument() const
 {
-    const QJsonObject jwk = m_signingKey.toPublicJwk(m_keyId, QStringLiteral("RS256"), QStringLiteral("sig"));
-    const QJsonObject document{{QStringLiteral("keys"), QJsonArray{jwk}}};
-    return QJsonDocument(document).toJson(QJsonDocument::Compact);
+    const bool withSecondKey = m_faults
+        && (m_faults->isOn(SandboxFault::KeyRotation) || m_faults->isOn(SandboxFault::KidAbsentMultipleKeys));
+    return keySetDocument(withSecondKey);
 }
 
 HttpResponse IdentityProvider::discovery() const
@@ -194,9 +253,16 @@ HttpResponse IdentityProvider::discovery() const
     return response;
 }
 
-HttpResponse IdentityProvider::jwks() const
+HttpResponse IdentityProvider::jwks()
 {
-    HttpResponse response = HttpResponse::jsonBytes(200, jwksDocument());
+    bool withSecondKey = false;
+    // key-rotation: the first fetch after the switch still returns the set from before the
+    // rotation, as a cache in front of the provider would, so only a second fetch finds the new key.
+    if (faultActs(SandboxFault::KeyRotation))
+        withSecondKey = m_jwksFetchesSinceRotation++ > 0;
+    if (faultActs(SandboxFault::KidAbsentMultipleKeys))
+        withSecondKey = true;
+    HttpResponse response = HttpResponse::jsonBytes(200, keySetDocument(withSecondKey));
     response.contentType = "application/jwk-set+json";
     response.addHeader("Cache-Control", "public, max-age=300");
     return response;
@@ -223,6 +289,7 @@ void IdentityProvider::removeExpired()
     // Once its exp has passed, an assertion fails the expiry check, so its jti can be forgotten.
     m_usedClientAssertionIds.removeIf(
         [now](const auto &entry) { return now > entry.value() + clientAssertionLeewaySeconds; });
+    m_slowedDeviceCodes.removeIf([this](const QString &deviceCode) { return !m_deviceCodes.contains(deviceCode); });
 }
 
 HttpResponse IdentityProvider::buildAuthorizationResponse(const QString &redirectUri, ResponseMode mode,
@@ -375,6 +442,11 @@ IdentityProvider::validateAuthorizationRequest(const oidc::FormFields &params, A
         return errorPage(QStringLiteral("The redirect_uri \"%1\" is not registered for %2. Registered: %3, or "
                                         "http://127.0.0.1:PORT/callback and http://[::1]:PORT/callback with any port.")
                              .arg(redirectUri.left(200), clientId, QLatin1String(customSchemeRedirectUri)));
+    if (faultActs(SandboxFault::RedirectUriMismatch))
+        return errorPage(QStringLiteral("The redirect_uri \"%1\" does not match any redirect URI registered for %2 "
+                                        "(the redirect-uri-mismatch fault is on). Register the exact URI, including "
+                                        "scheme, port and path, or switch the fault off.")
+                             .arg(redirectUri.left(200), clientId));
 
     std::optional<QString> state;
     if (hasField(params, QStringLiteral("state")) && !repeated.contains(QStringLiteral("state")))
@@ -638,6 +710,10 @@ HttpResponse IdentityProvider::passwordGrant(const QString &clientId, const QStr
 
 HttpResponse IdentityProvider::completeAuthorization(const PendingSignIn &signIn, const UserAccount &user)
 {
+    if (faultActs(SandboxFault::ConsentDenied))
+        return redirectWithError(signIn.redirectUri, signIn.responseMode, signIn.state, QStringLiteral("access_denied"),
+                                 QStringLiteral("The user declined to give %1 access (the consent-denied fault is on).")
+                                     .arg(signIn.clientId));
     const ResponseType &type = signIn.responseType;
     const qint64 now = m_clock->now();
     // The code and the tokens of one response share a grant, so that a reused code also
@@ -807,6 +883,10 @@ HttpResponse IdentityProvider::redeemRefreshToken(const oidc::FormFields &form, 
     RefreshGrant &record = *found;
     if (record.clientId != client.id)
         return tokenError(400, invalidGrant, QStringLiteral("The refresh token was issued to another client."));
+    if (faultActs(SandboxFault::RefreshTokenRevoked))
+        return tokenError(400, invalidGrant,
+                          QStringLiteral("The refresh token has been revoked (the refresh-token-revoked fault is on). "
+                                         "Sign in again to get a new one."));
     if (record.rotated) {
         revokeGrant(record.grantId, "reused refresh token");
         return tokenError(400, invalidGrant,
@@ -949,19 +1029,30 @@ HttpResponse IdentityProvider::issuePasswordTokens(const oidc::FormFields &form,
     return issueTokens(client, user->sub, scopes.join(QLatin1Char(' ')), m_clock->now(), QString(), randomToken(16));
 }
 
+qint64 IdentityProvider::tokenIssuedAt() const
+{
+    qint64 issuedAt = m_clock->now();
+    if (faultActs(SandboxFault::ExpiredTokens))
+        issuedAt -= tokenLifetimeSeconds + FaultSwitchboard::expiredAgoSeconds;
+    if (faultActs(SandboxFault::ClockSkew))
+        issuedAt += FaultSwitchboard::clockSkewSeconds;
+    return issuedAt;
+}
+
 std::optional<QByteArray> IdentityProvider::signAccessToken(QJsonObject claims, const QString &grantId, QString *error)
 {
-    const qint64 now = m_clock->now();
+    const qint64 issuedAt = tokenIssuedAt();
     const QString jti = randomToken(16);
     claims.insert(QStringLiteral("iss"), m_issuer);
     claims.insert(QStringLiteral("aud"), graphqlUrl());
-    claims.insert(QStringLiteral("iat"), now);
-    claims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
+    claims.insert(QStringLiteral("iat"), issuedAt);
+    claims.insert(QStringLiteral("exp"), issuedAt + tokenLifetimeSeconds);
     claims.insert(QStringLiteral("jti"), jti);
-    const QJsonObject header{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("at+jwt")}};
-    std::optional<QByteArray> token = jose::signCompact(QStringLiteral("RS256"), m_signingKey, header, claims, error);
+    faultActs(SandboxFault::KeyRotation);
+    const QJsonObject header{{QStringLiteral("kid"), activeKeyId()}, {QStringLiteral("typ"), QStringLiteral("at+jwt")}};
+    std::optional<QByteArray> token = jose::signCompact(QStringLiteral("RS256"), activeSigningKey(), header, claims, error);
     if (token)
-        m_accessTokens.insert(jti, AccessTokenRecord{grantId, now + tokenLifetimeSeconds});
+        m_accessTokens.insert(jti, AccessTokenRecord{grantId, issuedAt + tokenLifetimeSeconds});
     return token;
 }
 
@@ -972,16 +1063,22 @@ std::optional<QByteArray> IdentityProvider::signIdToken(const QString &clientId,
 {
     const QString rs256 = QStringLiteral("RS256");
     const QStringList scopes = splitScope(scope);
-    const qint64 now = m_clock->now();
+    const qint64 issuedAt = tokenIssuedAt();
     QJsonObject claims;
-    claims.insert(QStringLiteral("iss"), m_issuer);
+    claims.insert(QStringLiteral("iss"),
+                  faultActs(SandboxFault::WrongIssuer) ? m_issuer + QLatin1Char('/') : m_issuer);
     claims.insert(QStringLiteral("sub"), user.sub);
-    claims.insert(QStringLiteral("aud"), clientId);
-    claims.insert(QStringLiteral("iat"), now);
-    claims.insert(QStringLiteral("exp"), now + tokenLifetimeSeconds);
+    claims.insert(QStringLiteral("aud"),
+                  faultActs(SandboxFault::WrongAudience) ? FaultSwitchboard::otherClientId : clientId);
+    claims.insert(QStringLiteral("iat"), issuedAt);
+    claims.insert(QStringLiteral("exp"), issuedAt + tokenLifetimeSeconds);
+    // Providers that set nbf set it to iat, so with clock-skew it lies in the future as well.
+    if (m_faults && m_faults->isOn(SandboxFault::ClockSkew))
+        claims.insert(QStringLiteral("nbf"), issuedAt);
     claims.insert(QStringLiteral("auth_time"), authTime);
-    if (!nonce.isEmpty())
-        claims.insert(QStringLiteral("nonce"), nonce);
+    // The nonce faults act only on ID tokens whose request sent a nonce.
+    if (!nonce.isEmpty() && !faultActs(SandboxFault::MissingNonce))
+        claims.insert(QStringLiteral("nonce"), faultActs(SandboxFault::WrongNonce) ? randomToken(16) : nonce);
     // at_hash and c_hash bind the ID token to the access token and code sent with it
     // (OpenID Connect Core sections 3.2.2.10 and 3.3.2.11).
     if (!accessToken.isEmpty())
@@ -994,8 +1091,32 @@ std::optional<QByteArray> IdentityProvider::signIdToken(const QString &clientId,
     }
     if (scopes.contains(QStringLiteral("profile")))
         claims.insert(QStringLiteral("name"), user.name);
-    const QJsonObject header{{QStringLiteral("kid"), m_keyId}, {QStringLiteral("typ"), QStringLiteral("JWT")}};
-    return jose::signCompact(rs256, m_signingKey, header, claims, error);
+    QJsonObject header{{QStringLiteral("typ"), QStringLiteral("JWT")}};
+    faultActs(SandboxFault::KeyRotation);
+    if (!faultActs(SandboxFault::KidAbsentMultipleKeys))
+        header.insert(QStringLiteral("kid"), activeKeyId());
+    const std::optional<QByteArray> token = jose::signCompact(rs256, activeSigningKey(), header, claims, error);
+    if (!token)
+        return std::nullopt;
+    return applySignatureFaults(*token);
+}
+
+QByteArray IdentityProvider::applySignatureFaults(const QByteArray &token) const
+{
+    const QList<QByteArray> parts = token.split('.');
+    if (parts.size() != 3)
+        return token;
+    if (faultActs(SandboxFault::AlgNone)) {
+        const QByteArray header = jose::base64UrlEncode(R"({"alg":"none","typ":"JWT"})");
+        return header + '.' + parts.at(1) + '.';
+    }
+    if (faultActs(SandboxFault::BadSignature)) {
+        QByteArray signature = jose::base64UrlDecode(parts.at(2)).value_or(QByteArray());
+        if (!signature.isEmpty())
+            signature[signature.size() / 2] = char(signature.at(signature.size() / 2) ^ 0x5a);
+        return parts.at(0) + '.' + parts.at(1) + '.' + jose::base64UrlEncode(signature);
+    }
+    return token;
 }
 
 void IdentityProvider::revokeGrant(const QString &grantId, const char *reason)
@@ -1031,11 +1152,18 @@ std::optional<QJsonObject> IdentityProvider::readOwnAccessToken(const QByteArray
 
 std::optional<QJsonObject> IdentityProvider::ownTokenClaims(const jose::CompactJws &jws, QString *error) const
 {
-    if (jws.alg() != QLatin1String("RS256") || jws.kid() != m_keyId) {
+    // The second key of key-rotation signs too, and kid-absent-multiple-keys leaves kid out of
+    // ID tokens signed with the signing key.
+    const jose::Key *key = nullptr;
+    if (jws.kid() == m_keyId || jws.kid().isEmpty())
+        key = &m_signingKey;
+    else if (!m_secondKeyId.isEmpty() && jws.kid() == m_secondKeyId)
+        key = &m_secondKey;
+    if (jws.alg() != QLatin1String("RS256") || !key) {
         *error = QStringLiteral("The token was not signed with the sandbox's key (alg or kid differ).");
         return std::nullopt;
     }
-    if (!jose::verifySignature(jws.alg(), m_signingKey, jws.signingInput, jws.signature, error))
+    if (!jose::verifySignature(jws.alg(), *key, jws.signingInput, jws.signature, error))
         return std::nullopt;
     if (jws.claims.value(QStringLiteral("iss")).toString() != m_issuer) {
         *error = QStringLiteral("The token's issuer is not this sandbox.");
@@ -1093,7 +1221,8 @@ HttpResponse IdentityProvider::userinfo(const HttpRequest &request)
     if (!user)
         return unauthorized(QStringLiteral("invalid_token"), QStringLiteral("The token's subject is unknown."));
     const QStringList scopes = splitScope(claims->value(QStringLiteral("scope")).toString());
-    QJsonObject info{{QStringLiteral("sub"), user->sub}};
+    QJsonObject info{{QStringLiteral("sub"),
+                       faultActs(SandboxFault::UserinfoSubMismatch) ? FaultSwitchboard::otherSubject : user->sub}};
     if (scopes.contains(QStringLiteral("email"))) {
         info.insert(QStringLiteral("email"), user->email);
         info.insert(QStringLiteral("email_verified"), true);

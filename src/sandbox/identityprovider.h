@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sandbox/directory.h"
+#include "sandbox/faults.h"
 #include "sandbox/loginsession.h"
 #include "sandbox/httpexchange.h"
 
@@ -16,6 +17,8 @@
 #include <optional>
 
 namespace afx::sandbox {
+
+class FaultSwitchboard;
 
 // The sandbox's OpenID provider: discovery, JWKS, authorization with a login page (code,
 // implicit and hybrid response types), pushed authorization requests, token endpoint (with the
@@ -58,11 +61,21 @@ public:
     QString keyId() const { return m_keyId; }
     // The private signing key. Tests use it to mint tokens with chosen claims.
     const jose::Key &signingKey() const { return m_signingKey; }
-    // The JWK Set document that /jwks serves.
+    // The JWK Set the provider publishes now: the signing key, plus the second key while
+    // key-rotation or kid-absent-multiple-keys is on. The backend reads it in process.
     QByteArray jwksDocument() const;
 
+    // The switched-on faults that change what the provider sends, or null for none. Not owned.
+    void setFaults(FaultSwitchboard *faults) { m_faults = faults; }
+    // Prepares the state a fault needs when it is switched on: the second key for key-rotation
+    // and kid-absent-multiple-keys, a fresh JWKS fetch count for key-rotation, and a fresh
+    // slow_down for every device code for device-slow-down. Returns false with *error set
+    // when the second key cannot be generated.
+    bool prepareFault(SandboxFault fault, QString *error);
+
     HttpResponse discovery() const;
-    HttpResponse jwks() const;
+    // GET /jwks. Not const, because key-rotation counts the fetches.
+    HttpResponse jwks();
     HttpResponse authorize(const HttpRequest &request);
     // POST /par (RFC 9126): validates an authorization request as /authorize does and stores it
     // under a single-use request_uri.
@@ -313,7 +326,26 @@ private:
     std::optional<HttpResponse> revokeToken(const QString &token, const ClientRegistration &client);
     void removeExpired();
 
+    // Returns whether `fault` is on, and records that it changes the response in progress.
+    bool faultActs(SandboxFault fault) const;
+    // The key and kid that sign tokens now: the second key while key-rotation is on.
+    const jose::Key &activeSigningKey() const;
+    QString activeKeyId() const;
+    // The JWK Set document with the signing key, and with the second key when `withSecondKey`.
+    QByteArray keySetDocument(bool withSecondKey) const;
+    // The iat of a token issued now: moved back by expired-tokens, ahead by clock-skew.
+    qint64 tokenIssuedAt() const;
+    // Applies alg-none or bad-signature to a signed ID token.
+    QByteArray applySignatureFaults(const QByteArray &token) const;
+
     const SandboxClock *m_clock;
+    FaultSwitchboard *m_faults = nullptr;
+    // The second RSA key of key-rotation (the new key) and kid-absent-multiple-keys.
+    jose::Key m_secondKey;
+    QString m_secondKeyId;
+    int m_jwksFetchesSinceRotation = 0;
+    // Device codes that already got the slow_down of device-slow-down.
+    QSet<QString> m_slowedDeviceCodes;
     UserDirectory m_users;
     LoginSessions m_sessions; // single sign-on cookies
     QString m_socialProviderName;

@@ -1,5 +1,6 @@
 #include "sandbox/sandboxserver.h"
 
+#include "sandbox/faultswitchboard.h"
 #include "sandbox/graphqlbackend.h"
 #include "sandbox/httpserveradapter.h"
 #include "sandbox/identityprovider.h"
@@ -10,6 +11,7 @@
 #include "flow/trace.h"
 
 #include <QPointer>
+#include <QTimer>
 
 namespace afx::sandbox {
 
@@ -30,16 +32,66 @@ public:
         , social(&clock)
         , socialSignIn(&provider, &clock)
     {
+        provider.setFaults(&faults);
+        backend.setFaults(&faults);
     }
 
     void handle(const HttpRequest &request, const Respond &respond)
     {
-        // The callback waits for the social provider's token endpoint, so it responds later.
+        // clock-skew: the provider's clock runs ahead, and so does the Date header of every
+        // response. Without the fault the sandbox sends no Date header.
+        const Respond send = [this, respond](const HttpResponse &response) {
+            if (!faults.isOn(SandboxFault::ClockSkew)) {
+                respond(response);
+                return;
+            }
+            HttpResponse dated = response;
+            dated.addHeader("Date", FaultSwitchboard::httpDate(clock.now() + FaultSwitchboard::clockSkewSeconds));
+            respond(dated);
+        };
+
+        // These respond later: the callback waits for the social provider's token endpoint,
+        // an introspecting backend for the provider's /introspect, and slow-jwks for its timer.
         if (request.path == QLatin1String("/social/callback")) {
-            socialSignIn.callback(request, respond);
+            socialSignIn.callback(request, send);
             return;
         }
-        respond(route(request));
+        if (request.path == QLatin1String("/graphql")) {
+            backend.handle(request, send);
+            faults.reportActed();
+            return;
+        }
+        if (request.path == QLatin1String("/jwks") && request.method == "GET") {
+            serveJwks(send);
+            return;
+        }
+        const HttpResponse response = route(request);
+        faults.reportActed();
+        send(response);
+    }
+
+    void serveJwks(const Respond &send)
+    {
+        if (faults.act(SandboxFault::JwksDown)) {
+            HttpResponse response = HttpResponse::json(
+                503, QJsonObject{{QStringLiteral("error"), QStringLiteral("temporarily_unavailable")},
+                                 {QStringLiteral("error_description"),
+                                  QStringLiteral("The key set is unavailable (the jwks-down fault is on).")}});
+            response.addHeader("Retry-After", "30");
+            response.addHeader("Cache-Control", "no-store");
+            faults.reportActed();
+            send(response);
+            return;
+        }
+        const HttpResponse response = provider.jwks();
+        const bool slow = faults.act(SandboxFault::SlowJwks);
+        faults.reportActed();
+        if (!slow) {
+            send(response);
+            return;
+        }
+        // The server is the timer's context, so the timer dies with it when the sandbox stops.
+        QTimer::singleShot(faults.slowJwksDelayMs(), server, [send, response] { send(response); });
     }
 
     // Gives the social provider its own lifeline in the trace, because it shares 127.0.0.1
@@ -59,8 +111,8 @@ public:
 
         if (path == QLatin1String("/.well-known/openid-configuration"))
             return isGet ? provider.discovery() : HttpResponse::methodNotAllowed("GET");
-        if (path == QLatin1String("/jwks"))
-            return isGet ? provider.jwks() : HttpResponse::methodNotAllowed("GET");
+        if (path == QLatin1String("/jwks")) // GET is served by serveJwks()
+            return HttpResponse::methodNotAllowed("GET");
         if (path == QLatin1String("/authorize"))
             return isGet || isPost ? provider.authorize(request) : HttpResponse::methodNotAllowed("GET, POST");
         if (path == QLatin1String("/login"))
@@ -83,14 +135,13 @@ public:
             return isGet || isPost ? provider.logout(request) : HttpResponse::methodNotAllowed("GET, POST");
         if (path == QLatin1String("/social/start"))
             return isPost ? socialSignIn.start(request) : HttpResponse::methodNotAllowed("POST");
-        if (path == QLatin1String("/graphql"))
-            return backend.handle(request);
         return HttpResponse::json(404, QJsonObject{{QStringLiteral("error"), QStringLiteral("not_found")},
                                                    {QStringLiteral("error_description"),
                                                     QStringLiteral("The sandbox has no resource at this path.")}});
     }
 
     SandboxClock clock;
+    FaultSwitchboard faults;
     IdentityProvider provider;
     GraphqlBackend backend;
     SocialProvider social;
@@ -252,9 +303,25 @@ QString SandboxServer::demoPassword()
     return QStringLiteral("demo-password");
 }
 
+QString SandboxServer::demoName()
+{
+    return demoUser().name;
+}
+
+bool SandboxServer::addUser(const QString &email, const QString &password, const QString &name, QString *error)
+{
+    QString problem;
+    if (d->provider.users().addUser(email, password, name, &problem))
+        return true;
+    if (error)
+        *error = problem;
+    return false;
+}
+
 void SandboxServer::setTrace(Trace *trace)
 {
     d->trace = trace;
+    d->faults.setTrace(trace);
     d->backend.setTrace(trace);
     d->socialSignIn.setTrace(trace);
     d->nameSocialHost();
@@ -298,6 +365,76 @@ void SandboxServer::advanceClock(qint64 seconds)
 qint64 SandboxServer::clockOffset() const
 {
     return d->clock.offsetSeconds;
+}
+
+void SandboxServer::setFault(SandboxFault fault, bool on)
+{
+    if (on && !d->faults.isOn(fault)) {
+        QString error;
+        if (!d->provider.prepareFault(fault, &error)) {
+            qCWarning(lcSandbox).noquote() << "fault" << faultName(fault) << "stays off:" << error;
+            return;
+        }
+    }
+    if (!d->faults.set(fault, on))
+        return;
+    qCInfo(lcSandbox).noquote() << "fault" << faultName(fault) << (on ? "switched on" : "switched off");
+    Q_EMIT faultsChanged();
+}
+
+bool SandboxServer::isFaultOn(SandboxFault fault) const
+{
+    return d->faults.isOn(fault);
+}
+
+QList<SandboxFault> SandboxServer::activeFaults() const
+{
+    return d->faults.active();
+}
+
+QList<SandboxFault> SandboxServer::allFaults()
+{
+    return allSandboxFaults();
+}
+
+QString SandboxServer::faultName(SandboxFault fault)
+{
+    return sandboxFaultName(fault);
+}
+
+QString SandboxServer::faultDescription(SandboxFault fault)
+{
+    return sandboxFaultDescription(fault);
+}
+
+std::optional<SandboxFault> SandboxServer::faultFromName(const QString &name)
+{
+    return sandboxFaultFromName(name);
+}
+
+void SandboxServer::setSlowJwksDelayMs(int ms)
+{
+    d->faults.setSlowJwksDelayMs(ms);
+}
+
+int SandboxServer::slowJwksDelayMs() const
+{
+    return d->faults.slowJwksDelayMs();
+}
+
+void SandboxServer::setBackendIntrospects(bool on)
+{
+    d->backend.setIntrospects(on);
+}
+
+bool SandboxServer::backendIntrospects() const
+{
+    return d->backend.introspects();
+}
+
+int SandboxServer::introspectionCallCount() const
+{
+    return d->backend.introspectionCount();
 }
 
 } // namespace afx::sandbox

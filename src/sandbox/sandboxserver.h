@@ -1,12 +1,15 @@
 #pragma once
 
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 #include "jose/key.h"
+#include "sandbox/faults.h"
 
 namespace afx {
 class Trace;
@@ -63,6 +66,11 @@ public:
     static QStringList clientCredentialsScopes(); // "todos:read"
     static QString demoEmail();
     static QString demoPassword();
+    static QString demoName();
+    // Adds a user who signs in at the login page, with the password grant and the login
+    // mutation. Returns false with *error set when the e-mail address is invalid or taken, or the
+    // password is empty.
+    bool addUser(const QString &email, const QString &password, const QString &name, QString *error = nullptr);
 
     // The social provider's issuer, "http://127.0.0.1:PORT" on a port of its own, or empty
     // while the sandbox is stopped or the social provider could not start.
@@ -100,10 +108,42 @@ public:
     void advanceClock(qint64 seconds);
     qint64 clockOffset() const;
 
+    // Switches a provider fault on or off; see SandboxFault. Each response that a fault changes
+    // adds a step "Fault: <name>" (explanation key "sandbox-fault") on the provider's lifeline
+    // of the trace. Switching key-rotation or kid-absent-multiple-keys on generates a second
+    // RSA key; if that fails, the fault stays off and a warning is logged.
+    void setFault(SandboxFault fault, bool on);
+    bool isFaultOn(SandboxFault fault) const;
+    // The faults that are on, in the order of the enum.
+    QList<SandboxFault> activeFaults() const;
+    static QList<SandboxFault> allFaults();
+    // The stable kebab-case id, such as "expired-tokens".
+    static QString faultName(SandboxFault fault);
+    // One sentence on what a real provider does that causes the fault.
+    static QString faultDescription(SandboxFault fault);
+    // The fault named `name` (an id from faultName()), or nullopt.
+    static std::optional<SandboxFault> faultFromName(const QString &name);
+    // How long /jwks waits before it responds while slow-jwks is on, in milliseconds
+    // (default 3000).
+    void setSlowJwksDelayMs(int ms);
+    int slowJwksDelayMs() const;
+
+    // Off (the default): the backend validates tokens itself with the provider's JWKS, which it
+    // fetches once and caches. On: for every request, the backend asks the provider's
+    // introspection endpoint (RFC 7662) over HTTP, as the confidential client, whether the
+    // bearer token is active. Introspection knows only access tokens, so ID tokens are then
+    // rejected. The trace shows each introspection call with its duration.
+    void setBackendIntrospects(bool on);
+    bool backendIntrospects() const;
+    // How many introspection requests the backend has sent.
+    int introspectionCallCount() const;
+
 Q_SIGNALS:
     // Emitted after each response, for logs and tests. `path` has no query string, so no
     // code or token ever appears in it.
     void requestServed(const QString &method, const QString &path, int status);
+    // Emitted when a fault is switched on or off.
+    void faultsChanged();
 
 private:
     class Private;
