@@ -8,7 +8,6 @@
 #include "jose/jws.h"
 
 #include <QApplication>
-#include <QClipboard>
 #include <QFontDatabase>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -16,7 +15,6 @@
 #include <QJsonDocument>
 #include <QJsonValue>
 #include <QLabel>
-#include <QMimeData>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPlainTextEdit>
@@ -46,66 +44,6 @@ constexpr double maxEpochSeconds = 253402300799.0;
 bool isDark(const QPalette &palette)
 {
     return palette.color(QPalette::Base).lightness() < 128;
-}
-
-QString statusWord(oidc::Check::Status status)
-{
-    switch (status) {
-    case oidc::Check::Status::Passed:
-        return TokenPanel::tr("passed");
-    case oidc::Check::Status::Failed:
-        return TokenPanel::tr("failed");
-    case oidc::Check::Status::Warning:
-        return TokenPanel::tr("warning");
-    case oidc::Check::Status::Skipped:
-        return TokenPanel::tr("skipped");
-    }
-    return {};
-}
-
-// A disc in the status colour with a glyph in the Base colour: a tick, a cross, an
-// exclamation mark or a dash. The shape carries the status too, not only the colour.
-QIcon statusIcon(oidc::Check::Status status, const QPalette &palette)
-{
-    QIcon icon;
-    for (const int size : {16, 32}) {
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.scale(size / 16.0, size / 16.0);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(resultColor(stepResultForCheck(status), palette));
-        painter.drawEllipse(QRectF(1, 1, 14, 14));
-
-        QPen glyph(palette.color(QPalette::Base), 2.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
-        painter.setPen(glyph);
-        painter.setBrush(Qt::NoBrush);
-        switch (status) {
-        case oidc::Check::Status::Passed: {
-            QPainterPath tick;
-            tick.moveTo(4.5, 8.2);
-            tick.lineTo(7.0, 10.7);
-            tick.lineTo(11.5, 5.5);
-            painter.drawPath(tick);
-            break;
-        }
-        case oidc::Check::Status::Failed:
-            painter.drawLine(QPointF(5.5, 5.5), QPointF(10.5, 10.5));
-            painter.drawLine(QPointF(10.5, 5.5), QPointF(5.5, 10.5));
-            break;
-        case oidc::Check::Status::Warning:
-            painter.drawLine(QPointF(8, 4.5), QPointF(8, 8.8));
-            painter.drawPoint(QPointF(8, 11.5));
-            break;
-        case oidc::Check::Status::Skipped:
-            painter.drawLine(QPointF(5, 8), QPointF(11, 8));
-            break;
-        }
-        painter.end();
-        icon.addPixmap(pixmap);
-    }
-    return icon;
 }
 
 QFont monospaceFont()
@@ -153,6 +91,64 @@ QString relativeClaimText(const QString &claim, qint64 secondsFromNow)
 }
 
 } // namespace
+
+QString checkStatusWord(oidc::Check::Status status)
+{
+    switch (status) {
+    case oidc::Check::Status::Passed:
+        return TokenPanel::tr("passed");
+    case oidc::Check::Status::Failed:
+        return TokenPanel::tr("failed");
+    case oidc::Check::Status::Warning:
+        return TokenPanel::tr("warning");
+    case oidc::Check::Status::Skipped:
+        return TokenPanel::tr("skipped");
+    }
+    return {};
+}
+
+QIcon checkStatusIcon(oidc::Check::Status status, const QPalette &palette)
+{
+    QIcon icon;
+    for (const int size : {16, 32}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.scale(size / 16.0, size / 16.0);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(resultColor(stepResultForCheck(status), palette));
+        painter.drawEllipse(QRectF(1, 1, 14, 14));
+
+        QPen glyph(palette.color(QPalette::Base), 2.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+        painter.setPen(glyph);
+        painter.setBrush(Qt::NoBrush);
+        switch (status) {
+        case oidc::Check::Status::Passed: {
+            QPainterPath tick;
+            tick.moveTo(4.5, 8.2);
+            tick.lineTo(7.0, 10.7);
+            tick.lineTo(11.5, 5.5);
+            painter.drawPath(tick);
+            break;
+        }
+        case oidc::Check::Status::Failed:
+            painter.drawLine(QPointF(5.5, 5.5), QPointF(10.5, 10.5));
+            painter.drawLine(QPointF(10.5, 5.5), QPointF(5.5, 10.5));
+            break;
+        case oidc::Check::Status::Warning:
+            painter.drawLine(QPointF(8, 4.5), QPointF(8, 8.8));
+            painter.drawPoint(QPointF(8, 11.5));
+            break;
+        case oidc::Check::Status::Skipped:
+            painter.drawLine(QPointF(5, 8), QPointF(11, 8));
+            break;
+        }
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
 
 QString formatDuration(qint64 seconds)
 {
@@ -609,18 +605,14 @@ TokenPanel::TokenPanel(QWidget *parent)
     setObjectName(QStringLiteral("tokenPanel"));
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &TokenPanel::refreshTimes);
-    m_clipboardTimer.setSingleShot(true);
-    connect(&m_clipboardTimer, &QTimer::timeout, this, &TokenPanel::clearClipboardIfOurs);
+    connect(&m_clipboard, &ClipboardGuard::clearDelayChanged, this, &TokenPanel::showClipboardClearDelay);
     buildUi();
-    setClipboardClearDelay(30000);
+    showClipboardClearDelay(m_clipboard.clearDelay());
     clear();
 }
 
-TokenPanel::~TokenPanel()
-{
-    // The timer dies with the panel, so a copied token would otherwise stay on the clipboard.
-    clearClipboardIfOurs();
-}
+// The ClipboardGuard member removes a token that is still on the clipboard.
+TokenPanel::~TokenPanel() = default;
 
 void TokenPanel::buildUi()
 {
@@ -645,7 +637,7 @@ void TokenPanel::buildUi()
     m_tabs->setObjectName(QStringLiteral("tokenTabs"));
     m_tabs->setDocumentMode(true);
 
-    const auto copyHandler = [this](const QString &value) { copySecret(value); };
+    const auto copyHandler = [this](const QString &value) { m_clipboard.copySecret(value); };
 
     // ID token tab: the token above, its validation checks below.
     auto *idSplitter = new QSplitter(Qt::Vertical, m_tabs);
@@ -699,7 +691,12 @@ void TokenPanel::buildUi()
 
 void TokenPanel::setClipboardClearDelay(int ms)
 {
-    m_clipboardTimer.setInterval(ms);
+    m_clipboard.setClearDelay(ms);
+    showClipboardClearDelay(ms);
+}
+
+void TokenPanel::showClipboardClearDelay(int ms)
+{
     for (TokenSection *section : {m_idSection, m_accessSection, m_refreshSection})
         section->setClipboardClearDelay(ms);
 }
@@ -740,7 +737,7 @@ void TokenPanel::clear()
     m_tokens = {};
     m_validation = {};
     m_tickTimer.stop();
-    clearClipboardIfOurs();
+    m_clipboard.clearIfOurs();
     m_sourceLabel->clear();
     m_idSection->setToken({}, {}, m_trace);
     m_accessSection->setToken({}, {}, m_trace);
@@ -761,8 +758,8 @@ void TokenPanel::showChecks()
     for (const oidc::Check &check : checks) {
         auto *item = new QTreeWidgetItem(m_checks);
         item->setText(0, check.name);
-        item->setIcon(0, statusIcon(check.status, pal));
-        item->setText(1, statusWord(check.status));
+        item->setIcon(0, checkStatusIcon(check.status, pal));
+        item->setText(1, checkStatusWord(check.status));
         item->setForeground(1, resultColor(stepResultForCheck(check.status), pal));
         item->setText(2, check.reason);
         QString tip = check.reason.toHtmlEscaped();
@@ -813,7 +810,7 @@ void TokenPanel::showChecks()
                                           : warnings > 0 ? oidc::Check::Status::Warning
                                           : total > 0   ? oidc::Check::Status::Passed
                                                         : oidc::Check::Status::Skipped;
-    m_tabs->setTabIcon(0, total > 0 ? statusIcon(tabStatus, pal) : QIcon());
+    m_tabs->setTabIcon(0, total > 0 ? checkStatusIcon(tabStatus, pal) : QIcon());
 }
 
 void TokenPanel::refreshTimes()
@@ -821,29 +818,6 @@ void TokenPanel::refreshTimes()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     m_idSection->refreshTimes(now);
     m_accessSection->refreshTimes(now);
-}
-
-void TokenPanel::copySecret(const QString &value)
-{
-    auto *mime = new QMimeData;
-    mime->setText(value);
-    // KDE defined this MIME type to mark secrets. Clipboard managers that honour it keep no history
-    // entry, but none has to, which is why the value is also removed again after a delay.
-    mime->setData(QStringLiteral("x-kde-passwordManagerHint"), QByteArrayLiteral("secret"));
-    QGuiApplication::clipboard()->setMimeData(mime);
-    m_copiedValue = value;
-    m_clipboardTimer.start();
-}
-
-void TokenPanel::clearClipboardIfOurs()
-{
-    m_clipboardTimer.stop();
-    if (m_copiedValue.isEmpty())
-        return;
-    QClipboard *clipboard = QGuiApplication::clipboard();
-    if (clipboard && clipboard->text() == m_copiedValue)
-        clipboard->clear();
-    m_copiedValue.clear();
 }
 
 void TokenPanel::showEvent(QShowEvent *event)

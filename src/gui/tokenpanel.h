@@ -1,8 +1,10 @@
 #pragma once
 
+#include "gui/clipboardguard.h"
 #include "oidc/idtokenvalidator.h"
 #include "storage/tokenstore.h"
 
+#include <QIcon>
 #include <QPointer>
 #include <QString>
 #include <QTimer>
@@ -21,6 +23,12 @@ namespace afx::gui {
 
 class TokenSection;
 
+// "passed", "failed", "warning" or "skipped".
+QString checkStatusWord(oidc::Check::Status status);
+// A disc in the status colour with a glyph in the Base colour: a tick, a cross, an
+// exclamation mark or a dash. The shape carries the status too, not only the colour.
+QIcon checkStatusIcon(oidc::Check::Status status, const QPalette &palette);
+
 // A rounded length of time for relative times: "42 s", "3 min 20 s", "42 min", "5 h 12 min",
 // "3 days". The sign of `seconds` is ignored.
 QString formatDuration(qint64 seconds);
@@ -38,7 +46,8 @@ QString maskedPreview(const QString &secret);
 // Raw values are masked until the user presses Reveal. Copy puts the raw value on the
 // clipboard with the "x-kde-passwordManagerHint: secret" MIME hint, which asks clipboard
 // managers to keep no history entry. The value is removed again after clipboardClearDelay()
-// unless the clipboard content changed in between.
+// unless the clipboard content changed in between. The delay is the stored setting
+// "clipboard/clearDelaySeconds" (see ClipboardGuard) until setClipboardClearDelay() fixes it.
 class TokenPanel : public QWidget {
     Q_OBJECT
 public:
@@ -58,8 +67,9 @@ public:
 
     bool hasTokens() const { return !m_tokens.isEmpty(); }
 
-    // Milliseconds after which a copied token is removed from the clipboard, 30000 by default.
-    int clipboardClearDelay() const { return m_clipboardTimer.interval(); }
+    // Milliseconds after which a copied token is removed from the clipboard: the stored
+    // setting, 30000 by default.
+    int clipboardClearDelay() const { return m_clipboard.clearDelay(); }
     void setClipboardClearDelay(int ms);
 
 protected:
@@ -71,8 +81,7 @@ private:
     void buildUi();
     void showChecks();
     void refreshTimes();
-    void copySecret(const QString &value);
-    void clearClipboardIfOurs();
+    void showClipboardClearDelay(int ms);
 
     QPointer<Trace> m_trace;
     TokenSet m_tokens;
@@ -89,8 +98,7 @@ private:
     QTreeWidget *m_checks = nullptr;
 
     QTimer m_tickTimer;
-    QTimer m_clipboardTimer;
-    QString m_copiedValue; // raw secret last put on the clipboard, until it is cleared
+    ClipboardGuard m_clipboard;
 };
 
 } // namespace afx::gui

@@ -14,8 +14,10 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTextEdit>
 #include <QTreeWidget>
 #include <QtTest>
@@ -144,6 +146,7 @@ private Q_SLOTS:
     void checksWithoutValidation();
     void copySetsHintAndClears();
     void copyKeepsForeignClipboard();
+    void clearDelayFromSettings();
     void traceMasksTokens();
     void newTokensStartMasked();
     void screenshot();
@@ -152,11 +155,18 @@ private:
     QString signedToken(const QJsonObject &claims) const;
     TokenSet makeTokens() const;
 
+    QTemporaryDir m_settingsDir;
     afx::jose::Key m_key;
 };
 
 void TestTokenPanel::initTestCase()
 {
+    // The clipboard clear delay is a QSettings value: keep the user's settings out of the test.
+    QVERIFY(m_settingsDir.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("afx-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_tokenpanel"));
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
     m_key = afx::jose::Key::generateRsa(2048);
     QVERIFY(!m_key.isNull());
 }
@@ -570,6 +580,22 @@ void TestTokenPanel::copyKeepsForeignClipboard()
         panel.setClipboardClearDelay(60000);
     }
     QVERIFY(clipboard->text().isEmpty());
+}
+
+void TestTokenPanel::clearDelayFromSettings()
+{
+    QSettings().setValue(QStringLiteral("clipboard/clearDelaySeconds"), 45);
+    TokenPanel panel;
+    QCOMPARE(panel.clipboardClearDelay(), 45000);
+    QCOMPARE(panel.findChild<QAbstractButton *>(QStringLiteral("copyAccessToken"))->toolTip(),
+             QStringLiteral("Copy the raw token. It is removed from the clipboard after 45 s."));
+    afx::gui::storeClipboardClearDelaySeconds(8);
+    QCOMPARE(panel.clipboardClearDelay(), 8000);
+    // A delay set through the panel's own API stays fixed.
+    panel.setClipboardClearDelay(1500);
+    afx::gui::storeClipboardClearDelaySeconds(20);
+    QCOMPARE(panel.clipboardClearDelay(), 1500);
+    QSettings().clear();
 }
 
 void TestTokenPanel::traceMasksTokens()
