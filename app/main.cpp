@@ -1,3 +1,4 @@
+#include "doctor/commandline.h"
 #include "gui/deferrediconstyle.h"
 #include "gui/firstpaint.h"
 #include "gui/fontwarmup.h"
@@ -5,13 +6,48 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
 #include <QStyleFactory>
 #include <QTimer>
 
 #include <cstdio>
 
+namespace {
+
+// --check runs without a window, so it needs no display: as in a CI job.
+int runCheck(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("authflow-explorer"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(AFX_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Checks a profile and its provider's discovery document."));
+    parser.addHelpOption();
+    QCommandLineOption check(QStringLiteral("check"),
+                             QStringLiteral("Check the profile file and its provider's discovery document without opening a "
+                                            "window, print the findings, and exit: 0 no errors, 1 errors found, 2 unreadable "
+                                            "profile or discovery document."),
+                             QStringLiteral("PROFILE.json"));
+    QCommandLineOption format(QStringLiteral("format"), QStringLiteral("Output of --check: text (default) or json."),
+                              QStringLiteral("format"), QStringLiteral("text"));
+    parser.addOptions({check, format});
+    parser.process(app);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    return afx::doctor::runCheckCommand(parser.value(check), parser.value(format), out, err);
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument == "--check" || argument.startsWith("--check="))
+            return runCheck(argc, argv);
+    }
+
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("authflow-explorer"));
     QApplication::setApplicationDisplayName(QStringLiteral("Auth Flow Explorer"));
@@ -36,7 +72,13 @@ int main(int argc, char *argv[])
     QCommandLineOption sandboxPort(QStringLiteral("sandbox-port"),
                                    QStringLiteral("Port for the built-in sandbox on 127.0.0.1 (default 47813, or any free port)."),
                                    QStringLiteral("port"));
-    parser.addOptions({memoryStore, profilesDir, sandboxPort});
+    // Listed for --help only: main() hands a command line with --check to runCheck().
+    QCommandLineOption checkHelp(QStringLiteral("check"),
+                                 QStringLiteral("Check a profile file and its provider's discovery document without a "
+                                                "window and exit (0 no errors, 1 errors, 2 unreadable input). "
+                                                "--format json prints JSON."),
+                                 QStringLiteral("PROFILE.json"));
+    parser.addOptions({memoryStore, profilesDir, sandboxPort, checkHelp});
     parser.process(app); // exits on --help, --version and unknown options
 
     // Joined when main returns, before the application object goes.
