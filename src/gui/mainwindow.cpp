@@ -11,6 +11,12 @@
 #include "gui/tokenpanel.h"
 #include "http/tracedhttpclient.h"
 #include "sandbox/sandboxserver.h"
+#include "sandbox/faults.h"
+#include "doctor/runchecks.h"
+#include "gui/faultpanel.h"
+#include "gui/findingspanel.h"
+#include "gui/presetdialog.h"
+#include "gui/tokeninspector.h"
 #include "storage/keychaintokenstore.h"
 #include "storage/memorytokenstore.h"
 #include "storage/profilestore.h"
@@ -22,6 +28,9 @@
 #include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -106,6 +115,7 @@ void MainWindow::buildUi()
     m_banner = new MessageBanner(central);
     layout->addWidget(m_banner);
 
+    setAcceptDrops(true); // a JWT dropped on the window opens in the token inspector
     auto *split = new QSplitter(Qt::Horizontal, central);
     split->setObjectName(QStringLiteral("mainSplitter"));
     auto *left = new QSplitter(Qt::Vertical, split);
@@ -145,6 +155,10 @@ void MainWindow::buildUi()
     new QVBoxLayout(m_queryPage);
     m_queryPage->layout()->setContentsMargins(0, 0, 0, 0);
     m_tabs->addTab(m_queryPage, tr("&Query"));
+    m_findingsPage = new QWidget(m_tabs);
+    new QVBoxLayout(m_findingsPage);
+    m_findingsPage->layout()->setContentsMargins(0, 0, 0, 0);
+    m_tabs->addTab(m_findingsPage, tr("F&indings"));
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         buildPanels();
         // Ctrl+Enter then sends right away.
@@ -219,8 +233,11 @@ void MainWindow::buildUi()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *newProfile = file->addAction(tr("&New profile..."), this, &MainWindow::newProfile);
+    QAction *newProfile = file->addAction(tr("&New profile..."), this, [this] { this->newProfile(); });
     newProfile->setShortcut(QKeySequence::New);
+    QAction *fromPreset = file->addAction(tr("New profile from a provider &preset..."), this, &MainWindow::newProfileFromPreset);
+    fromPreset->setObjectName(QStringLiteral("presetAction"));
+    fromPreset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
     m_editProfileAction = file->addAction(tr("&Edit profile..."), this, &MainWindow::editProfile);
     m_editProfileAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     QAction *open = file->addAction(tr("&Open profile file..."), this, &MainWindow::openProfileDialog);
@@ -286,6 +303,15 @@ void MainWindow::buildMenus()
     run->addSeparator();
     run->addAction(tr("&Forget stored tokens"), this, &MainWindow::forgetTokens);
 
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    QAction *inspect = tools->addAction(tr("&Inspect a token..."), this, [this] { showTokenInspector(); });
+    inspect->setObjectName(QStringLiteral("inspectTokenAction"));
+    inspect->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    inspect->setToolTip(tr("Decode, explain and verify any JWT you paste or drop on the window (Ctrl+I)"));
+    QAction *faults = tools->addAction(tr("Sandbox &fault switchboard..."), this, &MainWindow::showFaultPanel);
+    faults->setObjectName(QStringLiteral("faultPanelAction"));
+    faults->setToolTip(tr("Make the built-in sandbox misbehave as real providers do, and watch the checks react"));
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Auth Flow Explorer"), this, [this] {
         QMessageBox::about(this, tr("About Auth Flow Explorer"),
@@ -307,6 +333,15 @@ void MainWindow::buildPanels()
     m_queryEditor->setHttpClient(m_http);
     m_queryEditor->setRefreshHandler([this](const std::function<void(bool ok)> &done) { refreshTokens(done); });
     m_queryPage->layout()->addWidget(m_queryEditor);
+    // A backend's 401 or 403 gets the doctor's reading of its WWW-Authenticate challenge.
+    connect(m_queryEditor, &QueryEditor::requestFinished, this, [this](int status) {
+        if (status == 401 || status == 403)
+            updateFindings(m_lastResult);
+    });
+
+    m_findingsPanel = new FindingsPanel(m_findingsPage);
+    m_findingsPage->layout()->addWidget(m_findingsPanel);
+    connect(m_findingsPanel, &FindingsPanel::stepRequested, m_diagram, &DiagramWidget::setCurrentStep);
     connect(m_queryEditor, &QueryEditor::apiTokenEdited, this, [this](const QString &token) {
         if (!m_tokenStore || m_profile.id.isEmpty())
             return;
@@ -740,6 +775,72 @@ void MainWindow::startNewTrace()
         m_previousProfileName = m_profile.name;
     }
     m_trace->clear();
+    if (m_findingsPanel)
+        m_findingsPanel->setFindings({});
+    m_tabs->setTabText(m_tabs->indexOf(m_findingsPage), tr("F&indings"));
+
+    // Each run records which sandbox faults were switched on when it started.
+    if (m_profile.sandbox && m_sandbox->isRunning() && !m_sandbox->activeFaults().isEmpty()) {
+        QStringList names;
+        QStringList descriptions;
+        for (const sandbox::SandboxFault fault : m_sandbox->activeFaults()) {
+            names << sandbox::sandboxFaultName(fault);
+            descriptions << sandbox::sandboxFaultDescription(fault);
+        }
+        m_trace->appendLocal(Trace::Provider, tr("Faults on: %1").arg(names.join(QStringLiteral(", "))), StepResult::Warning,
+                             descriptions.join(QLatin1Char(' ')), QStringLiteral("sandbox-fault"));
+    }
+}
+
+void MainWindow::updateFindings(const FlowResult &result)
+{
+    buildPanels();
+    m_findingsPanel->setFindings(doctor::checkRun(*m_trace, result, m_profile));
+    const int count = int(m_findingsPanel->findings().size());
+    m_tabs->setTabText(m_tabs->indexOf(m_findingsPage), count ? tr("F&indings (%1)").arg(count) : tr("F&indings"));
+}
+
+void MainWindow::showTokenInspector(const QString &token)
+{
+    if (!m_tokenInspector) {
+        m_tokenInspector = new TokenInspector(this);
+        m_tokenInspector->setObjectName(QStringLiteral("tokenInspector"));
+        m_tokenInspector->setWindowFlag(Qt::Window);
+        m_tokenInspector->setWindowTitle(tr("Token inspector"));
+        m_tokenInspector->resize(1100, 860);
+    }
+    // The keys of the last run verify its provider's tokens.
+    if (!m_flow->keys().isEmpty())
+        m_tokenInspector->setVerificationKeys(m_flow->keys(), m_flow->metadata().issuer, m_profile.clientId);
+    if (!token.isEmpty())
+        m_tokenInspector->setToken(token);
+    m_tokenInspector->show();
+    m_tokenInspector->raise();
+    m_tokenInspector->activateWindow();
+}
+
+void MainWindow::showFaultPanel()
+{
+    if (!m_sandbox->isRunning()) {
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("The built-in sandbox is not running: %1").arg(m_sandboxError));
+        return;
+    }
+    if (!m_faultPanel)
+        m_faultPanel = new FaultPanel(m_sandbox, this);
+    m_faultPanel->show();
+    m_faultPanel->raise();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasText() && TokenInspector::looksLikeToken(event->mimeData()->text()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    showTokenInspector(event->mimeData()->text());
+    event->acceptProposedAction();
 }
 
 void MainWindow::compareRuns()
@@ -965,6 +1066,8 @@ void MainWindow::cancelLogin()
 void MainWindow::onFlowFinished(const FlowResult &result)
 {
     setBusy(false);
+    m_lastResult = result;
+    updateFindings(result);
     // The run's total time, from the first step's start to the last step's end.
     QDateTime first;
     QDateTime last;
@@ -1093,11 +1196,23 @@ void MainWindow::forgetTokens()
     });
 }
 
-void MainWindow::newProfile()
+void MainWindow::newProfileFromPreset()
+{
+    PresetDialog presets(this);
+    if (presets.exec() != QDialog::Accepted)
+        return;
+    Profile profile = presets.profile();
+    profile.id = ProfileStore::newId();
+    profile.sandbox = false;
+    newProfile(profile);
+}
+
+void MainWindow::newProfile(const Profile &start)
 {
     ProfileDialog dialog(this);
-    Profile blank;
-    blank.id = ProfileStore::newId();
+    Profile blank = start;
+    if (blank.id.isEmpty())
+        blank.id = ProfileStore::newId();
     blank.sandbox = false;
     dialog.setProfile(blank, QString());
     if (dialog.exec() != QDialog::Accepted)

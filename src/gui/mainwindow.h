@@ -13,6 +13,8 @@
 class QAction;
 class QComboBox;
 class QDialog;
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
 class QNetworkAccessManager;
 class QProgressBar;
@@ -36,6 +38,9 @@ class MessageBanner;
 class QueryEditor;
 class StepInspector;
 class TokenPanel;
+class FindingsPanel;
+class TokenInspector;
+class FaultPanel;
 
 // Options the command line and tests set before the window starts its work.
 struct MainWindowOptions {
@@ -102,6 +107,10 @@ public Q_SLOTS:
     // Switches the current profile to the system browser with a loopback redirect URI, saves
     // it, and starts a login.
     void switchToSystemBrowser();
+    // Opens the token inspector (Tools > Inspect a token), with `token` when it is not empty.
+    void showTokenInspector(const QString &token = {});
+    // Opens the sandbox's fault switchboard.
+    void showFaultPanel();
     // Keeps the current profile's browser cookies on disk between runs, or deletes them.
     void setKeepBrowserSession(bool keep);
     // The folder that keeps `profile`'s browser session when keepBrowserSession is set.
@@ -119,6 +128,9 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // A token dropped on the window opens in the token inspector.
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildUi();
@@ -126,7 +138,10 @@ private:
     void buildPanels();
     void reloadProfiles(const QString &selectId);
     Profile resolvedProfile(const Profile &profile) const;
-    void newProfile();
+    // Opens the profile form on `start` (a blank profile by default) and saves what it returns.
+    void newProfile(const afx::Profile &start = {});
+    // Asks for a provider preset and its few values, then opens the profile form on the result.
+    void newProfileFromPreset();
     void editProfile();
     void openProfileDialog();
     void forgetTokens();
@@ -142,6 +157,8 @@ private:
     void startFlow();
     // Points the embedded browser at the current profile's session: kept on disk or in memory.
     void useBrowserSession();
+    // Runs the configuration doctor over the current trace and shows its findings.
+    void updateFindings(const afx::FlowResult &result);
     // Keeps the current run as the previous one and clears the trace for a new run.
     void startNewTrace();
     // Reads the profile's client secret from the token store (none for public clients) and
@@ -184,6 +201,11 @@ private:
     DevicePanel *m_devicePanel = nullptr;
     QWidget *m_tokenPage = nullptr;
     QWidget *m_queryPage = nullptr;
+    QWidget *m_findingsPage = nullptr;
+    FindingsPanel *m_findingsPanel = nullptr; // built by buildPanels()
+    TokenInspector *m_tokenInspector = nullptr;
+    FaultPanel *m_faultPanel = nullptr;
+    FlowResult m_lastResult;
     TokenPanel *m_tokenPanel = nullptr; // built by buildPanels()
     QueryEditor *m_queryEditor = nullptr;
     QLabel *m_statusLabel = nullptr;

@@ -11,6 +11,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMessageBox>
+#include <QVBoxLayout>
 #include <QPlainTextEdit>
 #include <QPushButton>
 
@@ -24,6 +26,7 @@ ProfileDialog::ProfileDialog(QWidget *parent)
 {
     m_ui->setupUi(this);
     m_ui->message->setVisible(false);
+    addTermsHelp();
     for (const ClientAuthMethod method : {ClientAuthMethod::None, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost,
                                           ClientAuthMethod::ClientSecretJwt, ClientAuthMethod::PrivateKeyJwt})
         m_ui->clientAuth->addItem(clientAuthMethodName(method), int(method));
@@ -97,6 +100,33 @@ ProfileDialog::ProfileDialog(QWidget *parent)
 }
 
 ProfileDialog::~ProfileDialog() = default;
+
+void ProfileDialog::addTermsHelp()
+{
+    auto *help = new QLabel(tr("<a href=\"terms\">Auth provider, authentication profile, single sign-on: what is the "
+                               "difference?</a>"),
+                            this);
+    help->setObjectName(QStringLiteral("termsHelp"));
+    help->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    connect(help, &QLabel::linkActivated, this, [this] {
+        QMessageBox box(QMessageBox::Information, tr("Auth provider, authentication profile, single sign-on"),
+                        tr("<p><b>Auth provider</b>: the server that signs users in and issues the tokens, such as "
+                           "Auth0, Okta, Keycloak, Entra ID or Google. Its issuer URL and discovery document describe "
+                           "it, and each app registered with it has a client id.</p>"
+                           "<p><b>Authentication profile</b>: a backend-as-a-service's setting for one way of signing in "
+                           "to one app: which provider it trusts, who may sign up, and which role a new user gets. One "
+                           "app can have several, such as open sign-up with a Guest role next to sign-up restricted to "
+                           "the company's e-mail domain with an Employee role.</p>"
+                           "<p><b>Single sign-on</b>: the provider remembers a signed-in user in a session cookie of the "
+                           "browser, so a second login, for this app or another app of the same provider, skips the "
+                           "password. It lasts until the session expires or the user logs out of the provider.</p>"
+                           "<p>This profile describes one app's client at one auth provider.</p>"),
+                        QMessageBox::Ok, this);
+        box.setTextFormat(Qt::RichText);
+        box.exec();
+    });
+    static_cast<QVBoxLayout *>(layout())->insertWidget(0, help);
+}
 
 void ProfileDialog::buildLoginMutationRows()
 {

@@ -52,6 +52,8 @@ private:
     QLineEdit *m_refreshTokenPath = nullptr;
     QLineEdit *m_accessTokenPath = nullptr;
     void buildLoginMutationRows();
+    // A link above the form that explains auth provider, authentication profile and single sign-on.
+    void addTermsHelp();
     Profile m_base; // keeps id and members the form does not show
 };
 

@@ -56,7 +56,9 @@ const QStringList explanationKeys = {
     QStringLiteral("introspection-request"), QStringLiteral("logout-request"), QStringLiteral("logout-return"),
     QStringLiteral("password-grant"), QStringLiteral("par-request"), QStringLiteral("login-mutation"), QStringLiteral("sso-skip"),
     QStringLiteral("social-token-exchange"), QStringLiteral("social-id-token-check"), QStringLiteral("social-jwks-fetch"),
-    QStringLiteral("login-mutation-check"),
+    QStringLiteral("login-mutation-check"), QStringLiteral("check-s-hash"), QStringLiteral("check-auth-time"),
+    QStringLiteral("check-acr"), QStringLiteral("check-typ"), QStringLiteral("check-client-id"), QStringLiteral("check-jti"),
+    QStringLiteral("check-clock-skew"), QStringLiteral("sandbox-fault"), QStringLiteral("backend-introspection"),
 };
 
 TraceStep makeStep(const QString &from, const QString &to, Channel channel, const QString &title, const QString &key,

@@ -5,6 +5,10 @@
 #include "flow/trace.h"
 #include "gui/devicepanel.h"
 #include "gui/diagramwidget.h"
+#include "gui/findingspanel.h"
+#include "gui/presetdialog.h"
+#include "gui/tokeninspector.h"
+#include "sandbox/faults.h"
 #include "gui/mainwindow.h"
 #include "gui/messagebanner.h"
 #include "gui/qrcodewidget.h"
@@ -12,6 +16,10 @@
 #include "sandbox/sandboxserver.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QTabWidget>
 #include <QDialog>
 #include <QLabel>
 #include <QSignalSpy>
@@ -77,6 +85,102 @@ private Q_SLOTS:
         window->mutationLogin(sandbox::SandboxServer::demoEmail(), QString());
         QVERIFY2(window->banner()->text().contains(QLatin1String("needs both")), qPrintable(window->banner()->text()));
         QCOMPARE(flows.count(), 0);
+    }
+
+    void faultSwitchboardRunAndFindings()
+    {
+        auto window = openWindow();
+        window->findChild<QAction *>(QStringLiteral("faultPanelAction"))->trigger();
+        auto *panel = window->findChild<QDialog *>(QStringLiteral("faultPanel"));
+        QVERIFY(panel);
+        QVERIFY(panel->isVisible());
+        auto *wrongAudience = panel->findChild<QCheckBox *>(QStringLiteral("fault-wrong-audience"));
+        QVERIFY(wrongAudience);
+        wrongAudience->setChecked(true); // as a user ticks it
+        QVERIFY(window->sandboxServer()->isFaultOn(sandbox::SandboxFault::WrongAudience));
+
+        // The run records the switch, the audience check fails, and the doctor explains it.
+        QSignalSpy flows(window.get(), &MainWindow::flowFinished);
+        window->passwordLogin(sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword());
+        QVERIFY(flows.wait(20000));
+        QVERIFY(!flows.first().at(1).toBool());
+        QVERIFY(countSteps(window->trace(), QStringLiteral("sandbox-fault")) >= 1);
+        QCOMPARE(window->trace()->step(0).explanationKey, QStringLiteral("sandbox-fault")); // listed first
+        QVERIFY2(window->banner()->text().contains(QLatin1String("aud")), qPrintable(window->banner()->text()));
+        auto *findings = window->findChild<FindingsPanel *>();
+        QVERIFY(findings);
+        QVERIFY2(!findings->findings().isEmpty(), "a failed validation must give at least one finding");
+        auto *tabs = window->findChild<QTabWidget *>(QStringLiteral("tabs"));
+        bool labelled = false;
+        for (int i = 0; i < tabs->count(); ++i)
+            labelled |= tabs->tabText(i).startsWith(QLatin1String("F&indings ("));
+        QVERIFY(labelled);
+
+        // Switched off: the same login works again.
+        wrongAudience->setChecked(false);
+        flows.clear();
+        window->passwordLogin(sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword());
+        QVERIFY(flows.wait(20000));
+        QVERIFY2(flows.first().at(1).toBool(), qPrintable(flows.first().at(2).toString()));
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("sandbox-fault")), 0);
+        if (!qEnvironmentVariableIsEmpty("AFX_SCREENSHOT_DIR"))
+            panel->grab().save(qEnvironmentVariable("AFX_SCREENSHOT_DIR") + QStringLiteral("/fault-switchboard.png"));
+    }
+
+    void tokenInspectorFromMenuAndDrop()
+    {
+        auto window = openWindow();
+        QSignalSpy flows(window.get(), &MainWindow::flowFinished);
+        window->passwordLogin(sandbox::SandboxServer::demoEmail(), sandbox::SandboxServer::demoPassword());
+        QVERIFY(flows.wait(20000));
+        const QString idToken = window->tokens().idToken;
+        QVERIFY(!idToken.isEmpty());
+
+        window->findChild<QAction *>(QStringLiteral("inspectTokenAction"))->trigger();
+        auto *inspector = window->findChild<TokenInspector *>(QStringLiteral("tokenInspector"));
+        QVERIFY(inspector);
+        QVERIFY(inspector->isVisible());
+
+        // A token dropped on the main window opens in the inspector.
+        QMimeData mime;
+        mime.setText(idToken);
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window.get(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window.get(), &drop);
+        QCOMPARE(inspector->token(), idToken);
+
+        // Plain text is not taken for a token.
+        QMimeData text;
+        text.setText(QStringLiteral("hello world"));
+        QDragEnterEvent plain(QPoint(10, 10), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window.get(), &plain);
+        QVERIFY(!plain.isAccepted());
+    }
+
+    void presetDialogBuildsProfile()
+    {
+        PresetDialog dialog;
+        QVERIFY(dialog.selectPreset(QStringLiteral("keycloak")));
+        QVERIFY(!dialog.selectPreset(QStringLiteral("no-such-provider")));
+        dialog.setValue(QStringLiteral("baseUrl"), QStringLiteral("https://sso.example.com"));
+        dialog.setValue(QStringLiteral("clientId"), QStringLiteral("explorer-desktop"));
+
+        // The realm is missing: the dialog stays open and names it, and the typed values stay.
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        auto *error = dialog.findChild<QLabel *>(QStringLiteral("presetError"));
+        QVERIFY(error);
+        QVERIFY2(error->text().contains(QLatin1String("Realm")), qPrintable(error->text()));
+        QCOMPARE(dialog.findChild<QLineEdit *>(QStringLiteral("preset-baseUrl"))->text(), QStringLiteral("https://sso.example.com"));
+
+        dialog.setValue(QStringLiteral("realm"), QStringLiteral("example"));
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(dialog.profile().issuer, QStringLiteral("https://sso.example.com/realms/example"));
+        QCOMPARE(dialog.profile().clientId, QStringLiteral("explorer-desktop"));
+        QVERIFY(dialog.profile().validate().isEmpty());
     }
 
     void passwordGrantAndCompareRuns()
