@@ -161,6 +161,11 @@ QString summary(const SandboxServer &server, const QList<UserEntry> &users)
         text += QStringLiteral("  at Example Social: %1  password: %2\n")
                     .arg(SandboxServer::socialDemoEmail(), SandboxServer::socialDemoPassword());
 
+    text += QStringLiteral("\nAuthentication profiles (authorize parameter auth_profile):\n");
+    text += QStringLiteral("  open       self sign-up for any e-mail address; new users get the role Guest (read only)\n");
+    text += QStringLiteral("  employees  sign-up for addresses of %1 only; new users get the role Employee (read and write)\n")
+                .arg(server.employeesDomain());
+
     QStringList faults;
     for (SandboxFault fault : server.activeFaults())
         faults << SandboxServer::faultName(fault);
@@ -202,7 +207,8 @@ int main(int argc, char *argv[])
                                          QStringLiteral("NAME"));
     const QCommandLineOption usersOption(QStringLiteral("users"),
                                          QStringLiteral("Adds the users of a JSON file: an array of {\"email\", "
-                                                        "\"password\", \"name\"} objects (name is optional)."),
+                                                        "\"password\", \"name\"} objects (name is optional). Users of "
+                                                        "the employees domain get the role Employee, others Guest."),
                                          QStringLiteral("FILE"));
     const QCommandLineOption keyOption(QStringLiteral("signing-key"),
                                        QStringLiteral("Signs tokens with the RSA private key of a PEM file, so that the "

@@ -60,6 +60,18 @@ QStringList audienceList(const QJsonValue &audience)
     return values;
 }
 
+// The roles claim: an array of strings. Any other value, and any entry that is not a string,
+// grants no role.
+QStringList rolesFromClaim(const QJsonValue &claim)
+{
+    QStringList roles;
+    for (const QJsonValue &value : claim.toArray()) {
+        if (value.isString())
+            roles.append(value.toString());
+    }
+    return roles;
+}
+
 QString secondsText(qint64 seconds)
 {
     return seconds == 1 ? QStringLiteral("1 second") : QStringLiteral("%1 seconds").arg(seconds);
@@ -86,6 +98,9 @@ GraphqlBackend::GraphqlBackend(IdentityProvider *provider, const SandboxClock *c
 {
     m_executor.setLoginHandler([this](const QString &email, const QString &password, QString *message, QString *code) {
         return login(email, password, message, code);
+    });
+    m_executor.setWriteCheck([this](const Viewer &viewer, const QString &fieldName, QString *message) {
+        return checkWriteRole(viewer, fieldName, message);
     });
     // The provider is on 127.0.0.1, which a proxy from the environment must not see.
     m_network.setProxy(QNetworkProxy::NoProxy);
@@ -149,6 +164,35 @@ std::optional<LoginTokens> GraphqlBackend::login(const QString &email, const QSt
            explanationKey);
     qCInfo(lcSandbox) << "login mutation issued tokens";
     return tokens;
+}
+
+bool GraphqlBackend::checkWriteRole(const Viewer &viewer, const QString &fieldName, QString *message)
+{
+    const QString title = QStringLiteral("Check the role");
+    const QString key = QStringLiteral("backend-role-check");
+    const QString needed = QString::fromLatin1(employeeRole);
+    if (viewer.roles.contains(needed)) {
+        report(title, true,
+               QStringLiteral("%1 changes data, so it needs the role %2, and the token's roles claim contains it.")
+                   .arg(fieldName, needed),
+               key);
+        return true;
+    }
+    QString granted;
+    if (viewer.roles.isEmpty())
+        granted = QStringLiteral("no role (its roles claim is missing or empty)");
+    else if (viewer.roles.size() == 1)
+        granted = QStringLiteral("the role %1").arg(viewer.roles.constFirst().left(60));
+    else
+        granted = QStringLiteral("the roles %1").arg(viewer.roles.join(QStringLiteral(", ")).left(200));
+    *message = QStringLiteral("%1 needs the role %2, but the token has %3.").arg(fieldName, needed, granted);
+    report(title, false,
+           *message + QStringLiteral(" A %1 may run queries only; sign in as an %2 to change data.")
+                          .arg(QLatin1String(guestRole), needed),
+           key);
+    qCInfo(lcSandbox).noquote() << "backend rejected" << fieldName << "for" << viewer.account.sub << "without the role"
+                                << needed;
+    return false;
 }
 
 QStringList GraphqlBackend::acceptedAudiences() const
@@ -262,7 +306,7 @@ std::optional<QByteArray> GraphqlBackend::readBearerToken(const HttpRequest &req
     return authorization.sliced(7).trimmed();
 }
 
-std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &request, HttpResponse *failure)
+std::optional<Viewer> GraphqlBackend::authenticate(const HttpRequest &request, HttpResponse *failure)
 {
     const std::optional<QByteArray> bearer = readBearerToken(request, failure);
     if (!bearer)
@@ -369,7 +413,7 @@ std::optional<UserAccount> GraphqlBackend::authenticate(const HttpRequest &reque
         *failure = unauthorized(QStringLiteral("invalid_token"), reason);
         return std::nullopt;
     }
-    return *user;
+    return Viewer{*user, rolesFromClaim(claims.value(QStringLiteral("roles")))};
 }
 
 std::optional<HttpResponse> GraphqlBackend::respondWithoutUser(const HttpRequest &request, GraphqlRequest *graphqlRequest,
@@ -397,12 +441,12 @@ HttpResponse GraphqlBackend::handle(const HttpRequest &request)
     // Every other request authenticates before its body counts, so a request without a valid
     // token gets 401 whatever it contains.
     HttpResponse failure;
-    const std::optional<UserAccount> user = authenticate(request, &failure);
-    if (!user)
+    const std::optional<Viewer> viewer = authenticate(request, &failure);
+    if (!viewer)
         return failure;
     if (!read)
         return readFailure;
-    return respond(m_executor.execute(graphqlRequest, *user));
+    return respond(m_executor.execute(graphqlRequest, *viewer));
 }
 
 void GraphqlBackend::handle(const HttpRequest &request, const Respond &send)
@@ -424,19 +468,19 @@ void GraphqlBackend::handle(const HttpRequest &request, const Respond &send)
         send(failure);
         return;
     }
-    introspect(*token, [this, send, graphqlRequest, read, readFailure](std::optional<UserAccount> user,
+    introspect(*token, [this, send, graphqlRequest, read, readFailure](std::optional<Viewer> viewer,
                                                                       const HttpResponse &introspectionFailure) {
-        if (!user)
+        if (!viewer)
             send(introspectionFailure);
         else if (!read)
             send(readFailure);
         else
-            send(respond(m_executor.execute(graphqlRequest, *user)));
+            send(respond(m_executor.execute(graphqlRequest, *viewer)));
     });
 }
 
 void GraphqlBackend::introspect(const QByteArray &token,
-                                std::function<void(std::optional<UserAccount> user, const HttpResponse &failure)> done)
+                                std::function<void(std::optional<Viewer> viewer, const HttpResponse &failure)> done)
 {
     const QString url = m_provider->issuer() + QStringLiteral("/introspect");
     // client_secret_basic: id and secret are form-encoded before they are joined (RFC 6749
@@ -485,7 +529,7 @@ void GraphqlBackend::introspect(const QByteArray &token,
         step.response.body = reply->read(maxIntrospectionResponseBytes);
         const QJsonObject json = QJsonDocument::fromJson(step.response.body).object();
 
-        std::optional<UserAccount> user;
+        std::optional<Viewer> user;
         HttpResponse failure;
         const QString sub = json.value(QStringLiteral("sub")).toString();
         if (step.response.status == 0) {
@@ -503,7 +547,8 @@ void GraphqlBackend::introspect(const QByteArray &token,
                                          "an access token of this provider. Introspection does not accept ID tokens.");
             failure = unauthorized(QStringLiteral("invalid_token"), step.detail);
         } else if (const UserAccount *account = m_provider->users().findBySub(sub)) {
-            user = *account;
+            // The introspection response carries the access token's roles claim.
+            user = Viewer{*account, rolesFromClaim(json.value(QStringLiteral("roles")))};
             step.detail = QStringLiteral("The provider reports the token as active for %1 after %2 ms. The backend asks "
                                          "again on every request, while a JWKS-caching backend checks tokens locally.")
                               .arg(sub.left(100))

@@ -28,6 +28,8 @@ class IdentityProvider;
 // backend would, against the provider's JWKS, which it loads once and then caches, and
 // reports each check into the trace. With setIntrospects(true) it instead asks the provider's
 // introspection endpoint over HTTP on every request.
+// Mutations that change data (addTodo, setDone) also need the role Employee in the token's
+// roles claim, so a Guest can only read; the backend reports that check into the trace.
 // The login mutation needs no token: an operation whose root fields are only login (and
 // __typename) skips the token checks. login checks the e-mail address and password in the
 // provider's user directory and returns the provider's tokens for the public client, as the
@@ -80,9 +82,13 @@ private:
     // Sends `token` to the provider's introspection endpoint and calls `done` with the user it
     // belongs to, or with nullopt and the 401 or 502 response.
     void introspect(const QByteArray &token,
-                    std::function<void(std::optional<UserAccount> user, const HttpResponse &failure)> done);
-    // Runs the token checks. Returns the user, or nullopt with *failure set to the 401 response.
-    std::optional<UserAccount> authenticate(const HttpRequest &request, HttpResponse *failure);
+                    std::function<void(std::optional<Viewer> viewer, const HttpResponse &failure)> done);
+    // Runs the token checks. Returns the user and the token's roles, or nullopt with *failure
+    // set to the 401 response.
+    std::optional<Viewer> authenticate(const HttpRequest &request, HttpResponse *failure);
+    // The executor's WriteCheck: `fieldName` needs the role Employee. Reports the step "Check
+    // the role".
+    bool checkWriteRole(const Viewer &viewer, const QString &fieldName, QString *message);
     // Loads the JWKS when it is not cached yet, or when `kid` is not in the cached set and the
     // cooldown has passed. Reports the step. Returns false when the keys cannot be loaded.
     bool loadSigningKeys(const QString &kid);

@@ -225,13 +225,14 @@ struct Resolved {
 class Execution {
 public:
     // `viewer` is null for an anonymous request.
-    Execution(const Document &document, const QJsonObject &variables, const UserAccount *viewer, TodoStore &store,
-              const LoginHandler &login)
+    Execution(const Document &document, const QJsonObject &variables, const Viewer *viewer, TodoStore &store,
+              const LoginHandler &login, const WriteCheck &writeCheck)
         : m_document(document)
         , m_variables(variables)
         , m_viewer(viewer)
         , m_store(store)
         , m_login(login)
+        , m_writeCheck(writeCheck)
     {
     }
 
@@ -409,7 +410,7 @@ private:
             *code = QStringLiteral("UNAUTHENTICATED");
             return false;
         }
-        const UserAccount &viewer = *m_viewer;
+        const UserAccount &viewer = m_viewer->account;
         if (type == QLatin1String("Query")) {
             if (fieldName == QLatin1String("me"))
                 *out = Resolved::ofObject(QStringLiteral("User"));
@@ -418,6 +419,11 @@ private:
             return true;
         }
         if (type == QLatin1String("Mutation")) {
+            const bool writes = fieldName == QLatin1String("addTodo") || fieldName == QLatin1String("setDone");
+            if (writes && m_writeCheck && !m_writeCheck(*m_viewer, fieldName, error)) {
+                *code = QStringLiteral("FORBIDDEN");
+                return false;
+            }
             if (fieldName == QLatin1String("addTodo")) {
                 const std::optional<TodoItem> item = m_store.add(viewer.sub, arguments.value(QStringLiteral("title")).toString(), error);
                 if (!item)
@@ -518,9 +524,10 @@ private:
 
     const Document &m_document;
     const QJsonObject &m_variables;
-    const UserAccount *m_viewer;
+    const Viewer *m_viewer;
     TodoStore &m_store;
     const LoginHandler &m_login;
+    const WriteCheck &m_writeCheck;
 };
 
 // CoerceVariableValues of the spec. Returns false with the errors appended.
@@ -677,7 +684,7 @@ bool GraphqlExecutor::requiresViewer(const GraphqlRequest &request)
     return !onlyAnonymousFields(*document, operation->selectionSet, visitedFragments);
 }
 
-GraphqlOutcome GraphqlExecutor::execute(const GraphqlRequest &request, const UserAccount &viewer)
+GraphqlOutcome GraphqlExecutor::execute(const GraphqlRequest &request, const Viewer &viewer)
 {
     return run(request, &viewer);
 }
@@ -687,7 +694,7 @@ GraphqlOutcome GraphqlExecutor::executeAnonymously(const GraphqlRequest &request
     return run(request, nullptr);
 }
 
-GraphqlOutcome GraphqlExecutor::run(const GraphqlRequest &request, const UserAccount *viewer)
+GraphqlOutcome GraphqlExecutor::run(const GraphqlRequest &request, const Viewer *viewer)
 {
     GraphqlOutcome outcome;
 
@@ -731,7 +738,7 @@ GraphqlOutcome GraphqlExecutor::run(const GraphqlRequest &request, const UserAcc
         return outcome;
     }
 
-    Execution execution(*document, variables, viewer, *m_store, m_login);
+    Execution execution(*document, variables, viewer, *m_store, m_login, m_writeCheck);
     const std::optional<OrderedJson> data = execution.run(*operation);
     outcome.body = responseBody(execution.errors, data.value_or(OrderedJson::null()));
     return outcome;

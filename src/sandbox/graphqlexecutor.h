@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -58,6 +59,18 @@ struct LoginTokens {
 using LoginHandler = std::function<std::optional<LoginTokens>(const QString &email, const QString &password,
                                                               QString *message, QString *code)>;
 
+// The caller of a request with a bearer token: the user, and the roles of the token's roles
+// claim. The roles come from the token, as a backend separate from the provider reads them,
+// so a token issued before a role change keeps its old roles until it expires.
+struct Viewer {
+    UserAccount account;
+    QStringList roles;
+};
+
+// Decides whether `viewer` may run `fieldName`, a mutation field that changes data (addTodo or
+// setDone). Returns false with *message set to the GraphQL error's message when it may not.
+using WriteCheck = std::function<bool(const Viewer &viewer, const QString &fieldName, QString *message)>;
+
 struct GraphqlOutcome {
     int httpStatus = 200;
     QByteArray body;         // application/json
@@ -83,8 +96,11 @@ public:
 
     // Sets what the login mutation calls. Without a handler, login fails with an error.
     void setLoginHandler(LoginHandler handler) { m_login = std::move(handler); }
+    // Sets the check that addTodo and setDone run before they change data. When it fails, the
+    // field fails with extensions.code FORBIDDEN. Without a check, every viewer may write.
+    void setWriteCheck(WriteCheck check) { m_writeCheck = std::move(check); }
 
-    GraphqlOutcome execute(const GraphqlRequest &request, const UserAccount &viewer);
+    GraphqlOutcome execute(const GraphqlRequest &request, const Viewer &viewer);
     // Runs the request without a signed-in user. Fields that need one (me, todos, addTodo,
     // setDone) fail with UNAUTHENTICATED errors; the caller runs only requests for which
     // requiresViewer() returned false this way.
@@ -96,10 +112,11 @@ public:
     static bool requiresViewer(const GraphqlRequest &request);
 
 private:
-    GraphqlOutcome run(const GraphqlRequest &request, const UserAccount *viewer);
+    GraphqlOutcome run(const GraphqlRequest &request, const Viewer *viewer);
 
     TodoStore *m_store;
     LoginHandler m_login;
+    WriteCheck m_writeCheck;
 };
 
 } // namespace afx::sandbox

@@ -239,7 +239,7 @@ HttpResponse IdentityProvider::discovery() const
     metadata.insert(QStringLiteral("scopes_supported"), QJsonArray::fromStringList(supportedScopes()));
     metadata.insert(QStringLiteral("claims_supported"),
                     strings({"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "email",
-                             "email_verified", "name"}));
+                             "email_verified", "name", "roles", "auth_profile"}));
     metadata.insert(QStringLiteral("prompt_values_supported"), strings({"none", "login", "consent", "select_account"}));
     metadata.insert(QStringLiteral("authorization_response_iss_parameter_supported"), true);
     // OpenID Connect Discovery defaults request_uri_parameter_supported to true, so it is set to false here.
@@ -362,7 +362,7 @@ std::optional<IdentityProvider::ResponseType> IdentityProvider::parseResponseTyp
 }
 
 HttpResponse IdentityProvider::renderSignIn(const QString &requestId, const PendingSignIn &signIn,
-                                            const QString &email, const QString &error) const
+                                            const QString &email, const QString &error, const SignUpEntry &signUp) const
 {
     SignInPage page;
     page.requestId = requestId;
@@ -371,6 +371,12 @@ HttpResponse IdentityProvider::renderSignIn(const QString &requestId, const Pend
     page.email = email;
     page.error = error;
     page.socialProviderName = m_socialProviderName;
+    page.profile = m_users.findProfile(signIn.authProfile).value_or(m_users.profiles().constFirst());
+    page.otherProfiles = m_users.profiles();
+    page.otherProfiles.removeIf([&page](const AuthProfile &profile) { return profile.name == page.profile.name; });
+    page.signUpEmail = signUp.email;
+    page.signUpName = signUp.name;
+    page.signUpError = signUp.error;
     return HttpResponse::html(200, renderSignInPage(page));
 }
 
@@ -479,7 +485,8 @@ IdentityProvider::validateAuthorizationRequest(const oidc::FormFields &params, A
         return fail(QStringLiteral("invalid_request"),
                     QStringLiteral("The parameter %1 appears more than once.").arg(repeated.first()));
     for (const QString &name : {QStringLiteral("state"), QStringLiteral("nonce"), QStringLiteral("scope"),
-                                QStringLiteral("code_challenge"), QStringLiteral("login_hint")}) {
+                                QStringLiteral("code_challenge"), QStringLiteral("login_hint"),
+                                QStringLiteral("auth_profile")}) {
         if (fieldValue(params, name).size() > maxParameterLength)
             return fail(QStringLiteral("invalid_request"),
                         QStringLiteral("The parameter %1 is longer than %2 characters.").arg(name).arg(maxParameterLength));
@@ -562,6 +569,19 @@ IdentityProvider::validateAuthorizationRequest(const oidc::FormFields &params, A
                     QStringLiteral("prompt=none cannot be combined with other prompt values (OpenID Connect Core "
                                    "section 3.1.2.1)."));
 
+    // auth_profile is a sandbox parameter, as backends-as-a-service have their own for this.
+    QString authProfile = QString::fromLatin1(openProfileName);
+    if (hasField(params, QStringLiteral("auth_profile"))) {
+        authProfile = fieldValue(params, QStringLiteral("auth_profile"));
+        if (!m_users.findProfile(authProfile))
+            return fail(QStringLiteral("invalid_request"),
+                        QStringLiteral("auth_profile \"%1\" is unknown; use %2 (anyone may sign up, role %3) or %4 "
+                                       "(only addresses @%5 may sign up, role %6).")
+                            .arg(authProfile.left(40), QLatin1String(openProfileName), QLatin1String(guestRole),
+                                 QLatin1String(employeesProfileName), m_users.employeesDomain(),
+                                 QLatin1String(employeeRole)));
+    }
+
     ValidatedAuthorizationRequest validated;
     validated.promptNone = promptNone;
     validated.promptLogin = prompts.contains(QStringLiteral("login"));
@@ -575,6 +595,7 @@ IdentityProvider::validateAuthorizationRequest(const oidc::FormFields &params, A
     signIn.scope = scopes.join(QLatin1Char(' '));
     signIn.codeChallenge = challenge;
     signIn.loginHint = fieldValue(params, QStringLiteral("login_hint"));
+    signIn.authProfile = authProfile;
     return validated;
 }
 
@@ -650,9 +671,14 @@ HttpResponse IdentityProvider::login(const HttpRequest &request)
         qCInfo(lcSandbox) << "sign-in with a wrong email or password for client" << signIn.clientId;
         return renderSignIn(requestId, signIn, email, QStringLiteral("Wrong email or password."));
     }
+    return finishSignIn(requestId, signIn, *user);
+}
+
+HttpResponse IdentityProvider::finishSignIn(const QString &requestId, const PendingSignIn &signIn, const UserAccount &user)
+{
     m_signIns.remove(requestId);
-    HttpResponse response = signIn.deviceCode.isEmpty() ? completeAuthorization(signIn, *user) : startDeviceConsent(signIn, *user);
-    response.addHeader("Set-Cookie", m_sessions.start(user->sub, m_clock->now()));
+    HttpResponse response = signIn.deviceCode.isEmpty() ? completeAuthorization(signIn, user) : startDeviceConsent(signIn, user);
+    response.addHeader("Set-Cookie", m_sessions.start(user.sub, m_clock->now()));
     return response;
 }
 
@@ -741,10 +767,7 @@ HttpResponse IdentityProvider::completeAuthorization(const PendingSignIn &signIn
     QString error;
     QByteArray accessToken;
     if (type.token) {
-        const QJsonObject claims{{QStringLiteral("sub"), user.sub},
-                                 {QStringLiteral("client_id"), signIn.clientId},
-                                 {QStringLiteral("scope"), signIn.scope},
-                                 {QStringLiteral("auth_time"), now}};
+        const QJsonObject claims = userAccessClaims(user, signIn.clientId, signIn.scope, now);
         const std::optional<QByteArray> signedToken = signAccessToken(claims, grantId, &error);
         if (!signedToken) {
             qCWarning(lcSandbox).noquote() << "signing an access token failed:" << error;
@@ -923,10 +946,7 @@ HttpResponse IdentityProvider::issueTokens(const ClientRegistration &client, con
     const QStringList scopes = splitScope(scope);
     const qint64 now = m_clock->now();
 
-    const QJsonObject accessClaims{{QStringLiteral("sub"), user->sub},
-                                   {QStringLiteral("client_id"), client.id},
-                                   {QStringLiteral("scope"), scope},
-                                   {QStringLiteral("auth_time"), authTime}};
+    const QJsonObject accessClaims = userAccessClaims(*user, client.id, scope, authTime);
     QString error;
     const std::optional<QByteArray> accessToken = signAccessToken(accessClaims, grantId, &error);
     if (!accessToken) {
@@ -1039,6 +1059,17 @@ qint64 IdentityProvider::tokenIssuedAt() const
     return issuedAt;
 }
 
+QJsonObject IdentityProvider::userAccessClaims(const UserAccount &user, const QString &clientId, const QString &scope,
+                                               qint64 authTime)
+{
+    return QJsonObject{{QStringLiteral("sub"), user.sub},
+                       {QStringLiteral("client_id"), clientId},
+                       {QStringLiteral("scope"), scope},
+                       {QStringLiteral("auth_time"), authTime},
+                       {QStringLiteral("roles"), QJsonArray{user.role}},
+                       {QStringLiteral("auth_profile"), user.authProfile}};
+}
+
 std::optional<QByteArray> IdentityProvider::signAccessToken(QJsonObject claims, const QString &grantId, QString *error)
 {
     const qint64 issuedAt = tokenIssuedAt();
@@ -1091,6 +1122,9 @@ std::optional<QByteArray> IdentityProvider::signIdToken(const QString &clientId,
     }
     if (scopes.contains(QStringLiteral("profile")))
         claims.insert(QStringLiteral("name"), user.name);
+    // Roles are not tied to a scope, so that every client of the backend can check them.
+    claims.insert(QStringLiteral("roles"), QJsonArray{user.role});
+    claims.insert(QStringLiteral("auth_profile"), user.authProfile);
     QJsonObject header{{QStringLiteral("typ"), QStringLiteral("JWT")}};
     faultActs(SandboxFault::KeyRotation);
     if (!faultActs(SandboxFault::KidAbsentMultipleKeys))

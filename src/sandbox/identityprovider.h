@@ -81,6 +81,11 @@ public:
     // under a single-use request_uri.
     HttpResponse pushAuthorizationRequest(const HttpRequest &request);
     HttpResponse login(const HttpRequest &request);
+    // POST /signup, the login page's "Create account" form: creates a user with the policy of
+    // the pending sign-in's authentication profile (UserDirectory::signUp()) and then ends the
+    // sign-in as /login does. A rejected sign-up shows the login page again with the reason
+    // and with the typed e-mail address and name, never the password.
+    HttpResponse signUp(const HttpRequest &request);
     HttpResponse token(const HttpRequest &request);
     HttpResponse userinfo(const HttpRequest &request);
     // POST /device_authorization (RFC 8628 section 3.1).
@@ -156,6 +161,9 @@ private:
         QString scope;
         QString codeChallenge;
         QString loginHint;
+        // The authentication profile that a sign-up on the login page uses: the auth_profile
+        // parameter, "open" by default.
+        QString authProfile = QString::fromLatin1(openProfileName);
         // Set when the sign-in approves a device (RFC 8628). Then the user sees a consent page
         // after the login, and the redirect fields above are unused.
         QString deviceCode;
@@ -246,8 +254,18 @@ private:
     // Stores a pending sign-in under a new random id, which the login form posts back, and
     // returns the id. Drops the oldest one beyond maxPendingSignIns.
     QString storeSignIn(const PendingSignIn &signIn);
+    // The values of the sign-up form that the login page shows again after a rejected sign-up.
+    struct SignUpEntry {
+        QString email;
+        QString name;
+        QString error;
+    };
     HttpResponse renderSignIn(const QString &requestId, const PendingSignIn &signIn, const QString &email,
-                              const QString &error) const;
+                              const QString &error, const SignUpEntry &signUp = {}) const;
+    // Ends the pending sign-in `requestId` for `user`, who proved who they are on the login
+    // page: the authorization response, or the consent page of a device sign-in, with a new
+    // sign-in session cookie.
+    HttpResponse finishSignIn(const QString &requestId, const PendingSignIn &signIn, const UserAccount &user);
     // Builds the response that delivers `fields` (code or error, state, iss) to the registered
     // `redirectUri` in `mode`: a 302 redirect for Query, an auto-submitting page for FormPost.
     HttpResponse buildAuthorizationResponse(const QString &redirectUri, ResponseMode mode,
@@ -298,10 +316,15 @@ private:
     // Builds the successful authorization response after a sign-in: the code and, for the
     // implicit and hybrid types, the access token and ID token that the front channel carries.
     HttpResponse completeAuthorization(const PendingSignIn &signIn, const UserAccount &user);
+    // The claims of a user's access token: sub, client_id, scope, auth_time, and the user's
+    // roles and auth_profile.
+    static QJsonObject userAccessClaims(const UserAccount &user, const QString &clientId, const QString &scope,
+                                        qint64 authTime);
     // Signs an access token (typ at+jwt, audience = the GraphQL URL) with `claims` plus iss,
     // aud, iat, exp and jti, and records its jti so that it can be revoked.
     std::optional<QByteArray> signAccessToken(QJsonObject claims, const QString &grantId, QString *error);
-    // Signs an ID token for `user`. at_hash is added when `accessToken` is not empty, c_hash
+    // Signs an ID token for `user`, with the user's roles and auth_profile whatever the
+    // scope. at_hash is added when `accessToken` is not empty, c_hash
     // when `code` is not empty, and nonce when `nonce` is not empty.
     std::optional<QByteArray> signIdToken(const QString &clientId, const UserAccount &user, const QString &scope,
                                           qint64 authTime, const QString &nonce, const QByteArray &accessToken,

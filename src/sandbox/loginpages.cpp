@@ -26,10 +26,13 @@ const char pageStyle[] = R"(
   .buttons { display: flex; flex-direction: row-reverse; gap: 10px; margin-top: 20px; }
   button { flex: 1; padding: 9px 12px; border-radius: 6px; font: inherit; font-weight: 600; cursor: pointer;
            border: 1px solid #c9ced8; background: #fff; color: inherit; }
-  button#login, button#continue, button#approve { background: var(--accent); border-color: var(--accent); color: #fff; }
+  button#login, button#continue, button#approve, button#signup { background: var(--accent); border-color: var(--accent); color: #fff; }
   .error { background: #fdecea; color: var(--error); border-radius: 6px; padding: 8px 10px; margin: 0 0 6px; }
   .social { margin: 16px 0 0; padding-top: 14px; border-top: 1px solid #e3e6ec; }
   .social button { width: 100%; }
+  .signup { margin: 16px 0 0; padding-top: 14px; border-top: 1px solid #e3e6ec; }
+  .signup h2 { font-size: 16px; margin: 0 0 4px; }
+  .profile, .hint { color: var(--muted); font-size: 13px; margin: 0 0 6px; }
   .brand-social { --accent: #0f8a5f; }
   .demo { margin: 18px 0 0; padding-top: 12px; border-top: 1px solid #e3e6ec; color: var(--muted); font-size: 13px;
           white-space: nowrap; }
@@ -37,7 +40,7 @@ const char pageStyle[] = R"(
     body { background: #15181e; color: #e6e8ec; }
     main { background: #1f232b; box-shadow: none; }
     input, button { background: #15181e; border-color: #3a404c; color: inherit; }
-    .demo { border-color: #3a404c; }
+    .demo, .social, .signup { border-color: #3a404c; }
     .error { background: #3b1d1a; color: #ffb4a8; }
   }
 )";
@@ -49,6 +52,58 @@ const char formPostScript[] = "window.addEventListener(\"load\", () => document.
 QString escaped(const QString &text)
 {
     return text.toHtmlEscaped();
+}
+
+// The sentence on who may sign up through `profile` and what its role may do.
+QString profilePolicy(const AuthProfile &profile)
+{
+    const QString eligibility = profile.allowedDomain.isEmpty()
+        ? QStringLiteral("anyone may create an account")
+        : QStringLiteral("only addresses @%1 may create an account").arg(profile.allowedDomain);
+    const QString rights = profile.role == QLatin1String(employeeRole)
+        ? QStringLiteral("which may read to-dos and also add and change them")
+        : QStringLiteral("which may read to-dos but not add or change them");
+    return QStringLiteral("%1, and new accounts get the role %2, %3").arg(eligibility, profile.role, rights);
+}
+
+QString renderSignUpSection(const SignInPage &page)
+{
+    QString content;
+    content += QStringLiteral("<section class=\"signup\">\n<h2>Create an account</h2>\n");
+    content += QStringLiteral("<p class=\"profile\" id=\"auth_profile\">Profile <strong>") + escaped(page.profile.name)
+        + QStringLiteral("</strong>: ") + escaped(profilePolicy(page.profile)) + QStringLiteral(".</p>\n");
+    if (!page.signUpError.isEmpty())
+        content += QStringLiteral("<p class=\"error\" id=\"signup_error\" role=\"alert\">") + escaped(page.signUpError)
+            + QStringLiteral("</p>\n");
+    // novalidate: the sandbox's own sentences explain a rejected address or password, instead
+    // of the browser's checks of type="email" and minlength.
+    content += QStringLiteral("<form method=\"post\" action=\"/signup\" novalidate>\n");
+    content += QStringLiteral("<input type=\"hidden\" name=\"request_id\" value=\"") + escaped(page.requestId)
+        + QStringLiteral("\">\n");
+    content += QStringLiteral("<label for=\"signup_email\">Email</label>\n"
+                              "<input id=\"signup_email\" name=\"email\" type=\"email\" autocomplete=\"email\" required value=\"")
+        + escaped(page.signUpEmail) + QStringLiteral("\">\n");
+    content += QStringLiteral("<label for=\"signup_name\">Name</label>\n"
+                              "<input id=\"signup_name\" name=\"name\" type=\"text\" autocomplete=\"name\" value=\"")
+        + escaped(page.signUpName) + QStringLiteral("\">\n");
+    content += QStringLiteral("<label for=\"signup_password\">Password (at least %1 characters)</label>\n"
+                              "<input id=\"signup_password\" name=\"password\" type=\"password\" "
+                              "autocomplete=\"new-password\" minlength=\"%1\" required>\n")
+                   .arg(UserDirectory::minPasswordLength);
+    content += QStringLiteral("<div class=\"buttons\">\n"
+                              "<button id=\"signup\" type=\"submit\">Create account</button>\n"
+                              "</div>\n</form>\n");
+    QStringList choices;
+    for (const AuthProfile &other : page.otherProfiles)
+        choices.append(QStringLiteral("auth_profile=%1 (%2)").arg(other.name, profilePolicy(other)));
+    content += QStringLiteral("<p class=\"hint\">The app chooses the profile with the auth_profile parameter of its "
+                              "authorization request, and the default is %1.")
+                   .arg(QLatin1String(openProfileName));
+    if (!choices.isEmpty())
+        content += QStringLiteral(" Other profiles: ") + escaped(choices.join(QStringLiteral("; "))) + QLatin1Char('.');
+    content += QStringLiteral(" Signing in works for users of every profile, and the tokens carry the user's role in "
+                              "the roles claim.</p>\n</section>\n");
+    return content;
 }
 
 QByteArray pageShell(const QString &title, const QString &content, const QString &bodyClass = QString())
@@ -101,8 +156,10 @@ QByteArray renderSignInPage(const SignInPage &page)
         content += QStringLiteral("<button id=\"social\" type=\"submit\">Continue with ") + escaped(page.socialProviderName)
             + QStringLiteral("</button>\n</form>\n");
     }
+    content += renderSignUpSection(page);
     content += QStringLiteral("<p class=\"demo\">Demo account: ") + escaped(SandboxServer::demoEmail())
-        + QStringLiteral(" / ") + escaped(SandboxServer::demoPassword()) + QStringLiteral("</p>\n");
+        + QStringLiteral(" / ") + escaped(SandboxServer::demoPassword()) + QStringLiteral(" (role ")
+        + escaped(demoUser().role) + QStringLiteral(")</p>\n");
     return pageShell(QStringLiteral("Sandbox sign-in"), content);
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sandbox/directory.h"
+
 #include "oidc/formencoding.h"
 
 #include <QByteArray>
@@ -17,11 +19,20 @@ struct SignInPage {
     // When not empty, a second form posts request_id to /social/start with
     // button#social "Continue with <socialProviderName>".
     QString socialProviderName;
+    // The authentication profile of sign-ups on this page, and the other profiles, which the
+    // page names so that the user learns how to choose one.
+    AuthProfile profile;
+    QList<AuthProfile> otherProfiles;
+    QString signUpEmail; // prefilled value of input#signup_email
+    QString signUpName;  // prefilled value of input#signup_name
+    QString signUpError; // shown above the sign-up form (p#signup_error) when not empty
 };
 
 // The "Sandbox sign-in" page: input#email, input#password, button#login, button#cancel,
 // the demo account printed on the page, and a form that posts to /login. The login form is
-// the page's first form.
+// the page's first form. A later form posts request_id, email, name and password to /signup:
+// input#signup_email, input#signup_name, input#signup_password and button#signup "Create
+// account", below a sentence (p#auth_profile) on the profile's sign-up policy and role.
 QByteArray renderSignInPage(const SignInPage &page);
 
 // The sign-in page of the sandbox's social provider: its own heading and colors, the requesting

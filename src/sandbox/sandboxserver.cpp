@@ -117,6 +117,8 @@ public:
             return isGet || isPost ? provider.authorize(request) : HttpResponse::methodNotAllowed("GET, POST");
         if (path == QLatin1String("/login"))
             return isPost ? provider.login(request) : HttpResponse::methodNotAllowed("POST");
+        if (path == QLatin1String("/signup"))
+            return isPost ? provider.signUp(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/token"))
             return isPost ? provider.token(request) : HttpResponse::methodNotAllowed("POST");
         if (path == QLatin1String("/userinfo"))
@@ -316,6 +318,16 @@ bool SandboxServer::addUser(const QString &email, const QString &password, const
     if (error)
         *error = problem;
     return false;
+}
+
+void SandboxServer::setEmployeesDomain(const QString &domain)
+{
+    d->provider.users().setEmployeesDomain(domain);
+}
+
+QString SandboxServer::employeesDomain() const
+{
+    return d->provider.users().employeesDomain();
 }
 
 void SandboxServer::setTrace(Trace *trace)

@@ -33,8 +33,10 @@ class SocialProvider;
 // with its own issuer on another port of 127.0.0.1 (SocialProvider). /social/start sends the
 // browser there, and /social/callback redeems the code over HTTP, validates the social ID token
 // and continues the sandbox's own sign-in with the user of that e-mail address.
+// Sign-up: the login page's "Create account" form posts to /signup (see setEmployeesDomain()).
 // Backend: /graphql, which accepts the provider's ID token or its access token as a Bearer
-// token, validates it against the provider's JWKS and reports each check into the trace.
+// token, validates it against the provider's JWKS and reports each check into the trace. A
+// mutation that changes data also needs the role Employee in the token's roles claim.
 //
 // Everything lives in memory and runs in the thread that owns this object.
 class SandboxServer : public QObject {
@@ -69,8 +71,25 @@ public:
     static QString demoName();
     // Adds a user who signs in at the login page, with the password grant and the login
     // mutation. Returns false with *error set when the e-mail address is invalid or taken, or the
-    // password is empty.
+    // password is empty. A user in the employees domain gets the profile employees and the
+    // role Employee, any other user the profile open and the role Guest. The sign-up policies
+    // (password length, domain) do not apply here.
     bool addUser(const QString &email, const QString &password, const QString &name, QString *error = nullptr);
+
+    // Authentication profiles. The login page's "Create account" form signs up a user with the
+    // policy of the profile that the authorization request names with auth_profile:
+    //   open (the default): any e-mail domain; new users get the role Guest.
+    //   employees: only addresses of employeesDomain(); new users get the role Employee.
+    // Sign-up also needs a new, valid e-mail address and a password of at least 8 characters.
+    // ID tokens and access tokens carry the user's role in the roles claim (an array of
+    // strings) and the user's profile in auth_profile. The demo user is an Employee in the
+    // employees profile. Users created by a social sign-in are Guests in the open profile.
+    // The backend lets Guests run queries only and Employees also addTodo and setDone.
+    //
+    // Sets the only domain the employees profile accepts for sign-up (default "example.com").
+    // Existing users keep their profile and role.
+    void setEmployeesDomain(const QString &domain);
+    QString employeesDomain() const;
 
     // The social provider's issuer, "http://127.0.0.1:PORT" on a port of its own, or empty
     // while the sandbox is stopped or the social provider could not start.

@@ -143,15 +143,22 @@ HttpResponse IdentityProvider::introspect(const HttpRequest &request)
         return tokenSuccess(inactive);
     }
     qCInfo(lcSandbox) << "introspection by" << client->id << "found an active access token";
-    return tokenSuccess(QJsonObject{{QStringLiteral("active"), true},
-                                    {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                                    {QStringLiteral("sub"), claims->value(QStringLiteral("sub"))},
-                                    {QStringLiteral("client_id"), claims->value(QStringLiteral("client_id"))},
-                                    {QStringLiteral("scope"), claims->value(QStringLiteral("scope"))},
-                                    {QStringLiteral("iat"), claims->value(QStringLiteral("iat"))},
-                                    {QStringLiteral("exp"), claims->value(QStringLiteral("exp"))},
-                                    {QStringLiteral("iss"), claims->value(QStringLiteral("iss"))},
-                                    {QStringLiteral("aud"), claims->value(QStringLiteral("aud"))}});
+    QJsonObject body{{QStringLiteral("active"), true},
+                     {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                     {QStringLiteral("sub"), claims->value(QStringLiteral("sub"))},
+                     {QStringLiteral("client_id"), claims->value(QStringLiteral("client_id"))},
+                     {QStringLiteral("scope"), claims->value(QStringLiteral("scope"))},
+                     {QStringLiteral("iat"), claims->value(QStringLiteral("iat"))},
+                     {QStringLiteral("exp"), claims->value(QStringLiteral("exp"))},
+                     {QStringLiteral("iss"), claims->value(QStringLiteral("iss"))},
+                     {QStringLiteral("aud"), claims->value(QStringLiteral("aud"))}};
+    // A user's access token also carries its roles and profile, which RFC 7662 section 2.2
+    // allows as extension members, so that an introspecting backend can check roles.
+    for (const QString &name : {QStringLiteral("roles"), QStringLiteral("auth_profile")}) {
+        if (claims->contains(name))
+            body.insert(name, claims->value(name));
+    }
+    return tokenSuccess(body);
 }
 
 } // namespace afx::sandbox

@@ -59,6 +59,7 @@ const QStringList explanationKeys = {
     QStringLiteral("login-mutation-check"), QStringLiteral("check-s-hash"), QStringLiteral("check-auth-time"),
     QStringLiteral("check-acr"), QStringLiteral("check-typ"), QStringLiteral("check-client-id"), QStringLiteral("check-jti"),
     QStringLiteral("check-clock-skew"), QStringLiteral("sandbox-fault"), QStringLiteral("backend-introspection"),
+    QStringLiteral("backend-role-check"),
 };
 
 TraceStep makeStep(const QString &from, const QString &to, Channel channel, const QString &title, const QString &key,

@@ -2033,9 +2033,12 @@ void TestSandbox::introspectActiveTokens()
     QVERIFY(reply.header("Content-Type").startsWith("application/json"));
     QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
     const QJsonObject body = reply.json();
-    QCOMPARE(body.keys(), (QStringList{QStringLiteral("active"), QStringLiteral("aud"), QStringLiteral("client_id"),
-                                       QStringLiteral("exp"), QStringLiteral("iat"), QStringLiteral("iss"), QStringLiteral("scope"),
+    QCOMPARE(body.keys(), (QStringList{QStringLiteral("active"), QStringLiteral("aud"), QStringLiteral("auth_profile"),
+                                       QStringLiteral("client_id"), QStringLiteral("exp"), QStringLiteral("iat"),
+                                       QStringLiteral("iss"), QStringLiteral("roles"), QStringLiteral("scope"),
                                        QStringLiteral("sub"), QStringLiteral("token_type")}));
+    QCOMPARE(body.value(QStringLiteral("roles")).toArray(), QJsonArray{QStringLiteral("Employee")});
+    QCOMPARE(body.value(QStringLiteral("auth_profile")).toString(), QStringLiteral("employees"));
     QCOMPARE(body.value(QStringLiteral("active")), QJsonValue(true));
     QCOMPARE(body.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
     QCOMPARE(body.value(QStringLiteral("sub")).toString(), QStringLiteral("demo-user-1"));
