@@ -10,6 +10,7 @@
 #include "jose/key.h"
 #include "oidc/formencoding.h"
 #include "sandbox/sandboxserver.h"
+#include "doctor/runchecks.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -182,6 +183,8 @@ class TestSandboxFaults : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void doctorExplainsFailedLogin_data();
+    void doctorExplainsFailedLogin();
     void initTestCase();
     void init();
     void cleanup();
@@ -408,6 +411,47 @@ FlowResult TestSandboxFaults::runLogin(Profile profile)
 {
     m_flow->setUserAgent(sandboxAgent());
     return wait([&] { m_flow->start(profile, QString()); });
+}
+
+void TestSandboxFaults::doctorExplainsFailedLogin_data()
+{
+    QTest::addColumn<SandboxFault>("fault");
+    QTest::addColumn<QString>("findingId");
+
+    QTest::newRow("expired-tokens") << SandboxFault::ExpiredTokens << QStringLiteral("token-expired");
+    QTest::newRow("wrong-audience") << SandboxFault::WrongAudience << QStringLiteral("id-token-check-audience");
+    QTest::newRow("wrong-issuer") << SandboxFault::WrongIssuer << QStringLiteral("id-token-check-issuer");
+    QTest::newRow("bad-signature") << SandboxFault::BadSignature << QStringLiteral("id-token-check-signature");
+    QTest::newRow("alg-none") << SandboxFault::AlgNone << QStringLiteral("id-token-check-algorithm");
+    QTest::newRow("missing-nonce") << SandboxFault::MissingNonce << QStringLiteral("id-token-check-nonce");
+    QTest::newRow("wrong-nonce") << SandboxFault::WrongNonce << QStringLiteral("id-token-check-nonce");
+    QTest::newRow("kid-absent-multiple-keys") << SandboxFault::KidAbsentMultipleKeys << QStringLiteral("signing-key-unknown");
+    QTest::newRow("clock-skew") << SandboxFault::ClockSkew << QStringLiteral("clock-skew");
+    QTest::newRow("consent-denied") << SandboxFault::ConsentDenied << QStringLiteral("error-access-denied");
+}
+
+void TestSandboxFaults::doctorExplainsFailedLogin()
+{
+    QFETCH(SandboxFault, fault);
+    QFETCH(QString, findingId);
+
+    // The configuration doctor turns the failed login into a finding that points at its step.
+    m_sandbox->setFault(fault, true);
+    m_trace->clear();
+    const Profile profile = sandboxProfile();
+    const FlowResult result = runLogin(profile);
+    QVERIFY(!result.ok);
+    const QList<doctor::Finding> findings = doctor::checkRun(*m_trace, result, profile);
+    QStringList ids;
+    for (const doctor::Finding &finding : findings)
+        ids << finding.id;
+    QVERIFY2(ids.contains(findingId), qPrintable(ids.join(QLatin1Char(' '))));
+    for (const doctor::Finding &finding : findings) {
+        if (finding.id == findingId) {
+            QVERIFY(finding.step >= 0);
+            QVERIFY(!finding.fix.isEmpty());
+        }
+    }
 }
 
 void TestSandboxFaults::faultNamesAndDescriptions()
