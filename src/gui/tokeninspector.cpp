@@ -313,30 +313,6 @@ QString valueText(const QJsonValue &value)
     return {};
 }
 
-QString localTimeText(const QDateTime &time)
-{
-    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t"));
-}
-
-// "expires in 4 min" or "expired 2 h 3 min ago" for one time claim, relative to now.
-QString relativeClaimText(const QString &claim, qint64 secondsFromNow)
-{
-    const QString duration = formatDuration(secondsFromNow);
-    const bool future = secondsFromNow > 0;
-    if (claim == QLatin1String("exp"))
-        return future ? TokenInspector::tr("expires in %1").arg(duration) : TokenInspector::tr("expired %1 ago").arg(duration);
-    if (claim == QLatin1String("nbf"))
-        return future ? TokenInspector::tr("not valid for another %1").arg(duration)
-                      : TokenInspector::tr("valid since %1 ago").arg(duration);
-    if (claim == QLatin1String("iat"))
-        return future ? TokenInspector::tr("issued %1 in the future: the clocks disagree").arg(duration)
-                      : TokenInspector::tr("issued %1 ago").arg(duration);
-    if (claim == QLatin1String("auth_time"))
-        return future ? TokenInspector::tr("signed in %1 in the future: the clocks disagree").arg(duration)
-                      : TokenInspector::tr("signed in %1 ago").arg(duration);
-    return future ? TokenInspector::tr("in %1").arg(duration) : TokenInspector::tr("%1 ago").arg(duration);
-}
-
 // Wraps long cell text onto more lines. QTreeView requests row heights from delegates without the
 // column width (Qt 6.4), so the text would otherwise be cut to one line.
 class WrappingDelegate : public QStyledItemDelegate {
@@ -965,46 +941,7 @@ void TokenInspector::fillTree(QTreeWidget *tree, const QJsonObject &object, cons
 
 void TokenInspector::refreshTimes()
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QPalette pal = palette();
-    const QString failedColor = resultColor(StepResult::Failed, pal).name();
-    const QString warningColor = resultColor(StepResult::Warning, pal).name();
-    const QString okColor = resultColor(StepResult::Ok, pal).name();
-    const QString mutedColor = resultColor(StepResult::Skipped, pal).name();
-
-    QString rows;
-    for (const QString &claim : timeClaimNames()) {
-        if (!m_claims.contains(claim))
-            continue;
-        const QJsonValue value = m_claims.value(claim);
-        QString when;
-        QString relative;
-        QString color = mutedColor;
-        const double seconds = value.toDouble(std::nan(""));
-        if (!value.isDouble() || !std::isfinite(seconds)) {
-            when = tr("not a number");
-            relative = tr("JWT times are seconds since 1970-01-01 UTC (RFC 7519, section 2)");
-            color = warningColor;
-        } else if (seconds < 0 || seconds > maxEpochSeconds) {
-            when = tr("out of range: %1").arg(seconds, 0, 'g', 15);
-            relative = tr("not a date between 1970 and 9999");
-            color = warningColor;
-        } else {
-            const QDateTime time = QDateTime::fromSecsSinceEpoch(qint64(seconds), Qt::UTC);
-            const qint64 fromNow = now.secsTo(time);
-            when = localTimeText(time);
-            relative = relativeClaimText(claim, fromNow);
-            if (claim == QLatin1String("exp"))
-                color = fromNow <= 0 ? failedColor : okColor;
-            else if (claim == QLatin1String("nbf") && fromNow > 0)
-                color = failedColor;
-            else if ((claim == QLatin1String("iat") || claim == QLatin1String("auth_time")) && fromNow > 0)
-                color = warningColor;
-        }
-        rows += QStringLiteral("<tr><td><code>%1</code>&nbsp;&nbsp;</td><td>%2&nbsp;&nbsp;</td>"
-                               "<td style=\"color:%3\">%4</td></tr>")
-                    .arg(claim, when.toHtmlEscaped(), color, relative.toHtmlEscaped());
-    }
+    const QString rows = timeClaimRows(m_claims, timeClaimNames(), QDateTime::currentDateTimeUtc(), palette(), true);
     m_times->setVisible(!rows.isEmpty());
     m_times->setText(rows.isEmpty() ? QString() : QStringLiteral("<table>%1</table>").arg(rows));
 }

@@ -62,11 +62,6 @@ QPlainTextEdit *makeReadOnlyText(const QString &objectName, QWidget *parent)
     return edit;
 }
 
-QString localTimeText(const QDateTime &time)
-{
-    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t"));
-}
-
 QString htmlColor(const QColor &color)
 {
     return color.name(QColor::HexRgb);
@@ -85,12 +80,64 @@ QString relativeClaimText(const QString &claim, qint64 secondsFromNow)
     if (claim == QLatin1String("iat"))
         return future ? TokenPanel::tr("issued %1 in the future: the clocks disagree").arg(duration)
                       : TokenPanel::tr("issued %1 ago").arg(duration);
-    // auth_time
-    return future ? TokenPanel::tr("signed in %1 in the future: the clocks disagree").arg(duration)
-                  : TokenPanel::tr("signed in %1 ago").arg(duration);
+    if (claim == QLatin1String("auth_time"))
+        return future ? TokenPanel::tr("signed in %1 in the future: the clocks disagree").arg(duration)
+                      : TokenPanel::tr("signed in %1 ago").arg(duration);
+    return future ? TokenPanel::tr("in %1").arg(duration) : TokenPanel::tr("%1 ago").arg(duration);
 }
 
 } // namespace
+
+QString localTimeText(const QDateTime &time)
+{
+    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t"));
+}
+
+QString timeClaimRows(const QJsonObject &claims, const QStringList &names, const QDateTime &now, const QPalette &palette,
+                      bool colourValidExpiry)
+{
+    const QString failedColor = htmlColor(resultColor(StepResult::Failed, palette));
+    const QString warningColor = htmlColor(resultColor(StepResult::Warning, palette));
+    const QString okColor = htmlColor(resultColor(StepResult::Ok, palette));
+    const QString mutedColor = htmlColor(resultColor(StepResult::Skipped, palette));
+
+    QString rows;
+    for (const QString &claim : names) {
+        if (!claims.contains(claim))
+            continue;
+        const QJsonValue value = claims.value(claim);
+        QString when;
+        QString relative;
+        QString color = mutedColor;
+        const double seconds = value.toDouble(std::nan(""));
+        if (!value.isDouble() || !std::isfinite(seconds)) {
+            when = TokenPanel::tr("not a number");
+            relative = TokenPanel::tr("JWT times are seconds since 1970-01-01 UTC (RFC 7519, section 2)");
+            color = warningColor;
+        } else if (seconds < 0 || seconds > maxEpochSeconds) {
+            when = TokenPanel::tr("out of range: %1").arg(seconds, 0, 'g', 15);
+            relative = TokenPanel::tr("not a date between 1970 and 9999");
+            color = warningColor;
+        } else {
+            const QDateTime time = QDateTime::fromSecsSinceEpoch(qint64(seconds), Qt::UTC);
+            const qint64 fromNow = now.secsTo(time);
+            when = localTimeText(time);
+            relative = relativeClaimText(claim, fromNow);
+            if (claim == QLatin1String("exp") && fromNow <= 0)
+                color = failedColor;
+            else if (claim == QLatin1String("exp") && colourValidExpiry)
+                color = okColor;
+            else if (claim == QLatin1String("nbf") && fromNow > 0)
+                color = failedColor;
+            else if ((claim == QLatin1String("iat") || claim == QLatin1String("auth_time")) && fromNow > 0)
+                color = warningColor;
+        }
+        rows += QStringLiteral("<tr><td><code>%1</code>&nbsp;&nbsp;</td><td>%2&nbsp;&nbsp;</td>"
+                               "<td style=\"color:%3\">%4</td></tr>")
+                    .arg(claim, when.toHtmlEscaped(), color, relative.toHtmlEscaped());
+    }
+    return rows;
+}
 
 QString checkStatusWord(oidc::Check::Status status)
 {
@@ -544,46 +591,9 @@ void TokenSection::refreshResponseInfo(const QDateTime &now)
 
 void TokenSection::refreshTimeClaims(const QDateTime &now)
 {
-    const QPalette pal = palette();
-    const QString failedColor = htmlColor(resultColor(StepResult::Failed, pal));
-    const QString warningColor = htmlColor(resultColor(StepResult::Warning, pal));
-    const QString mutedColor = htmlColor(resultColor(StepResult::Skipped, pal));
-
     static const QStringList timeClaims{QStringLiteral("exp"), QStringLiteral("iat"), QStringLiteral("nbf"),
                                         QStringLiteral("auth_time")};
-    QString rows;
-    for (const QString &claim : timeClaims) {
-        if (!m_claims.contains(claim))
-            continue;
-        const QJsonValue value = m_claims.value(claim);
-        QString when;
-        QString relative;
-        QString color = mutedColor;
-        const double seconds = value.toDouble(std::nan(""));
-        if (!value.isDouble() || !std::isfinite(seconds)) {
-            when = tr("not a number");
-            relative = tr("JWT times are seconds since 1970-01-01 UTC (RFC 7519, section 2)");
-            color = warningColor;
-        } else if (seconds < 0 || seconds > maxEpochSeconds) {
-            when = tr("out of range: %1").arg(seconds, 0, 'g', 15);
-            relative = tr("not a date between 1970 and 9999");
-            color = warningColor;
-        } else {
-            const QDateTime time = QDateTime::fromSecsSinceEpoch(qint64(seconds), Qt::UTC);
-            const qint64 fromNow = now.secsTo(time);
-            when = localTimeText(time);
-            relative = relativeClaimText(claim, fromNow);
-            if (claim == QLatin1String("exp") && fromNow <= 0)
-                color = failedColor;
-            else if (claim == QLatin1String("nbf") && fromNow > 0)
-                color = failedColor;
-            else if ((claim == QLatin1String("iat") || claim == QLatin1String("auth_time")) && fromNow > 0)
-                color = warningColor;
-        }
-        rows += QStringLiteral("<tr><td><code>%1</code>&nbsp;&nbsp;</td><td>%2&nbsp;&nbsp;</td>"
-                               "<td style=\"color:%3\">%4</td></tr>")
-                    .arg(claim, when.toHtmlEscaped(), color, relative.toHtmlEscaped());
-    }
+    const QString rows = timeClaimRows(m_claims, timeClaims, now, palette(), false);
     m_times->setVisible(!rows.isEmpty());
     m_times->setText(rows.isEmpty() ? QString() : tr("Times in the claims:") + QStringLiteral("<table>%1</table>").arg(rows));
 }

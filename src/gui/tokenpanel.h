@@ -5,12 +5,14 @@
 #include "storage/tokenstore.h"
 
 #include <QIcon>
+#include <QJsonObject>
 #include <QPointer>
 #include <QString>
 #include <QTimer>
 #include <QWidget>
 
 class QLabel;
+class QPalette;
 class QStackedWidget;
 class QTabWidget;
 class QTreeWidget;
@@ -32,6 +34,15 @@ QIcon checkStatusIcon(oidc::Check::Status status, const QPalette &palette);
 // A rounded length of time for relative times: "42 s", "3 min 20 s", "42 min", "5 h 12 min",
 // "3 days". The sign of `seconds` is ignored.
 QString formatDuration(qint64 seconds);
+
+// A time in the local zone, such as "2026-12-05 14:02:11 CET".
+QString localTimeText(const QDateTime &time);
+
+// HTML table rows for the time claims among `names` in `claims`: local time and a relative
+// time, coloured by what the time means (expired, not yet valid, issued in the future). With
+// `colourValidExpiry`, an exp still ahead is coloured as passed rather than muted.
+QString timeClaimRows(const QJsonObject &claims, const QStringList &names, const QDateTime &now, const QPalette &palette,
+                      bool colourValidExpiry);
 
 // The start of a secret and its length, such as "eyJhbG… (812 chars)", for showing that a
 // value is there without showing the value.
