@@ -9,7 +9,9 @@
 # private_key_jwt client) and the logs STATE_DIR/provider.log and
 # STATE_DIR/backend.log. Stop both servers with stop.sh STATE_DIR.
 # Optional environment: INTEROP_PROVIDER_PORT, INTEROP_BACKEND_PORT (default 0, a free port),
-# INTEROP_AUDIENCE (ID token audiences the backend accepts, default explorer-public).
+# INTEROP_AUDIENCE (ID token audiences the backend accepts, default explorer-public), and
+# AFX_SANDBOX_BIN: the built authflow-sandbox program, which then runs too and adds
+# INTEROP_SANDBOX_ISSUER and INTEROP_SANDBOX_PID to interop.env (log: STATE_DIR/sandbox.log).
 set -euo pipefail
 
 readonly startupTimeoutSeconds=30
@@ -46,12 +48,13 @@ fi
 
 providerPid=""
 backendPid=""
+sandboxPid=""
 
 # Stops whatever this script started when it fails before writing interop.env.
 cleanUpOnFailure() {
     local status=$?
     if [[ $status -ne 0 ]]; then
-        for pid in $backendPid $providerPid; do
+        for pid in $sandboxPid $backendPid $providerPid; do
             kill "$pid" 2>/dev/null || true
         done
     fi
@@ -100,6 +103,33 @@ backendPid=$!
 backendLine="$(waitForJsonLine backend "$backendPid" "$backendLog" graphql)"
 graphqlUrl="$(jsonValue "$backendLine" graphql)"
 
+# The app's own sandbox as a standalone server, used by the tests like any other provider.
+sandboxIssuer=""
+if [[ -n "${AFX_SANDBOX_BIN:-}" ]]; then
+    if [[ ! -x "$AFX_SANDBOX_BIN" ]]; then
+        echo "start.sh: AFX_SANDBOX_BIN is $AFX_SANDBOX_BIN, which is not an executable file; build the authflow-sandbox target" >&2
+        exit 1
+    fi
+    sandboxLog="$stateDir/sandbox.log"
+    : >"$sandboxLog"
+    "$AFX_SANDBOX_BIN" --port 0 >"$sandboxLog" 2>&1 </dev/null &
+    sandboxPid=$!
+    for ((i = 0; i < startupTimeoutSeconds * 10; i++)); do
+        sandboxIssuer="$(sed -n 's/^Issuer:[[:space:]]*//p' "$sandboxLog" | head -n 1 || true)"
+        [[ -n "$sandboxIssuer" ]] && break
+        if ! kill -0 "$sandboxPid" 2>/dev/null; then
+            echo "start.sh: authflow-sandbox (PID $sandboxPid) exited during startup; last lines of $sandboxLog:" >&2
+            tail -n 20 "$sandboxLog" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    if [[ -z "$sandboxIssuer" ]]; then
+        echo "start.sh: authflow-sandbox (PID $sandboxPid) printed no issuer within ${startupTimeoutSeconds} s" >&2
+        exit 1
+    fi
+fi
+
 temporaryEnvFile="$envFile.tmp"
 cat >"$temporaryEnvFile" <<EOF
 INTEROP_ISSUER=$issuer
@@ -108,6 +138,9 @@ INTEROP_PROVIDER_PID=$providerPid
 INTEROP_BACKEND_PID=$backendPid
 INTEROP_CLIENT_KEY_FILE=$clientKeyFile
 EOF
+if [[ -n "$sandboxPid" ]]; then
+    printf 'INTEROP_SANDBOX_ISSUER=%s\nINTEROP_SANDBOX_PID=%s\n' "$sandboxIssuer" "$sandboxPid" >>"$temporaryEnvFile"
+fi
 mv "$temporaryEnvFile" "$envFile"
 
 echo "start.sh: provider $issuer (PID $providerPid), backend $graphqlUrl (PID $backendPid)" >&2

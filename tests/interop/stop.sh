@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops the provider and backend that start.sh STATE_DIR started, using the PIDs in
+# Stops the provider, backend and standalone sandbox that start.sh STATE_DIR started, using the PIDs in
 # STATE_DIR/interop.env and nothing else. Each process gets SIGTERM, then SIGKILL if it is still
 # running after 5 seconds.
 #
@@ -81,6 +81,10 @@ providerPid="$(readPid INTEROP_PROVIDER_PID)"
 backendPid="$(readPid INTEROP_BACKEND_PID)"
 
 status=0
+if grep -q '^INTEROP_SANDBOX_PID=' "$envFile"; then
+    sandboxPid="$(readPid INTEROP_SANDBOX_PID)"
+    stopProcess sandbox "$sandboxPid" authflow-sandbox || status=1
+fi
 stopProcess backend "$backendPid" backend.mjs || status=1
 stopProcess provider "$providerPid" provider.mjs || status=1
 exit "$status"

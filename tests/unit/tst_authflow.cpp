@@ -1057,6 +1057,31 @@ private Q_SLOTS:
         QVERIFY2(wrong.message.contains(QLatin1String("invalid_grant")), qPrintable(wrong.message));
     }
 
+    void standaloneSandboxProgram()
+    {
+        // authflow-sandbox, started by tests/interop/start.sh, serves other apps as a provider.
+        const QString issuer = qEnvironmentVariable("INTEROP_SANDBOX_ISSUER");
+        if (issuer.isEmpty()) {
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))
+                QFAIL("INTEROP_SANDBOX_ISSUER is not set: scripts/test starts authflow-sandbox through tests/interop/start.sh.");
+            QSKIP("INTEROP_SANDBOX_ISSUER is not set; run through scripts/test to start authflow-sandbox.");
+        }
+        Profile profile = Profile::localSandbox();
+        profile.sandbox = false;
+        profile.issuer = issuer;
+        const FlowResult login = run(profile, sandboxAgent());
+        QVERIFY2(login.ok, qPrintable(login.message));
+        QVERIFY(login.validation.passed());
+        QCOMPARE(m_flow->metadata().issuer, issuer);
+
+        Profile machine = profile;
+        machine.clientId = sandbox::SandboxServer::confidentialClientId();
+        machine.clientAuth = ClientAuthMethod::ClientSecretPost;
+        const FlowResult client = wait([&] { m_flow->startClientCredentials(machine, sandbox::SandboxServer::confidentialClientSecret()); });
+        QVERIFY2(client.ok, qPrintable(client.message));
+        QVERIFY(!client.tokens.accessToken.isEmpty());
+    }
+
     void sandboxLoginMutation()
     {
         Profile profile = sandboxProfile();
