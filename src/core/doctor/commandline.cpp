@@ -158,6 +158,12 @@ int runCheckCommand(const QString &profilePath, const QString &format, QTextStre
             err << "Cannot fetch the discovery document " << discoveryUrl.toString() << " for the profile " << profilePath
                 << ": " << fetched.error << ".\n";
             err.flush();
+            // The profile's own findings still help, for example a wrong issuer URL behind the failure.
+            if (format == QLatin1String("json"))
+                printJson(profilePath, discoveryUrl, preset ? preset->id : QString(), findings, out);
+            else
+                printText(profilePath, discoveryUrl, findings, out);
+            out.flush();
             return CheckCannotRun;
         }
         // The issuer is compared by the doctor's own rules, which name the difference.
