@@ -2,6 +2,7 @@
 
 #include "flow/trace.h"
 #include "gui/diagramwidget.h"
+#include "gui/responseview.h"
 #include "http/httpstatus.h"
 #include "gui/tokenpanel.h"
 #include "http/graphqlrequest.h"
@@ -35,6 +36,9 @@ namespace afx::gui {
 namespace {
 
 constexpr int requestTimeoutMs = 30000;
+// GraphQL responses of tens of megabytes are legitimate (large lists), and the response view
+// formats them off the UI thread, so the limit is well above TracedHttpClient's default.
+constexpr qsizetype maxResponseBytes = 64 * 1024 * 1024;
 
 bool isDark(const QPalette &palette)
 {
@@ -49,22 +53,6 @@ QString elapsedText(qint64 ms)
     return QueryEditor::tr("%1 s").arg(ms / 1000.0, 0, 'f', 1);
 }
 
-// Messages of the "errors" array of a GraphQL response, or an empty list when there is none.
-QStringList graphqlErrorMessages(const QByteArray &body)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return {};
-    QStringList messages;
-    const QJsonArray errors = document.object().value(QStringLiteral("errors")).toArray();
-    for (const QJsonValue &error : errors) {
-        const QString message = error.toObject().value(QStringLiteral("message")).toString();
-        messages.append(message.isEmpty() ? QueryEditor::tr("(no message)") : message);
-    }
-    return messages;
-}
-
 // Characters outside visible ASCII cannot be sent in an Authorization header.
 bool isHeaderSafeToken(const QString &token)
 {
@@ -73,6 +61,93 @@ bool isHeaderSafeToken(const QString &token)
             return false;
     }
     return true;
+}
+
+// The status line of a response that arrived: "200 OK · 35 ms · 1.2 KiB · 2 GraphQL errors".
+QString statusLine(const TracedResponse &response, qsizetype graphqlErrorCount)
+{
+    const QString reason = httpReasonPhrase(response.status);
+    QStringList parts{reason.isEmpty() ? QString::number(response.status) : QStringLiteral("%1 %2").arg(response.status).arg(reason),
+                      elapsedText(response.elapsedMs),
+                      QLocale().formattedDataSize(response.body.size(), 1, QLocale::DataSizeIecFormat)};
+    if (graphqlErrorCount == 1)
+        parts << QueryEditor::tr("1 GraphQL error");
+    else if (graphqlErrorCount > 1)
+        parts << QueryEditor::tr("%1 GraphQL errors").arg(graphqlErrorCount);
+    return parts.join(QStringLiteral(" · "));
+}
+
+struct Verdict {
+    StepResult result = StepResult::Ok;
+    QString detail;
+};
+
+// Judges a response that arrived by its HTTP status, its WWW-Authenticate challenge and the
+// messages of its GraphQL "errors" array.
+Verdict judgeResponse(const TracedResponse &response, const QStringList &graphqlErrors)
+{
+    const int status = response.status;
+    const bool success = status >= 200 && status < 300;
+    const QString prefix = QueryEditor::tr("HTTP %1").arg(status);
+    Verdict verdict;
+    if (success && graphqlErrors.isEmpty()) {
+        verdict.detail = QueryEditor::tr("%1: the backend answered the query.").arg(prefix);
+        return verdict;
+    }
+    if (success) {
+        verdict.result = StepResult::Warning;
+        verdict.detail = QueryEditor::tr("%1, but the response has %2. The first: %3")
+                             .arg(prefix,
+                                  graphqlErrors.size() == 1 ? QueryEditor::tr("1 GraphQL error")
+                                                            : QueryEditor::tr("%1 GraphQL errors").arg(graphqlErrors.size()),
+                                  graphqlErrors.first());
+        return verdict;
+    }
+
+    verdict.result = StepResult::Failed;
+    QString description;
+    QString requiredScope;
+    for (const AuthChallenge &challenge : parseWwwAuthenticate(response.header("WWW-Authenticate"))) {
+        if (description.isEmpty())
+            description = challenge.params.value(QStringLiteral("error_description"));
+        if (description.isEmpty())
+            description = challenge.params.value(QStringLiteral("error"));
+        if (requiredScope.isEmpty())
+            requiredScope = challenge.params.value(QStringLiteral("scope"));
+    }
+    QString &detail = verdict.detail;
+    const QString reason = httpReasonPhrase(status);
+    if (status == 401) {
+        detail = QueryEditor::tr("%1: the backend rejected the credential").arg(prefix);
+    } else if (status == 403) {
+        detail = QueryEditor::tr("%1: the backend accepted the credential but denied access").arg(prefix);
+        if (!requiredScope.isEmpty())
+            detail += QueryEditor::tr(" (it requires the scope %1)").arg(requiredScope);
+    } else if (status >= 300 && status < 400) {
+        const QString location = QString::fromUtf8(response.header("Location"));
+        detail = location.isEmpty() ? QueryEditor::tr("%1: the endpoint redirects").arg(prefix)
+                                    : QueryEditor::tr("%1: the endpoint redirects to %2. Use that URL as the endpoint").arg(prefix, location);
+    } else {
+        detail = reason.isEmpty() ? prefix : QueryEditor::tr("%1 %2").arg(prefix, reason);
+    }
+    if (!description.isEmpty())
+        detail += QStringLiteral(": ") + description;
+    else if (!graphqlErrors.isEmpty())
+        detail += QStringLiteral(": ") + graphqlErrors.first();
+    // Descriptions from servers often end with a full stop already.
+    if (!detail.endsWith(QLatin1Char('.')))
+        detail += QLatin1Char('.');
+    return verdict;
+}
+
+void recordVerdict(Trace *trace, int stepIndex, const Verdict &verdict)
+{
+    if (!trace || stepIndex < 0)
+        return;
+    trace->update(stepIndex, [&verdict](TraceStep &step) {
+        step.result = verdict.result;
+        step.detail = verdict.detail;
+    });
 }
 
 QString credentialName(QueryEditor::Credential credential)
@@ -91,6 +166,12 @@ QString credentialName(QueryEditor::Credential credential)
 }
 
 } // namespace
+
+struct QueryEditor::PendingResponse {
+    TracedRequest request;
+    TracedResponse response;
+    QString credentialNote;
+};
 
 // Highlights GraphQL line by line: keywords, names, type names, variables, directives,
 // strings (block strings may span lines), numbers and comments.
@@ -415,18 +496,15 @@ void QueryEditor::buildUi()
     m_credentialNote->setObjectName(QStringLiteral("credentialNote"));
     m_credentialNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_credentialNote->setWordWrap(true);
-    m_response = new QPlainTextEdit(this);
-    m_response->setObjectName(QStringLiteral("response"));
-    m_response->setReadOnly(true);
-    m_response->setFont(fixed);
-    m_response->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_response->setPlaceholderText(tr("The response appears here."));
+    m_responseView = new ResponseView(this);
+    m_responseView->setObjectName(QStringLiteral("responseView"));
+    connect(m_responseView, &ResponseView::shown, this, &QueryEditor::finishResponse);
     auto *responsePane = new QWidget(this);
     auto *responseLayout = new QVBoxLayout(responsePane);
     responseLayout->setContentsMargins(0, 0, 0, 0);
     responseLayout->addWidget(m_status);
     responseLayout->addWidget(m_credentialNote);
-    responseLayout->addWidget(m_response, 1);
+    responseLayout->addWidget(m_responseView, 1);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
@@ -610,6 +688,7 @@ void QueryEditor::sendRequest(bool refreshIfExpired)
     request.title = QStringLiteral("POST ") + (url.path().isEmpty() ? QStringLiteral("/") : url.path());
     request.explanationKey = QStringLiteral("api-request");
     request.timeoutMs = requestTimeoutMs;
+    request.maxResponseBytes = maxResponseBytes;
 
     // Registered before sending, so the step is masked from the moment it appears.
     if (Trace *trace = m_client->trace()) {
@@ -628,7 +707,9 @@ void QueryEditor::sendRequest(bool refreshIfExpired)
     const QString note = headerWarning.isEmpty() ? describeCredential(credential(), token)
                                                  : tr("Sent the Authorization header from the extra headers.");
 
-    m_response->clear();
+    if (m_pendingResponse)
+        finishSupersededResponse();
+    m_responseView->clear();
     m_credentialNote->clear();
     m_status->setPalette(palette());
     m_status->setText(tr("Sending…"));
@@ -832,103 +913,69 @@ void QueryEditor::handleResponse(const TracedRequest &request, const TracedRespo
     setRunning(false);
     m_runningStep = -1;
     m_credentialNote->setText(credentialNote);
-    Trace *trace = m_client ? m_client->trace() : nullptr;
 
-    QPalette statusPalette = palette();
     if (!response.networkError.isEmpty()) {
         // TracedHttpClient has already marked the step failed with this sentence.
+        QPalette statusPalette = palette();
         statusPalette.setColor(QPalette::WindowText, resultColor(StepResult::Failed, palette()));
         m_status->setPalette(statusPalette);
         m_status->setText(response.timedOut ? tr("No response · timed out after %1").arg(elapsedText(response.elapsedMs))
                                             : tr("No response · %1").arg(elapsedText(response.elapsedMs)));
-        m_response->setPlainText(prettyJson(response.body));
+        m_responseView->showBody(response.body, response.header("Content-Type"));
         showError(TracedHttpClient::describeFailure(request, response));
         Q_EMIT requestFinished(0);
         return;
     }
 
-    const int status = response.status;
-    const bool success = status >= 200 && status < 300;
-    const QStringList graphqlErrors = graphqlErrorMessages(response.body);
-    const QString reason = httpReasonPhrase(status);
+    // The status line, message and step result wait for the GraphQL errors, which the response
+    // view reads while it formats the body off the UI thread.
+    m_pendingResponse = std::make_unique<PendingResponse>(PendingResponse{request, response, credentialNote});
+    m_status->setPalette(palette());
+    m_status->setText(statusLine(response, 0) + QStringLiteral(" · ") + tr("formatting…"));
+    m_responseView->showBody(response.body, response.header("Content-Type"));
+}
 
-    QStringList statusParts{reason.isEmpty() ? QString::number(status) : QStringLiteral("%1 %2").arg(status).arg(reason),
-                            elapsedText(response.elapsedMs),
-                            QLocale().formattedDataSize(response.body.size(), 1, QLocale::DataSizeIecFormat)};
-    if (!graphqlErrors.isEmpty())
-        statusParts << (graphqlErrors.size() == 1 ? tr("1 GraphQL error") : tr("%1 GraphQL errors").arg(graphqlErrors.size()));
-    m_response->setPlainText(prettyJson(response.body));
+void QueryEditor::finishResponse()
+{
+    if (!m_pendingResponse)
+        return;
+    const std::unique_ptr<PendingResponse> pending = std::move(m_pendingResponse);
+    const TracedResponse &response = pending->response;
+    const QStringList graphqlErrors = m_responseView->graphqlErrors();
+    const Verdict verdict = judgeResponse(response, graphqlErrors);
 
-    StepResult result = StepResult::Ok;
-    QString detail;
-    const QString prefix = tr("HTTP %1").arg(status);
-    if (success && graphqlErrors.isEmpty()) {
-        detail = tr("%1: the backend answered the query.").arg(prefix);
-    } else if (success) {
-        result = StepResult::Warning;
-        detail = tr("%1, but the response has %2. The first: %3")
-                     .arg(prefix, graphqlErrors.size() == 1 ? tr("1 GraphQL error") : tr("%1 GraphQL errors").arg(graphqlErrors.size()),
-                          graphqlErrors.first());
-    } else {
-        result = StepResult::Failed;
-        QString description;
-        QString requiredScope;
-        for (const AuthChallenge &challenge : parseWwwAuthenticate(response.header("WWW-Authenticate"))) {
-            if (description.isEmpty())
-                description = challenge.params.value(QStringLiteral("error_description"));
-            if (description.isEmpty())
-                description = challenge.params.value(QStringLiteral("error"));
-            if (requiredScope.isEmpty())
-                requiredScope = challenge.params.value(QStringLiteral("scope"));
-        }
-        if (status == 401) {
-            detail = tr("%1: the backend rejected the credential").arg(prefix);
-        } else if (status == 403) {
-            detail = tr("%1: the backend accepted the credential but denied access").arg(prefix);
-            if (!requiredScope.isEmpty())
-                detail += tr(" (it requires the scope %1)").arg(requiredScope);
-        } else if (status >= 300 && status < 400) {
-            const QString location = QString::fromUtf8(response.header("Location"));
-            detail = location.isEmpty() ? tr("%1: the endpoint redirects").arg(prefix)
-                                        : tr("%1: the endpoint redirects to %2. Use that URL as the endpoint").arg(prefix, location);
-        } else {
-            detail = reason.isEmpty() ? prefix : tr("%1 %2").arg(prefix, reason);
-        }
-        if (!description.isEmpty())
-            detail += QStringLiteral(": ") + description;
-        else if (!graphqlErrors.isEmpty())
-            detail += QStringLiteral(": ") + graphqlErrors.first();
-        // Descriptions from servers often end with a full stop already.
-        if (!detail.endsWith(QLatin1Char('.')))
-            detail += QLatin1Char('.');
-    }
-
-    statusPalette.setColor(QPalette::WindowText, resultColor(result, palette()));
+    QPalette statusPalette = palette();
+    statusPalette.setColor(QPalette::WindowText, resultColor(verdict.result, palette()));
     m_status->setPalette(statusPalette);
-    m_status->setText(statusParts.join(QStringLiteral(" · ")));
+    m_status->setText(statusLine(response, graphqlErrors.size()));
 
-    if (result == StepResult::Failed) {
+    if (verdict.result == StepResult::Failed) {
         QString fix;
-        if (status == 401 && credential() == Credential::ApiToken)
+        if (response.status == 401 && credential() == Credential::ApiToken)
             fix = tr(" Check the pasted API token or choose another credential.");
-        else if (status == 401)
+        else if (response.status == 401)
             fix = tr(" Sign in again or choose another credential.");
-        else if (status == 403)
+        else if (response.status == 403)
             fix = tr(" Request the missing scope or permission for this user or client.");
-        showError(detail + fix);
-    } else if (result == StepResult::Warning) {
+        showError(verdict.detail + fix);
+    } else if (verdict.result == StepResult::Warning) {
         // Keep the warning about an overriding Authorization header, if there is one.
         const QString earlier = !m_message->text().isEmpty() ? m_message->text() + QLatin1Char(' ') : QString();
-        showWarning(earlier + detail);
+        showWarning(earlier + verdict.detail);
     }
 
-    if (trace && response.stepIndex >= 0) {
-        trace->update(response.stepIndex, [result, detail](TraceStep &step) {
-            step.result = result;
-            step.detail = detail;
-        });
-    }
-    Q_EMIT requestFinished(status);
+    recordVerdict(m_client ? m_client->trace() : nullptr, response.stepIndex, verdict);
+    Q_EMIT requestFinished(response.status);
+}
+
+void QueryEditor::finishSupersededResponse()
+{
+    const std::unique_ptr<PendingResponse> pending = std::move(m_pendingResponse);
+    Verdict verdict = judgeResponse(pending->response, {});
+    if (verdict.result == StepResult::Ok)
+        verdict.detail += tr(" A newer request replaced the response before it was checked for GraphQL errors.");
+    recordVerdict(m_client ? m_client->trace() : nullptr, pending->response.stepIndex, verdict);
+    Q_EMIT requestFinished(pending->response.status);
 }
 
 void QueryEditor::changeEvent(QEvent *event)

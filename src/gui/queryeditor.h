@@ -12,6 +12,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 
 class QComboBox;
 class QLabel;
@@ -30,6 +31,7 @@ struct TracedResponse;
 namespace afx::gui {
 
 class GraphqlHighlighter;
+class ResponseView;
 
 // Edits and sends a GraphQL request to the backend with the credential the user chooses:
 // the ID token, the access token, a pasted API token or none. The request goes through the
@@ -84,7 +86,9 @@ Q_SIGNALS:
     // keychain write per keystroke.
     void apiTokenEdited(const QString &token);
     // A response arrived: the HTTP status, or 0 when no HTTP response arrived (network
-    // error or timeout). Not emitted for a cancelled request.
+    // error or timeout). Not emitted for a cancelled request. For a response that arrived, it
+    // is emitted once the response view shows the body, or when a newer request replaces the
+    // response before that.
     void requestFinished(int status);
 
 protected:
@@ -110,6 +114,11 @@ private:
     void showWarning(const QString &message);
     void clearMessage();
     void handleResponse(const TracedRequest &request, const TracedResponse &response, const QString &credentialNote);
+    // Completes the status line, the message and the trace step once the body is shown.
+    void finishResponse();
+    // Records the step of a response whose body was still being formatted when a new request
+    // started, judged by its HTTP status alone.
+    void finishSupersededResponse();
     QString describeCredential(Credential credential, const QString &token) const;
 
     QPointer<TracedHttpClient> m_client;
@@ -119,6 +128,8 @@ private:
     bool m_credentialChosenByUser = false;
     bool m_running = false;
     quint64 m_requestSerial = 0; // identifies the running request, so a cancelled one is ignored
+    struct PendingResponse;
+    std::unique_ptr<PendingResponse> m_pendingResponse; // arrived, body still being formatted
     int m_runningStep = -1;
     QString m_lastSentApiToken;
     QTimer m_apiTokenDebounce;
@@ -140,7 +151,7 @@ private:
     QLabel *m_message = nullptr;
     QLabel *m_status = nullptr;
     QLabel *m_credentialNote = nullptr;
-    QPlainTextEdit *m_response = nullptr;
+    ResponseView *m_responseView = nullptr;
 };
 
 } // namespace afx::gui
