@@ -2,6 +2,7 @@
 #include "sandbox/identityprovider.h"
 #include "jose/base64url.h"
 #include "sandbox/sandboxserver.h"
+#include "sandboxhttp.h"
 
 #include "flow/trace.h"
 #include "jose/jws.h"
@@ -21,105 +22,9 @@
 #include <QTest>
 
 using afx::sandbox::SandboxServer;
+using namespace afx::test;
 
 namespace {
-
-using Headers = QList<QPair<QByteArray, QByteArray>>;
-
-// The test encodes and decodes forms with its own code, independent of the sandbox's.
-QByteArray formEncode(const QString &value)
-{
-    return QUrl::toPercentEncoding(value);
-}
-
-QString formDecode(QByteArray value)
-{
-    value.replace('+', ' ');
-    return QString::fromUtf8(QByteArray::fromPercentEncoding(value));
-}
-
-QByteArray formBody(const QList<QPair<QString, QString>> &fields)
-{
-    QByteArray body;
-    for (const auto &[name, value] : fields) {
-        if (!body.isEmpty())
-            body += '&';
-        body += formEncode(name) + '=' + formEncode(value);
-    }
-    return body;
-}
-
-QMap<QString, QString> parseQuery(const QByteArray &query)
-{
-    QMap<QString, QString> fields;
-    for (const QByteArray &piece : query.split('&')) {
-        const qsizetype equals = piece.indexOf('=');
-        if (equals > 0)
-            fields.insert(formDecode(piece.first(equals)), formDecode(piece.sliced(equals + 1)));
-    }
-    return fields;
-}
-
-QByteArray base64Url(const QByteArray &data)
-{
-    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QString newVerifier()
-{
-    QByteArray random(32, Qt::Uninitialized);
-    for (char &byte : random)
-        byte = char(QRandomGenerator::global()->bounded(256));
-    return QString::fromLatin1(base64Url(random));
-}
-
-QString challengeFor(const QString &verifier)
-{
-    return QString::fromLatin1(base64Url(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)));
-}
-
-struct Reply {
-    int status = 0;
-    QByteArray body;
-    Headers headers;
-    QNetworkReply::NetworkError error = QNetworkReply::NoError;
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return {};
-    }
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-    QString jsonString(const QString &name) const { return json().value(name).toString(); }
-};
-
-// The parameters of a redirect's Location, and the Location itself.
-struct Redirect {
-    QByteArray location;
-    QString target;                   // the part before '?' or '#'
-    QMap<QString, QString> params;    // from the query
-    QMap<QString, QString> fragment;  // from the fragment
-};
-
-Redirect parseRedirect(const Reply &reply)
-{
-    Redirect redirect;
-    redirect.location = reply.header("Location");
-    QByteArray rest = redirect.location;
-    const qsizetype hash = rest.indexOf('#');
-    if (hash >= 0) {
-        redirect.fragment = parseQuery(rest.sliced(hash + 1));
-        rest.truncate(hash);
-    }
-    const qsizetype question = rest.indexOf('?');
-    redirect.target = QString::fromUtf8(question < 0 ? rest : rest.first(question));
-    if (question >= 0)
-        redirect.params = parseQuery(rest.sliced(question + 1));
-    return redirect;
-}
 
 struct AuthorizationRequest {
     QString responseType = QStringLiteral("code");
@@ -143,19 +48,13 @@ struct AuthorizationRequest {
             {QStringLiteral("nonce"), nonce},
         };
         if (usePkce) {
-            list.append({QStringLiteral("code_challenge"), challengeFor(verifier)});
+            list.append({QStringLiteral("code_challenge"), pkceChallenge(verifier)});
             list.append({QStringLiteral("code_challenge_method"), QStringLiteral("S256")});
         }
         list += extra;
         return list;
     }
 };
-
-QString requestIdFromPage(const QByteArray &html)
-{
-    static const QRegularExpression hidden(QStringLiteral("name=\"request_id\" value=\"([^\"]+)\""));
-    return hidden.match(QString::fromUtf8(html)).captured(1);
-}
 
 QString consentIdFromPage(const QByteArray &html)
 {
@@ -168,17 +67,6 @@ QString userCodeFieldFromPage(const QByteArray &html)
 {
     static const QRegularExpression field(QStringLiteral("<input id=\"user_code\"[^>]* value=\"([^\"]*)\">"));
     return field.match(QString::fromUtf8(html)).captured(1);
-}
-
-// Reverses the HTML escaping of an attribute value for the entities the sandbox's pages use.
-QString htmlUnescape(QString text)
-{
-    text.replace(QStringLiteral("&quot;"), QStringLiteral("\""));
-    text.replace(QStringLiteral("&#39;"), QStringLiteral("'"));
-    text.replace(QStringLiteral("&lt;"), QStringLiteral("<"));
-    text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
-    text.replace(QStringLiteral("&amp;"), QStringLiteral("&"));
-    return text;
 }
 
 // The forms of a response_mode=form_post page: every <form> start tag, the action of the
@@ -434,7 +322,10 @@ private Q_SLOTS:
     void operationsBesidesLoginNeedToken();
 
 private:
-    Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {}, const Headers &headers = {});
+    Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {}, const Headers &headers = {})
+    {
+        return sendRequest(m_network, method, url, body, headers);
+    }
     Reply get(const QString &path, const Headers &headers = {}) { return send("GET", endpoint(path), {}, headers); }
     Reply postForm(const QString &path, const QByteArray &body, Headers headers = {})
     {
@@ -520,29 +411,6 @@ void TestSandbox::cleanup()
     m_server->setDeviceCodeInterval(afx::sandbox::IdentityProvider::defaultDeviceCodeIntervalSeconds);
 }
 
-Reply TestSandbox::send(const QByteArray &method, const QUrl &url, const QByteArray &body, const Headers &headers)
-{
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    // Each request stands alone: a sign-in session cookie is sent only when a test passes it.
-    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
-    for (const auto &[name, value] : headers)
-        request.setRawHeader(name, value);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(10000);
-
-    Reply result;
-    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.body = reply->readAll();
-    result.headers = reply->rawHeaderPairs();
-    result.error = reply->error();
-    reply->deleteLater();
-    return result;
-}
-
 Reply TestSandbox::postGraphql(const QString &token, const QJsonObject &request, SandboxServer *server)
 {
     Headers headers = {{"Content-Type", "application/json"}};
@@ -562,7 +430,7 @@ QString TestSandbox::signIn(const AuthorizationRequest &request, SandboxServer *
     const Reply page = authorize(request, server);
     if (page.status != 200)
         return {};
-    const QByteArray body = formBody({{QStringLiteral("request_id"), requestIdFromPage(page.body)},
+    const QByteArray body = formBody({{QStringLiteral("request_id"), requestIdFromPage(page.html())},
                                       {QStringLiteral("email"), SandboxServer::demoEmail()},
                                       {QStringLiteral("password"), SandboxServer::demoPassword()},
                                       {QStringLiteral("action"), QStringLiteral("login")}});
@@ -587,7 +455,7 @@ Reply TestSandbox::exchangeCode(const AuthorizationRequest &request, const QStri
 Reply TestSandbox::submitLogin(const AuthorizationRequest &request, const QString &action)
 {
     const Reply page = authorize(request);
-    const QString requestId = requestIdFromPage(page.body);
+    const QString requestId = requestIdFromPage(page.html());
     if (page.status != 200 || requestId.isEmpty())
         return {};
     return postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestId},
@@ -654,7 +522,7 @@ Reply TestSandbox::pollDeviceToken(const QString &clientId, const QString &devic
 Reply TestSandbox::openDeviceConsent(const QString &userCode)
 {
     const Reply entered = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("user_code"), userCode}}));
-    const QString requestId = requestIdFromPage(entered.body);
+    const QString requestId = requestIdFromPage(entered.html());
     if (entered.status != 200 || requestId.isEmpty()) {
         qWarning() << "entering the user code did not show the sign-in page; status" << entered.status;
         return {};
@@ -730,7 +598,7 @@ Reply TestSandbox::authorizeWithRequestUri(const QString &clientId, const QStrin
 
 Reply TestSandbox::submitDemoLogin(const Reply &page)
 {
-    return postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestIdFromPage(page.body)},
+    return postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestIdFromPage(page.html())},
                                                         {QStringLiteral("email"), SandboxServer::demoEmail()},
                                                         {QStringLiteral("password"), SandboxServer::demoPassword()},
                                                         {QStringLiteral("action"), QStringLiteral("login")}}));
@@ -875,7 +743,7 @@ void TestSandbox::authorizeShowsLoginPage()
     QVERIFY(html.contains(QStringLiteral(">Cancel</button>")));
     QVERIFY(html.contains(QStringLiteral("Demo account: demo@example.com / demo-password")));
     QVERIFY(html.contains(QStringLiteral("action=\"/login\"")));
-    QVERIFY(!requestIdFromPage(reply.body).isEmpty());
+    QVERIFY(!requestIdFromPage(reply.html()).isEmpty());
     // Nothing from the request besides the client and scopes is echoed into the page.
     QVERIFY(!html.contains(QStringLiteral("nonce-12345")));
     QVERIFY(!html.contains(QStringLiteral("state+with")));
@@ -898,7 +766,7 @@ void TestSandbox::authorizeAcceptsRegisteredRedirects()
     request.redirectUri = redirectUri;
     const Reply reply = authorize(request);
     QCOMPARE(reply.status, 200);
-    QVERIFY(!requestIdFromPage(reply.body).isEmpty());
+    QVERIFY(!requestIdFromPage(reply.html()).isEmpty());
 }
 
 void TestSandbox::authorizeBadClientOrRedirectShowsPage_data()
@@ -937,7 +805,7 @@ void TestSandbox::authorizeBadClientOrRedirectShowsPage()
     QList<QPair<QString, QString>> fields = {{QStringLiteral("response_type"), QStringLiteral("code")},
                                              {QStringLiteral("scope"), QStringLiteral("openid")},
                                              {QStringLiteral("state"), QStringLiteral("s1")},
-                                             {QStringLiteral("code_challenge"), challengeFor(newVerifier())},
+                                             {QStringLiteral("code_challenge"), pkceChallenge(newVerifier())},
                                              {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}};
     if (!clientId.isEmpty())
         fields.append({QStringLiteral("client_id"), clientId});
@@ -1029,7 +897,7 @@ void TestSandbox::loginWrongPassword()
 {
     const AuthorizationRequest request;
     const Reply page = authorize(request);
-    const QString requestId = requestIdFromPage(page.body);
+    const QString requestId = requestIdFromPage(page.html());
     QVERIFY(!requestId.isEmpty());
 
     const Reply wrong = postForm(QStringLiteral("/login"),
@@ -1043,7 +911,7 @@ void TestSandbox::loginWrongPassword()
     QVERIFY(html.contains(QStringLiteral("Wrong email or password.")));
     QVERIFY(html.contains(QStringLiteral("value=\"demo@example.com\"")));
     QVERIFY(!html.contains(QStringLiteral("not-the-password")));
-    QCOMPARE(requestIdFromPage(wrong.body), requestId);
+    QCOMPARE(requestIdFromPage(wrong.html()), requestId);
 
     const Reply unknownUser = postForm(QStringLiteral("/login"),
                                        formBody({{QStringLiteral("request_id"), requestId},
@@ -1065,7 +933,7 @@ void TestSandbox::loginWrongPassword()
 void TestSandbox::loginCancel()
 {
     const AuthorizationRequest request;
-    const QString requestId = requestIdFromPage(authorize(request).body);
+    const QString requestId = requestIdFromPage(authorize(request).html());
     const Reply reply = postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestId},
                                                                      {QStringLiteral("email"), QString()},
                                                                      {QStringLiteral("password"), QString()},
@@ -1090,7 +958,7 @@ void TestSandbox::loginSuccessRedirectsWithCode()
     AuthorizationRequest request;
     request.redirectUri = QStringLiteral("com.example.explorer:/callback");
     request.state = QStringLiteral("a+b/c=d e:f");
-    const QString requestId = requestIdFromPage(authorize(request).body);
+    const QString requestId = requestIdFromPage(authorize(request).html());
     const Reply reply = postForm(QStringLiteral("/login"),
                                  formBody({{QStringLiteral("request_id"), requestId},
                                            {QStringLiteral("email"), SandboxServer::demoEmail()},
@@ -1155,7 +1023,7 @@ void TestSandbox::authorizeResponseModes()
 
     QCOMPARE(reply.status, status);
     if (status == 200) {
-        QVERIFY(!requestIdFromPage(reply.body).isEmpty());
+        QVERIFY(!requestIdFromPage(reply.html()).isEmpty());
         return;
     }
     const Redirect redirect = parseRedirect(reply);
@@ -1706,7 +1574,7 @@ void TestSandbox::deviceFlowApproved()
     QVERIFY(!second.json().contains(QStringLiteral("access_token")));
     const Reply reentered = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("user_code"), userCode}}));
     QVERIFY(QString::fromUtf8(reentered.body).contains(QStringLiteral("was already used")));
-    QVERIFY(requestIdFromPage(reentered.body).isEmpty());
+    QVERIFY(requestIdFromPage(reentered.html()).isEmpty());
 }
 
 void TestSandbox::deviceFlowSlowDown()
@@ -1787,7 +1655,7 @@ void TestSandbox::deviceFlowCancelledAtLogin()
     QCOMPARE(entered.status, 200);
     QVERIFY(QString::fromUtf8(entered.body).contains(QStringLiteral("<title>Sandbox sign-in</title>")));
 
-    const Reply cancelled = postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestIdFromPage(entered.body)},
+    const Reply cancelled = postForm(QStringLiteral("/login"), formBody({{QStringLiteral("request_id"), requestIdFromPage(entered.html())},
                                                                          {QStringLiteral("action"), QStringLiteral("cancel")}}));
     QCOMPARE(cancelled.status, 200);
     QVERIFY(cancelled.header("Location").isEmpty());
@@ -1813,7 +1681,7 @@ void TestSandbox::deviceFlowExpires()
 
     const Reply page = postForm(QStringLiteral("/device"), formBody({{QStringLiteral("user_code"), userCode}}));
     QVERIFY2(QString::fromUtf8(page.body).contains(QStringLiteral("has expired")), page.body.constData());
-    QVERIFY(requestIdFromPage(page.body).isEmpty());
+    QVERIFY(requestIdFromPage(page.html()).isEmpty());
 
     // An approval that arrives in time but is redeemed too late does not give tokens either.
     m_server->advanceClock(-m_server->clockOffset());
@@ -1836,11 +1704,11 @@ void TestSandbox::devicePageUnknownCode()
     QVERIFY2(html.contains(QStringLiteral("id=\"error\"")), qPrintable(html));
     QVERIFY(html.contains(QStringLiteral("The code BBBB-BBBB is unknown")));
     QCOMPARE(userCodeFieldFromPage(unknown.body), QStringLiteral("BBBB-BBBB"));
-    QVERIFY(requestIdFromPage(unknown.body).isEmpty());
+    QVERIFY(requestIdFromPage(unknown.html()).isEmpty());
 
     const Reply empty = enter(QString());
     QVERIFY(QString::fromUtf8(empty.body).contains(QStringLiteral("Enter the code")));
-    QVERIFY(requestIdFromPage(empty.body).isEmpty());
+    QVERIFY(requestIdFromPage(empty.html()).isEmpty());
 
     // Markup in the typed value is escaped, and an over-long value is cut.
     const Reply markup = enter(QStringLiteral("\"><script>alert(1)</script>"));
@@ -3665,7 +3533,7 @@ void TestSandbox::parCodeFlowToToken()
                                                 {QStringLiteral("scope"), QStringLiteral("openid")},
                                                 {QStringLiteral("response_type"), QStringLiteral("id_token")}});
     QVERIFY2(page.status == 200, page.body.constData());
-    QVERIFY(!requestIdFromPage(page.body).isEmpty());
+    QVERIFY(!requestIdFromPage(page.html()).isEmpty());
     QVERIFY2(QString::fromUtf8(page.body).contains(QStringLiteral("offline_access")), "the pushed scope is shown");
 
     const Reply login = submitDemoLogin(page);
@@ -4277,7 +4145,7 @@ void TestSandbox::singleSignOnSession()
     const Reply page = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(forced.fields()))), {},
                             {{"Cookie", cookie}});
     QCOMPARE(page.status, 200);
-    QVERIFY(!requestIdFromPage(page.body).isEmpty());
+    QVERIFY(!requestIdFromPage(page.html()).isEmpty());
 
     // Logout ends the session: the browser is told to delete the cookie, and a browser that
     // kept it anyway gets the login page.
@@ -4322,7 +4190,7 @@ void TestSandbox::singleSignOnRejectedCookies()
     const Reply page = send("GET", endpoint(QStringLiteral("/authorize?") + QString::fromLatin1(formBody(AuthorizationRequest().fields()))),
                             {}, {{"Cookie", cookie}});
     QCOMPARE(page.status, 200);
-    QVERIFY(!requestIdFromPage(page.body).isEmpty());
+    QVERIFY(!requestIdFromPage(page.html()).isEmpty());
 }
 
 void TestSandbox::singleSignOnSurvivesRestartWithSameKey()

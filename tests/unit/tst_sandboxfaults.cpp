@@ -10,6 +10,7 @@
 #include "jose/key.h"
 #include "oidc/formencoding.h"
 #include "sandbox/sandboxserver.h"
+#include "sandboxhttp.h"
 #include "doctor/runchecks.h"
 
 #include <QCryptographicHash>
@@ -32,68 +33,11 @@
 using namespace afx;
 using afx::sandbox::SandboxFault;
 using afx::sandbox::SandboxServer;
+using namespace afx::test;
 
 Q_DECLARE_METATYPE(afx::sandbox::SandboxFault)
 
 namespace {
-
-using Headers = QList<QPair<QByteArray, QByteArray>>;
-
-struct Reply {
-    int status = 0;
-    QByteArray body;
-    Headers headers;
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return {};
-    }
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-    QString jsonString(const QString &name) const { return json().value(name).toString(); }
-};
-
-QByteArray formBody(const QList<QPair<QString, QString>> &fields)
-{
-    QByteArray body;
-    for (const auto &[name, value] : fields) {
-        if (!body.isEmpty())
-            body += '&';
-        body += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
-    }
-    return body;
-}
-
-QMap<QString, QString> parseQuery(const QByteArray &query)
-{
-    QMap<QString, QString> fields;
-    for (const QByteArray &piece : query.split('&')) {
-        const qsizetype equals = piece.indexOf('=');
-        if (equals <= 0)
-            continue;
-        QByteArray value = piece.sliced(equals + 1);
-        value.replace('+', ' ');
-        fields.insert(QString::fromUtf8(QByteArray::fromPercentEncoding(piece.first(equals))),
-                      QString::fromUtf8(QByteArray::fromPercentEncoding(value)));
-    }
-    return fields;
-}
-
-QByteArray base64Url(const QByteArray &data)
-{
-    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QString newVerifier()
-{
-    QByteArray random(32, Qt::Uninitialized);
-    for (char &byte : random)
-        byte = char(QRandomGenerator::global()->bounded(256));
-    return QString::fromLatin1(base64Url(random));
-}
 
 // The header and claims of a compact JWS, decoded here without afx::jose.
 struct DecodedJwt {
@@ -219,12 +163,15 @@ private Q_SLOTS:
     void backendJwksDown();
 
 private:
-    Reply send(const QByteArray &method, const QString &path, const QByteArray &body = {}, const Headers &headers = {});
-    Reply get(const QString &path, const Headers &headers = {}) { return send("GET", path, {}, headers); }
-    Reply postForm(const QString &path, const QList<QPair<QString, QString>> &fields, Headers headers = {})
+    // Sends a request to `path` on the sandbox.
+    Reply send(const QByteArray &method, const QString &path, const QByteArray &body = {}, const Headers &headers = {})
     {
-        headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/x-www-form-urlencoded")));
-        return send("POST", path, formBody(fields), headers);
+        return sendRequest(m_network, method, QUrl(m_sandbox->issuer() + path), body, headers);
+    }
+    Reply get(const QString &path, const Headers &headers = {}) { return send("GET", path, {}, headers); }
+    Reply postForm(const QString &path, const FormFields &fields, const Headers &headers = {})
+    {
+        return postFormRequest(m_network, QUrl(m_sandbox->issuer() + path), fields, headers);
     }
     // The password grant for the public client: ID, access and refresh tokens without a nonce.
     Reply passwordTokens();
@@ -300,27 +247,6 @@ void TestSandboxFaults::cleanup()
     m_flowNetwork.reset();
 }
 
-Reply TestSandboxFaults::send(const QByteArray &method, const QString &path, const QByteArray &body, const Headers &headers)
-{
-    QNetworkRequest request(QUrl(m_sandbox->issuer() + path));
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    // Each request stands alone: no sign-in session cookie is kept between them.
-    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
-    for (const auto &[name, value] : headers)
-        request.setRawHeader(name, value);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(15000);
-    Reply result;
-    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.body = reply->readAll();
-    result.headers = reply->rawHeaderPairs();
-    reply->deleteLater();
-    return result;
-}
-
 Reply TestSandboxFaults::passwordTokens()
 {
     return postForm(QStringLiteral("/token"), {{QStringLiteral("grant_type"), QStringLiteral("password")},
@@ -332,14 +258,13 @@ Reply TestSandboxFaults::passwordTokens()
 
 Reply TestSandboxFaults::authorize(const QString &nonce, const QString &verifier)
 {
-    const QByteArray challenge = base64Url(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256));
     const QByteArray query = formBody({{QStringLiteral("response_type"), QStringLiteral("code")},
                                        {QStringLiteral("client_id"), SandboxServer::publicClientId()},
                                        {QStringLiteral("redirect_uri"), loopbackRedirect},
                                        {QStringLiteral("scope"), QStringLiteral("openid profile email")},
                                        {QStringLiteral("state"), QStringLiteral("state-1")},
                                        {QStringLiteral("nonce"), nonce},
-                                       {QStringLiteral("code_challenge"), QString::fromLatin1(challenge)},
+                                       {QStringLiteral("code_challenge"), pkceChallenge(verifier)},
                                        {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}});
     return get(QStringLiteral("/authorize?") + QString::fromLatin1(query));
 }
@@ -351,8 +276,7 @@ Reply TestSandboxFaults::signIn(const QString &nonce, const QString &verifier)
         qWarning() << "the login page did not appear: HTTP" << page.status;
         return page;
     }
-    static const QRegularExpression hidden(QStringLiteral("name=\"request_id\" value=\"([^\"]+)\""));
-    const QString requestId = hidden.match(QString::fromUtf8(page.body)).captured(1);
+    const QString requestId = requestIdFromPage(page.html());
     return postForm(QStringLiteral("/login"), {{QStringLiteral("request_id"), requestId},
                                                {QStringLiteral("email"), SandboxServer::demoEmail()},
                                                {QStringLiteral("password"), SandboxServer::demoPassword()},
@@ -365,7 +289,7 @@ Reply TestSandboxFaults::codeFlowTokens(const QString &nonce)
     const Reply login = signIn(nonce, verifier);
     const QByteArray location = login.header("Location");
     const qsizetype question = location.indexOf('?');
-    const QString code = question < 0 ? QString() : parseQuery(location.sliced(question + 1)).value(QStringLiteral("code"));
+    const QString code = question < 0 ? QString() : decodeForm(location.sliced(question + 1)).value(QStringLiteral("code"));
     if (code.isEmpty()) {
         qWarning() << "the sign-in returned no code:" << login.status << location;
         return login;
@@ -890,7 +814,7 @@ void TestSandboxFaults::consentDenied()
     QCOMPARE(login.status, 302);
     const QByteArray location = login.header("Location");
     QVERIFY2(location.startsWith(loopbackRedirect.toLatin1() + '?'), location.constData());
-    const QMap<QString, QString> params = parseQuery(location.sliced(location.indexOf('?') + 1));
+    const QMap<QString, QString> params = decodeForm(location.sliced(location.indexOf('?') + 1));
     QCOMPARE(params.value(QStringLiteral("error")), QStringLiteral("access_denied"));
     QCOMPARE(params.value(QStringLiteral("state")), QStringLiteral("state-1"));
     QVERIFY(!params.contains(QStringLiteral("code")));

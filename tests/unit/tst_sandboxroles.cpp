@@ -3,6 +3,7 @@
 
 #include "sandbox/directory.h"
 #include "sandbox/sandboxserver.h"
+#include "sandboxhttp.h"
 
 #include "flow/trace.h"
 #include "jose/jws.h"
@@ -24,100 +25,9 @@
 #include <tuple>
 
 using afx::sandbox::SandboxServer;
+using namespace afx::test;
 
 namespace {
-
-using Headers = QList<QPair<QByteArray, QByteArray>>;
-using Fields = QList<QPair<QString, QString>>;
-
-// The test encodes forms with its own code, independent of the sandbox's.
-QByteArray formBody(const Fields &fields)
-{
-    QByteArray body;
-    for (const auto &[name, value] : fields) {
-        if (!body.isEmpty())
-            body += '&';
-        body += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
-    }
-    return body;
-}
-
-QMap<QString, QString> parseParameters(const QByteArray &encoded)
-{
-    QMap<QString, QString> fields;
-    for (const QByteArray &piece : encoded.split('&')) {
-        const qsizetype equals = piece.indexOf('=');
-        if (equals <= 0)
-            continue;
-        QByteArray value = piece.sliced(equals + 1);
-        value.replace('+', ' ');
-        fields.insert(QString::fromUtf8(QByteArray::fromPercentEncoding(piece.first(equals))),
-                      QString::fromUtf8(QByteArray::fromPercentEncoding(value)));
-    }
-    return fields;
-}
-
-QByteArray base64Url(const QByteArray &data)
-{
-    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QString newVerifier()
-{
-    QByteArray random(32, Qt::Uninitialized);
-    for (char &byte : random)
-        byte = char(QRandomGenerator::global()->bounded(256));
-    return QString::fromLatin1(base64Url(random));
-}
-
-// Reverses the HTML escaping of an attribute value for the entities the sandbox's pages use.
-QString htmlUnescape(QString text)
-{
-    text.replace(QStringLiteral("&quot;"), QStringLiteral("\""));
-    text.replace(QStringLiteral("&#39;"), QStringLiteral("'"));
-    text.replace(QStringLiteral("&lt;"), QStringLiteral("<"));
-    text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
-    text.replace(QStringLiteral("&amp;"), QStringLiteral("&"));
-    return text;
-}
-
-struct Reply {
-    int status = 0;
-    QByteArray body;
-    Headers headers;
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return {};
-    }
-    QString html() const { return QString::fromUtf8(body); }
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-// The query and fragment parameters of a redirect's Location.
-struct Redirect {
-    QMap<QString, QString> params;
-    QMap<QString, QString> fragment;
-};
-
-Redirect parseRedirect(const Reply &reply)
-{
-    QByteArray rest = reply.header("Location");
-    Redirect redirect;
-    const qsizetype hash = rest.indexOf('#');
-    if (hash >= 0) {
-        redirect.fragment = parseParameters(rest.sliced(hash + 1));
-        rest.truncate(hash);
-    }
-    const qsizetype question = rest.indexOf('?');
-    if (question >= 0)
-        redirect.params = parseParameters(rest.sliced(question + 1));
-    return redirect;
-}
 
 struct AuthorizationRequest {
     QString responseType = QStringLiteral("code");
@@ -125,17 +35,16 @@ struct AuthorizationRequest {
     QString verifier = newVerifier();
     QString authProfile; // not sent when empty
 
-    Fields fields() const
+    FormFields fields() const
     {
-        Fields list = {
+        FormFields list = {
             {QStringLiteral("response_type"), responseType},
             {QStringLiteral("client_id"), SandboxServer::publicClientId()},
             {QStringLiteral("redirect_uri"), redirectUri},
             {QStringLiteral("scope"), QStringLiteral("openid profile email")},
             {QStringLiteral("state"), QStringLiteral("state-1")},
             {QStringLiteral("nonce"), QStringLiteral("nonce-1")},
-            {QStringLiteral("code_challenge"),
-             QString::fromLatin1(base64Url(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)))},
+            {QStringLiteral("code_challenge"), pkceChallenge(verifier)},
             {QStringLiteral("code_challenge_method"), QStringLiteral("S256")},
         };
         if (!authProfile.isEmpty())
@@ -143,12 +52,6 @@ struct AuthorizationRequest {
         return list;
     }
 };
-
-QString requestIdFromPage(const QString &html)
-{
-    static const QRegularExpression hidden(QStringLiteral("name=\"request_id\" value=\"([^\"]+)\""));
-    return htmlUnescape(hidden.match(html).captured(1));
-}
 
 // The value attribute of the input with `id`, unescaped, or a null string when the page has no
 // such input or the input has no value attribute.
@@ -227,12 +130,12 @@ private Q_SLOTS:
     void introspectingBackendChecksRole();
 
 private:
-    Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {}, const Headers &headers = {});
-    Reply get(const QUrl &url) { return send("GET", url); }
-    Reply postForm(const QUrl &url, const Fields &fields)
+    Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {}, const Headers &headers = {})
     {
-        return send("POST", url, formBody(fields), {{"Content-Type", "application/x-www-form-urlencoded"}});
+        return sendRequest(m_network, method, url, body, headers);
     }
+    Reply get(const QUrl &url) { return send("GET", url); }
+    Reply postForm(const QUrl &url, const FormFields &fields) { return postFormRequest(m_network, url, fields); }
     QUrl endpoint(const QString &pathAndQuery) const { return QUrl(m_server->issuer() + pathAndQuery); }
     Reply authorize(const AuthorizationRequest &request)
     {
@@ -276,27 +179,6 @@ void TestSandboxRoles::cleanup()
 {
     m_server->setEmployeesDomain(QStringLiteral("example.com"));
     m_server->setBackendIntrospects(false);
-}
-
-Reply TestSandboxRoles::send(const QByteArray &method, const QUrl &url, const QByteArray &body, const Headers &headers)
-{
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    // No cookies: a sign-in session from an earlier test would skip the login page.
-    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
-    for (const auto &[name, value] : headers)
-        request.setRawHeader(name, value);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(15000);
-    Reply result;
-    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.body = reply->readAll();
-    result.headers = reply->rawHeaderPairs();
-    reply->deleteLater();
-    return result;
 }
 
 Reply TestSandboxRoles::signUp(const AuthorizationRequest &request, const QString &email, const QString &name,

@@ -6,6 +6,7 @@
 #include "sandbox/identityprovider.h"
 #include "sandbox/sandboxserver.h"
 #include "sandbox/socialprovider.h"
+#include "sandboxhttp.h"
 
 #include "flow/trace.h"
 #include "jose/jws.h"
@@ -26,101 +27,9 @@
 
 using afx::sandbox::SandboxServer;
 using afx::sandbox::SocialProvider;
+using namespace afx::test;
 
 namespace {
-
-using Headers = QList<QPair<QByteArray, QByteArray>>;
-using Fields = QList<QPair<QString, QString>>;
-
-QByteArray formBody(const Fields &fields)
-{
-    QByteArray body;
-    for (const auto &[name, value] : fields) {
-        if (!body.isEmpty())
-            body += '&';
-        body += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
-    }
-    return body;
-}
-
-QMap<QString, QString> parseQuery(const QByteArray &query)
-{
-    QMap<QString, QString> fields;
-    for (const QByteArray &piece : query.split('&')) {
-        const qsizetype equals = piece.indexOf('=');
-        if (equals <= 0)
-            continue;
-        QByteArray name = piece.first(equals);
-        QByteArray value = piece.sliced(equals + 1);
-        name.replace('+', ' ');
-        value.replace('+', ' ');
-        fields.insert(QString::fromUtf8(QByteArray::fromPercentEncoding(name)),
-                      QString::fromUtf8(QByteArray::fromPercentEncoding(value)));
-    }
-    return fields;
-}
-
-QByteArray base64Url(const QByteArray &data)
-{
-    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QString newVerifier()
-{
-    QByteArray random(32, Qt::Uninitialized);
-    for (char &byte : random)
-        byte = char(QRandomGenerator::global()->bounded(256));
-    return QString::fromLatin1(base64Url(random));
-}
-
-QString htmlUnescape(QString text)
-{
-    text.replace(QStringLiteral("&quot;"), QStringLiteral("\""));
-    text.replace(QStringLiteral("&#39;"), QStringLiteral("'"));
-    text.replace(QStringLiteral("&lt;"), QStringLiteral("<"));
-    text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
-    text.replace(QStringLiteral("&amp;"), QStringLiteral("&"));
-    return text;
-}
-
-struct Reply {
-    int status = 0;
-    QByteArray body;
-    Headers headers;
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return {};
-    }
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-    QString html() const { return QString::fromUtf8(body); }
-};
-
-struct Redirect {
-    QString target;                  // the Location before '?' or '#'
-    QMap<QString, QString> params;   // from the query
-    QMap<QString, QString> fragment; // from the fragment
-};
-
-Redirect parseRedirect(const Reply &reply)
-{
-    Redirect redirect;
-    QByteArray rest = reply.header("Location");
-    const qsizetype hash = rest.indexOf('#');
-    if (hash >= 0) {
-        redirect.fragment = parseQuery(rest.sliced(hash + 1));
-        rest.truncate(hash);
-    }
-    const qsizetype question = rest.indexOf('?');
-    redirect.target = QString::fromUtf8(question < 0 ? rest : rest.first(question));
-    if (question >= 0)
-        redirect.params = parseQuery(rest.sliced(question + 1));
-    return redirect;
-}
 
 // The app's authorization request to the sandbox.
 struct AppRequest {
@@ -131,17 +40,16 @@ struct AppRequest {
     QString nonce = QStringLiteral("app-nonce-2718");
     QString verifier = newVerifier();
 
-    Fields fields() const
+    FormFields fields() const
     {
-        Fields list{{QStringLiteral("response_type"), responseType},
-                    {QStringLiteral("client_id"), SandboxServer::publicClientId()},
-                    {QStringLiteral("redirect_uri"), redirectUri},
-                    {QStringLiteral("scope"), QStringLiteral("openid profile email")},
-                    {QStringLiteral("state"), state},
-                    {QStringLiteral("nonce"), nonce},
-                    {QStringLiteral("code_challenge"),
-                     QString::fromLatin1(base64Url(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)))},
-                    {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}};
+        FormFields list{{QStringLiteral("response_type"), responseType},
+                        {QStringLiteral("client_id"), SandboxServer::publicClientId()},
+                        {QStringLiteral("redirect_uri"), redirectUri},
+                        {QStringLiteral("scope"), QStringLiteral("openid profile email")},
+                        {QStringLiteral("state"), state},
+                        {QStringLiteral("nonce"), nonce},
+                        {QStringLiteral("code_challenge"), pkceChallenge(verifier)},
+                        {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}};
         if (!responseMode.isEmpty())
             list.append({QStringLiteral("response_mode"), responseMode});
         return list;
@@ -162,12 +70,6 @@ SocialForm findSocialForm(const QString &html)
         "value=\"([^\"]*)\">\\s*<button id=\"social\" type=\"submit\">([^<]*)</button>"));
     const QRegularExpressionMatch match = form.match(html);
     return {htmlUnescape(match.captured(1)), htmlUnescape(match.captured(2)), htmlUnescape(match.captured(3))};
-}
-
-QString requestIdFromPage(const QString &html)
-{
-    static const QRegularExpression hidden(QStringLiteral("name=\"request_id\" value=\"([^\"]+)\""));
-    return htmlUnescape(hidden.match(html).captured(1));
 }
 
 // Changes the email claim of a compact JWS to the sandbox demo user's address and keeps the
@@ -216,12 +118,12 @@ private Q_SLOTS:
     void directoryLinksAccounts();
 
 private:
-    Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {}, const Headers &headers = {});
-    Reply get(const QUrl &url) { return send("GET", url); }
-    Reply postForm(const QUrl &url, const Fields &fields)
+    Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {}, const Headers &headers = {})
     {
-        return send("POST", url, formBody(fields), {{"Content-Type", "application/x-www-form-urlencoded"}});
+        return sendRequest(m_network, method, url, body, headers);
     }
+    Reply get(const QUrl &url) { return send("GET", url); }
+    Reply postForm(const QUrl &url, const FormFields &fields) { return postFormRequest(m_network, url, fields); }
     QUrl sandboxUrl(const QString &pathAndQuery) const { return QUrl(m_server->issuer() + pathAndQuery); }
     QUrl socialUrl(const QString &pathAndQuery) const { return QUrl(m_server->socialIssuer() + pathAndQuery); }
 
@@ -263,27 +165,6 @@ void TestSocialSignOn::init()
 void TestSocialSignOn::cleanup()
 {
     m_server->socialProvider()->setIdTokenFilter({});
-}
-
-Reply TestSocialSignOn::send(const QByteArray &method, const QUrl &url, const QByteArray &body, const Headers &headers)
-{
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    // No cookies: each chain starts without a sandbox sign-in session, which would skip the pages.
-    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
-    for (const auto &[name, value] : headers)
-        request.setRawHeader(name, value);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(15000);
-    Reply result;
-    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.body = reply->readAll();
-    result.headers = reply->rawHeaderPairs();
-    reply->deleteLater();
-    return result;
 }
 
 Reply TestSocialSignOn::startSocial(const AppRequest &request)
@@ -641,7 +522,7 @@ void TestSocialSignOn::callbackWrongIssuerFails()
     QCOMPARE(socialLogin.status, 302);
     QMap<QString, QString> params = parseRedirect(socialLogin).params;
     params.insert(QStringLiteral("iss"), QStringLiteral("http://127.0.0.1:1"));
-    Fields fields;
+    FormFields fields;
     for (auto it = params.cbegin(); it != params.cend(); ++it)
         fields.append({it.key(), it.value()});
 
@@ -710,9 +591,9 @@ void TestSocialSignOn::socialTokenEndpointRejections()
 
     // The sandbox's client secret is generated per start and never leaves the process, so
     // every request from the test fails client authentication or comes before it.
-    Fields fields{{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
-                  {QStringLiteral("code"), QStringLiteral("some-code")},
-                  {QStringLiteral("redirect_uri"), m_server->issuer() + QStringLiteral("/social/callback")}};
+    FormFields fields{{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                      {QStringLiteral("code"), QStringLiteral("some-code")},
+                      {QStringLiteral("redirect_uri"), m_server->issuer() + QStringLiteral("/social/callback")}};
     Headers headers{{"Content-Type", "application/x-www-form-urlencoded"}};
     if (variant == QLatin1String("wrong-secret"))
         headers.append({"Authorization", "Basic " + QByteArray("explorer-sandbox-broker:guess").toBase64()});
@@ -757,7 +638,7 @@ void TestSocialSignOn::socialAuthorizeRejections()
         params.insert(QStringLiteral("response_type"), QStringLiteral("id_token"));
     else if (change == QLatin1String("scope"))
         params.insert(QStringLiteral("scope"), QStringLiteral("email"));
-    Fields fields;
+    FormFields fields;
     for (auto it = params.cbegin(); it != params.cend(); ++it)
         fields.append({it.key(), it.value()});
 
