@@ -19,8 +19,8 @@ inline constexpr int maxClipboardClearDelaySeconds = 600;
 // Returns the stored clear delay in seconds, clamped to 5..600, or 30 when none is stored or
 // the stored value is not a number.
 int storedClipboardClearDelaySeconds();
-// Stores the clear delay (clamped to 5..600) and tells every ClipboardGuard that follows the
-// setting to use it for the next copy.
+// Stores the clear delay (clamped to 5..600) and makes every ClipboardGuard that follows the
+// setting use it for the next copy.
 void storeClipboardClearDelaySeconds(int seconds);
 
 // Creates a spin box for the clear delay (seconds, 5..600) that shows the stored value and
@@ -28,7 +28,7 @@ void storeClipboardClearDelaySeconds(int seconds);
 QSpinBox *createClipboardClearDelaySpinBox(QWidget *parent);
 
 // Puts secrets on the clipboard and takes them off again. copySecret() adds the
-// "x-kde-passwordManagerHint: secret" MIME data, which asks clipboard managers to keep no
+// "x-kde-passwordManagerHint: secret" MIME data, which requests that clipboard managers keep no
 // history entry, and removes the value after clearDelay() unless the clipboard content
 // changed in between. Destroying the guard removes a value that is still on the clipboard.
 //
@@ -40,7 +40,7 @@ public:
     ~ClipboardGuard() override;
 
     void copySecret(const QString &value);
-    // Removes the copied value from the clipboard if the clipboard still holds it.
+    // Removes the copied value from the clipboard if the clipboard still contains it.
     void clearIfOurs();
 
     // Milliseconds between copySecret() and the removal.

@@ -30,8 +30,8 @@ public:
     // Navigations to these URLs' authorities are drawn on the Provider and Backend lifelines.
     virtual void setLifelineUrls(const QUrl &provider, const QUrl &backend) = 0;
     // Logins with the same key share the provider's cookies (single sign-on). With an empty
-    // `storagePath` the session lives in memory until the app quits or clearSession() drops it;
-    // otherwise its cookies are kept in that folder between runs of the app.
+    // `storagePath` the session lives in memory until the app quits or clearSession() drops it.
+    // Otherwise its cookies are kept in that folder between runs of the app.
     virtual void setSession(const QString &key, const QString &storagePath) = 0;
     // Deletes the session's cookies and cache, from `storagePath` too when it is not empty.
     virtual void clearSession(const QString &key, const QString &storagePath) = 0;

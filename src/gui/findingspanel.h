@@ -10,7 +10,7 @@ class QTreeWidget;
 namespace afx::gui {
 
 // Lists the configuration doctor's findings for the current run, most severe first. Selecting
-// one shows what happened, why and how to fix it, and asks for its step on the diagram.
+// one shows what happened, why and how to fix it, and requests its step on the diagram.
 class FindingsPanel : public QWidget {
     Q_OBJECT
 public:

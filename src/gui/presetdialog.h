@@ -12,7 +12,7 @@ class QLineEdit;
 namespace afx::gui {
 
 // Starts a profile from a provider preset: the user picks the provider and fills in only what
-// varies (tenant, domain, realm, region, client ID); profile() then holds the rest.
+// varies (tenant, domain, realm, region, client ID); profile() then contains the rest.
 class PresetDialog : public QDialog {
     Q_OBJECT
 public:

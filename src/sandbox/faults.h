@@ -7,8 +7,8 @@
 
 namespace afx::sandbox {
 
-// Provider misbehaviours that the sandbox can switch on, alone or together, so that a learner
-// sees how a client reacts to them. Each one changes what the sandbox sends on the wire.
+// Provider misbehaviours that the sandbox can switch on, alone or together, so that a learner can
+// watch how a client reacts to them. Each one changes what the sandbox sends on the wire.
 // SandboxServer::setFault() switches them; sandboxFaultName() gives each a stable kebab-case id.
 enum class SandboxFault {
     ExpiredTokens,         // "expired-tokens": ID and access tokens are issued with exp in the past

@@ -34,8 +34,7 @@ public:
 
     // Returns whether `fault` is on, and if so records that it changed the response in progress.
     bool act(SandboxFault fault);
-    // Appends one "Fault: <name>" step per fault recorded by act() since the last call, then
-    // forgets them.
+    // Appends one "Fault: <name>" step per fault recorded by act() since the last call, then clears them.
     void reportActed();
 
     void setTrace(Trace *trace);

@@ -26,7 +26,7 @@ class IdentityProvider;
 // backends-as-a-service accept: the provider's ID token (audience = a sandbox client) or its
 // access token (audience = the /graphql URL). It validates the token the way a separate
 // backend would, against the provider's JWKS, which it loads once and then caches, and
-// reports each check into the trace. With setIntrospects(true) it instead asks the provider's
+// reports each check into the trace. With setIntrospects(true) it instead calls the provider's
 // introspection endpoint over HTTP on every request.
 // Mutations that change data (addTodo, setDone) also need the role Employee in the token's
 // roles claim, so a Guest can only read; the backend reports that check into the trace.
@@ -68,7 +68,7 @@ public:
     // Handles a request with the cached JWKS, whatever setIntrospects() chose.
     HttpResponse handle(const HttpRequest &request);
     // Handles a request the way setIntrospects() chose: with introspection, `respond` is called
-    // once the provider has answered.
+    // once the provider has responded.
     void handle(const HttpRequest &request, const Respond &respond);
 
 private:

@@ -243,7 +243,8 @@ HttpResponse IdentityProvider::discovery() const
     metadata.insert(QStringLiteral("prompt_values_supported"), strings({"none", "login", "consent", "select_account"}));
     metadata.insert(QStringLiteral("authorization_response_iss_parameter_supported"), true);
     // OpenID Connect Discovery defaults request_uri_parameter_supported to true, so it is set to false here.
-    // That flag is about request objects fetched from a URL, so the request_uri values of /par work regardless.
+    // That flag is about request objects fetched from a URL, so the request_uri values of /par work
+    // regardless.
     metadata.insert(QStringLiteral("request_parameter_supported"), false);
     metadata.insert(QStringLiteral("request_uri_parameter_supported"), false);
     metadata.insert(QStringLiteral("claims_parameter_supported"), false);
@@ -601,8 +602,8 @@ IdentityProvider::validateAuthorizationRequest(const oidc::FormFields &params, A
 
 HttpResponse IdentityProvider::beginSignIn(const ValidatedAuthorizationRequest &request, const HttpRequest &httpRequest)
 {
-    // Single sign-on: the browser's session cookie from an earlier sign-in stands in for the
-    // password, unless the client asked for the login page with prompt=login.
+    // Single sign-on: the browser's session cookie from an earlier sign-in replaces the password,
+    // unless the client asked for the login page with prompt=login.
     const std::optional<LoginSessions::Session> session = m_sessions.find(httpRequest, m_clock->now());
     const UserAccount *sessionUser = session ? m_users.findBySub(session->sub) : nullptr;
     if (sessionUser && !request.promptLogin && request.signIn.deviceCode.isEmpty()) {

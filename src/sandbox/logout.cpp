@@ -91,8 +91,8 @@ HttpResponse IdentityProvider::logout(const HttpRequest &request)
                                  .arg(redirectUri.left(200), clientId, QLatin1String(customSchemeRedirectUri)));
     }
 
-    // Ends the browser's sign-in session: the sid stops working here, and the browser is told
-    // to delete the cookie, so the next authorization request shows the login page again.
+    // Ends the browser's sign-in session: the sid stops working here, and the response makes the
+    // browser delete the cookie, so the next authorization request shows the login page again.
     if (const auto session = m_sessions.find(request, m_clock->now()))
         m_sessions.end(session->sid);
     qCInfo(lcSandbox) << "logout for client" << (clientId.isEmpty() ? QStringLiteral("(none named)") : clientId);

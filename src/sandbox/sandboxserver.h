@@ -148,9 +148,9 @@ public:
     int slowJwksDelayMs() const;
 
     // Off (the default): the backend validates tokens itself with the provider's JWKS, which it
-    // fetches once and caches. On: for every request, the backend asks the provider's
-    // introspection endpoint (RFC 7662) over HTTP, as the confidential client, whether the
-    // bearer token is active. Introspection knows only access tokens, so ID tokens are then
+    // fetches once and caches. On: for every request, the backend calls the provider's
+    // introspection endpoint (RFC 7662) over HTTP, as the confidential client, to learn whether
+    // the bearer token is active. Introspection knows only access tokens, so ID tokens are then
     // rejected. The trace shows each introspection call with its duration.
     void setBackendIntrospects(bool on);
     bool backendIntrospects() const;

@@ -401,7 +401,8 @@ private Q_SLOTS:
         QVERIFY(finished.wait(30000));
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
 
-        // Switching the choice off deletes the kept cookies at once: the next login asks again.
+        // Switching the choice off deletes the kept cookies at once: the next login shows the login
+        // page again.
         keep->trigger();
         QVERIFY(!window->currentProfile().keepBrowserSession);
         finished.clear();

@@ -725,7 +725,7 @@ void TestQueryEditor::largeResponseKeepsUiResponsive()
     QVERIFY(view->text().startsWith(QStringLiteral("{\n  \"data\": {\n    \"items\": [\n      {\n        \"id\": \"item-0\",")));
 
     // The tree: the top-level key only, and nodes created for expanded containers alone.
-    // A hidden QTreeView asks the model nothing, so the tree tab is shown first.
+    // A hidden QTreeView requests nothing from the model, so the tree tab is shown first.
     m_editor->findChild<QTabWidget *>(QStringLiteral("responseTabs"))->setCurrentIndex(1);
     auto *tree = m_editor->findChild<QTreeView *>(QStringLiteral("responseTree"));
     QVERIFY(tree->isVisible());

@@ -630,7 +630,7 @@ void TestTokenInspector::partsColouredDotsNeutral()
         QVERIFY(header != signature);
         QCOMPARE(colourAt(firstDot).foreground().style(), Qt::NoBrush);
         QCOMPARE(colourAt(secondDot).foreground().style(), Qt::NoBrush);
-        // Each colour stands out from the background.
+        // Each colour differs clearly from the background.
         const int base = edit->palette().color(QPalette::Base).lightness();
         for (const QColor &color : {header, payload, signature})
             QVERIFY2(std::abs(color.lightness() - base) > 60, qPrintable(color.name()));

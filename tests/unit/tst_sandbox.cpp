@@ -4147,7 +4147,7 @@ void TestSandbox::singleSignOnSession()
     QCOMPARE(page.status, 200);
     QVERIFY(!requestIdFromPage(page.html()).isEmpty());
 
-    // Logout ends the session: the browser is told to delete the cookie, and a browser that
+    // Logout ends the session: the response makes the browser delete the cookie, and a browser that
     // kept it anyway gets the login page.
     const Reply logout = send("GET", endpoint(QStringLiteral("/logout")), {}, {{"Cookie", cookie}});
     QCOMPARE(logout.status, 200);

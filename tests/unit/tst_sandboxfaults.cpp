@@ -723,7 +723,7 @@ void TestSandboxFaults::redirectUriMismatch()
     QVERIFY(page.header("Location").isEmpty()); // never a redirect to the rejected URI
     QVERIFY2(page.body.contains("redirect_uri"), page.body.constData());
 
-    // Through the authorization endpoint, as the browser sees it.
+    // Through the authorization endpoint, as the browser receives it.
     m_trace->clear();
     Profile profile = sandboxProfile();
     profile.pushedAuthorization = false;

@@ -134,7 +134,7 @@ private:
     // "cancel"). Returns the social provider's /login reply.
     Reply submitSocialLogin(const AppRequest &request, const QString &action,
                             const QString &password = SandboxServer::socialDemoPassword());
-    // Runs the whole chain up to the sandbox's answer to /social/callback.
+    // Runs the whole chain up to the sandbox's response to /social/callback.
     Reply runSocialSignIn(const AppRequest &request);
     Reply exchangeCode(const AppRequest &request, const QString &code);
     // Verifies `jwt` with the sandbox's JWKS and returns its claims, or an empty object.

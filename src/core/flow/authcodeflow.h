@@ -124,8 +124,8 @@ public:
     // user's e-mail and password to the token endpoint, with no browser and no login page.
     void startPasswordGrant(const Profile &profile, const QString &clientSecret, const QString &username, const QString &password);
     // Sends the e-mail and password to the backend's own GraphQL login mutation (the profile's
-    // loginMutation), reads the tokens from its response and validates the ID token with the
-    // provider's keys: the path of backends-as-a-service that log users in without a browser.
+    // loginMutation) and reads the tokens from its response. The ID token is validated with the
+    // provider's keys. Backends-as-a-service sign users in this way, without a browser.
     void startLoginMutation(const Profile &profile, const QString &email, const QString &password);
     void cancel();
     bool isRunning() const { return m_running; }

@@ -1216,26 +1216,35 @@ private:
              spec);
     }
 
+    // Reads the string claim `name` that every RFC 9068 access token must carry. Fails the
+    // check `id` and returns nothing when the claim is missing or not a string.
+    std::optional<QString> requiredAccessTokenClaim(CheckId id, const QString &name, const QString &spec)
+    {
+        const QJsonValue value = m_jws.claims.value(name);
+        if (value.isUndefined()) {
+            fail(id,
+                 QStringLiteral("The token has no \"%1\" claim, which every RFC 9068 access token must have.").arg(name),
+                 spec);
+            return std::nullopt;
+        }
+        if (!value.isString()) {
+            fail(id, stringTypeReason(m_jws.claims, name), spec);
+            return std::nullopt;
+        }
+        return value.toString();
+    }
+
     void checkClientId()
     {
         const CheckId id = CheckId::ClientId;
         const QString spec = QStringLiteral("RFC 9068 section 2.2; RFC 8693 section 4.3");
-        const QJsonObject &claims = m_jws.claims;
-        const QJsonValue value = claims.value(QStringLiteral("client_id"));
-
-        if (value.isUndefined()) {
-            fail(id, QStringLiteral("The token has no \"client_id\" claim, which every RFC 9068 access token must have."),
-                 spec);
+        const std::optional<QString> clientId = requiredAccessTokenClaim(id, QStringLiteral("client_id"), spec);
+        if (!clientId)
             return;
-        }
-        if (!value.isString()) {
-            fail(id, stringTypeReason(claims, QStringLiteral("client_id")), spec);
-            return;
-        }
-        if (value.toString() != m_expect.clientId) {
+        if (*clientId != m_expect.clientId) {
             fail(id,
                  QStringLiteral("client_id %1 is not this client's id %2, so the token was issued to another client.")
-                     .arg(quoted(value.toString()), quoted(m_expect.clientId)),
+                     .arg(quoted(*clientId), quoted(m_expect.clientId)),
                  spec);
             return;
         }
@@ -1246,19 +1255,10 @@ private:
     {
         const CheckId id = CheckId::JwtId;
         const QString spec = QStringLiteral("RFC 9068 section 2.2; RFC 7519 section 4.1.7");
-        const QJsonObject &claims = m_jws.claims;
-        const QJsonValue value = claims.value(QStringLiteral("jti"));
-
-        if (value.isUndefined()) {
-            fail(id, QStringLiteral("The token has no \"jti\" claim, which every RFC 9068 access token must have."),
-                 spec);
+        const std::optional<QString> jwtId = requiredAccessTokenClaim(id, QStringLiteral("jti"), spec);
+        if (!jwtId)
             return;
-        }
-        if (!value.isString()) {
-            fail(id, stringTypeReason(claims, QStringLiteral("jti")), spec);
-            return;
-        }
-        if (value.toString().isEmpty()) {
+        if (jwtId->isEmpty()) {
             fail(id, QStringLiteral("The \"jti\" claim is an empty string."), spec);
             return;
         }
