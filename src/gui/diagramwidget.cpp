@@ -142,16 +142,17 @@ constexpr int legendSymbolWidth(LegendEntry::Kind kind)
 
 // Places the legend entries left to right, wrapping at `width`. Returns each entry's top-left
 // corner relative to the legend area and sets `lineCount`.
-QList<QPoint> layoutLegend(const QList<LegendEntry> &entries, const QFontMetrics &fm, int width, int *lineCount)
+template<typename TextWidth>
+QList<QPoint> layoutLegend(const QList<LegendEntry> &entries, const TextWidth &textWidth, int lineHeight, int width,
+                           int *lineCount)
 {
     constexpr int padding = 10;
     constexpr int spacing = 16;
-    const int lineHeight = fm.height() + 4;
     QList<QPoint> positions;
     int x = padding;
     int line = 0;
     for (const LegendEntry &entry : entries) {
-        const int entryWidth = legendSymbolWidth(entry.kind) + 6 + fm.horizontalAdvance(entry.text);
+        const int entryWidth = legendSymbolWidth(entry.kind) + 6 + textWidth(entry.text);
         if (x > padding && x + entryWidth > width - padding) {
             x = padding;
             ++line;
@@ -476,7 +477,7 @@ void DiagramWidget::relayout()
     g.contentWidth = left + g.margin;
 
     int legendLines = 1;
-    layoutLegend(legendEntries(), fm, viewport()->width(), &legendLines);
+    layoutLegend(legendEntries(), m_textWidth, fm.height() + 4, viewport()->width(), &legendLines);
     g.footerHeight = legendLines * (fm.height() + 4) + 8;
 
     m_geometry = g;
@@ -502,12 +503,9 @@ QList<int> DiagramWidget::minimumColumnWidths() const
 {
     if (!m_trace)
         return QList<int>(4, minColumnWidth);
-    QFont bold = font();
-    bold.setBold(true);
-    const QFontMetrics boldFm(bold);
     QList<int> widths;
     for (const QString &id : m_trace->lifelines())
-        widths << std::clamp(boldFm.horizontalAdvance(m_trace->lifelineLabel(id)) + 34, minColumnWidth, maxColumnWidth);
+        widths << std::clamp(m_boldTextWidth(m_trace->lifelineLabel(id)) + 34, minColumnWidth, maxColumnWidth);
     return widths;
 }
 
@@ -517,7 +515,7 @@ QSize DiagramWidget::contentSize() const
     const QList<int> columns = minimumColumnWidths();
     const int width = g.gutter + 2 * g.margin + std::accumulate(columns.cbegin(), columns.cend(), 0);
     int legendLines = 1;
-    layoutLegend(legendEntries(), fontMetrics(), width, &legendLines);
+    layoutLegend(legendEntries(), m_textWidth, fontMetrics().height() + 4, width, &legendLines);
     const int footer = legendLines * (fontMetrics().height() + 4) + 8;
     const int steps = m_trace ? m_trace->count() : 0;
     return QSize(width, g.headerHeight + 2 * g.rowsTop + steps * g.rowHeight + footer);
@@ -897,7 +895,7 @@ void DiagramWidget::paintLegend(QPainter &painter) const
     const QFontMetrics fm = fontMetrics();
     const QList<LegendEntry> entries = legendEntries();
     int lines = 1;
-    const QList<QPoint> positions = layoutLegend(entries, fm, footer.width(), &lines);
+    const QList<QPoint> positions = layoutLegend(entries, m_textWidth, fm.height() + 4, footer.width(), &lines);
     const QColor neutral = pal.color(QPalette::WindowText);
     for (qsizetype i = 0; i < entries.size(); ++i) {
         const LegendEntry &entry = entries.at(i);
@@ -952,11 +950,26 @@ void DiagramWidget::scrollContentsBy(int, int)
     viewport()->update();
 }
 
+int DiagramWidget::TextWidthCache::operator()(const QString &text) const
+{
+    const auto found = m_widths.constFind(text);
+    if (found != m_widths.cend())
+        return *found;
+    QFont font = m_widget->font();
+    if (m_bold)
+        font.setBold(true);
+    const int width = QFontMetrics(font).horizontalAdvance(text);
+    m_widths.insert(text, width);
+    return width;
+}
+
 void DiagramWidget::changeEvent(QEvent *event)
 {
     QAbstractScrollArea::changeEvent(event);
     if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange
         || event->type() == QEvent::StyleChange) {
+        m_textWidth.clear();
+        m_boldTextWidth.clear();
         relayout();
         updateGeometry();
     }
