@@ -1,5 +1,6 @@
 #include "sandbox/graphqlexecutor.h"
 
+#include "sandbox/graphqlintrospection.h"
 #include "sandbox/graphqlschema.h"
 #include "sandbox/graphqlvalidator.h"
 #include "sandbox/orderedjson.h"
@@ -191,10 +192,11 @@ struct Resolved {
     enum class Kind { Null, Scalar, Object, List };
     Kind kind = Kind::Null;
     QJsonValue scalar;
-    QString objectType;          // Object: "Query", "Mutation", "User", "Todo" or "LoginResult"
-    TodoItem todo;               // Object of type Todo
-    QList<TodoItem> todos;       // List of Todo objects
-    QJsonObject fields;          // Object of type LoginResult: its scalar fields by name
+    QString objectType;                 // Object: "Query", "Todo", "__Type", ...
+    TodoItem todo;                      // Object of type Todo
+    QJsonObject fields;                 // Object of type LoginResult: its scalar fields by name
+    IntrospectionSubject introspection; // Object of an introspection type
+    std::vector<Resolved> items;        // List
 
     static Resolved null() { return {}; }
     static Resolved ofScalar(QJsonValue value)
@@ -212,11 +214,33 @@ struct Resolved {
         resolved.todo = item;
         return resolved;
     }
-    static Resolved ofTodos(QList<TodoItem> items)
+    static Resolved ofTodos(const QList<TodoItem> &todos)
     {
         Resolved resolved;
         resolved.kind = Kind::List;
-        resolved.todos = std::move(items);
+        for (const TodoItem &todo : todos)
+            resolved.items.push_back(ofObject(QStringLiteral("Todo"), todo));
+        return resolved;
+    }
+    static Resolved ofIntrospection(const IntrospectionValue &value)
+    {
+        Resolved resolved;
+        switch (value.kind) {
+        case IntrospectionValue::Kind::Null:
+            break;
+        case IntrospectionValue::Kind::Scalar:
+            resolved = ofScalar(value.scalar);
+            break;
+        case IntrospectionValue::Kind::Object:
+            resolved = ofObject(value.objectType);
+            resolved.introspection = value.subject;
+            break;
+        case IntrospectionValue::Kind::List:
+            resolved.kind = Kind::List;
+            for (const IntrospectionValue &item : value.items)
+                resolved.items.push_back(ofIntrospection(item));
+            break;
+        }
         return resolved;
     }
 };
@@ -362,6 +386,8 @@ private:
                 if (argument.name == argumentDefinition.name)
                     value = valueFromLiteral(argument.value, argumentDefinition.type, m_variables);
             }
+            if (!value && argumentDefinition.hasDefaultValue())
+                value = argumentDefinition.defaultValue;
             if (argumentDefinition.type.kind == TypeRef::Kind::NonNull && (!value || value->isNull())) {
                 *error = QStringLiteral("Argument \"%1\" of non-null type \"%2\" must not be null.")
                              .arg(argumentDefinition.name, argumentDefinition.type.toString());
@@ -400,6 +426,11 @@ private:
         const QString &type = object.objectType;
         if (type == QLatin1String("Mutation") && fieldName == QLatin1String("login"))
             return resolveLogin(arguments, out, error, code);
+        // Introspection objects come only from __schema and __type below, which need a viewer.
+        if (type.startsWith(QLatin1String("__"))) {
+            *out = Resolved::ofIntrospection(resolveIntrospectionField(type, object.introspection, fieldName, arguments));
+            return true;
+        }
         if (type == QLatin1String("LoginResult")) {
             *out = Resolved::ofScalar(object.fields.value(fieldName));
             return true;
@@ -412,7 +443,9 @@ private:
         }
         const UserAccount &viewer = m_viewer->account;
         if (type == QLatin1String("Query")) {
-            if (fieldName == QLatin1String("me"))
+            if (fieldName.startsWith(QLatin1String("__")))
+                *out = Resolved::ofIntrospection(resolveIntrospectionRoot(fieldName, arguments));
+            else if (fieldName == QLatin1String("me"))
                 *out = Resolved::ofObject(QStringLiteral("User"));
             else if (fieldName == QLatin1String("todos"))
                 *out = Resolved::ofTodos(m_store.items(viewer.sub));
@@ -490,15 +523,10 @@ private:
 
         if (type.kind == TypeRef::Kind::List) {
             OrderedJson list = OrderedJson::array();
-            for (qsizetype i = 0; i < value.todos.size(); ++i) {
+            for (qsizetype i = 0; i < qsizetype(value.items.size()); ++i) {
                 Path itemPath = path;
                 itemPath.append(int(i));
-                std::optional<OrderedJson> item = completeValue(type.inner(), parentType, fields,
-                                                                Resolved::ofObject(type.inner().kind == TypeRef::Kind::NonNull
-                                                                                       ? type.inner().inner().name
-                                                                                       : type.inner().name,
-                                                                                   value.todos.at(i)),
-                                                                itemPath);
+                std::optional<OrderedJson> item = completeValue(type.inner(), parentType, fields, value.items.at(i), itemPath);
                 if (!item)
                     return std::nullopt;
                 list.append(std::move(*item));
@@ -506,7 +534,10 @@ private:
             return list;
         }
 
-        if (GraphqlSchema::instance().isScalar(type.name)) {
+        // Scalars and enum values. Enum values are strings, and the only numbers are Int values.
+        if (GraphqlSchema::instance().isLeaf(type.name)) {
+            if (value.scalar.isNull() || value.scalar.isUndefined())
+                return OrderedJson::null();
             if (value.scalar.isBool())
                 return OrderedJson::boolean(value.scalar.toBool());
             if (value.scalar.isDouble())

@@ -86,7 +86,9 @@ struct GraphqlOutcome {
 //   type Todo     { id: ID!  title: String!  done: Boolean! }
 //   type LoginResult { idToken: String!  refreshToken: String!  accessToken: String!  expiresIn: Int! }
 //
-// with __typename, aliases, variables, fragments and @skip/@include. Validation and execution
+// with __typename, aliases, variables, fragments, @skip/@include and introspection: __schema and
+// __type(name:) on Query (GraphQL spec section 4), which need a viewer like every other query.
+// GraphqlSchema contains the descriptions that introspection returns. Validation and execution
 // errors give HTTP 200 with an "errors" list, the status GraphQL over HTTP recommends for
 // application/json. Syntax errors give 400, a sandbox choice that makes them stand out.
 // Response fields follow the order of the selection set.

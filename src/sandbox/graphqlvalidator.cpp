@@ -191,7 +191,7 @@ void GraphqlValidator::validateFragmentDefinitions()
         validateDirectives(fragment.directives, QStringLiteral("FRAGMENT_DEFINITION"), nullptr);
         if (!schema().isKnownType(fragment.typeCondition))
             addError(QStringLiteral("Unknown type %1.").arg(quoted(fragment.typeCondition)), {fragment.location});
-        else if (schema().isScalar(fragment.typeCondition))
+        else if (!schema().objectType(fragment.typeCondition))
             addError(QStringLiteral("Fragment %1 cannot condition on non composite type %2.")
                          .arg(quoted(fragment.name), quoted(fragment.typeCondition)),
                      {fragment.location});
@@ -267,7 +267,7 @@ void GraphqlValidator::validateOperation(const OperationDefinition &operation)
         const QString named = GraphqlSchema::namedType(variable.type);
         if (!schema().isKnownType(named))
             addError(QStringLiteral("Unknown type %1.").arg(quoted(named)), {variable.type.location});
-        else if (!schema().isScalar(named))
+        else if (!schema().isInputType(named))
             addError(QStringLiteral("Variable %1 cannot be non-input type %2.")
                          .arg(quoted(QLatin1Char('$') + variable.name), quoted(variable.type.toString())),
                      {variable.type.location});
@@ -340,7 +340,7 @@ void GraphqlValidator::validateSelectionSet(const std::vector<Selection> &select
                     addError(QStringLiteral("Unknown type %1.").arg(quoted(condition)), {selection.location});
                     break;
                 }
-                if (schema().isScalar(condition)) {
+                if (!schema().objectType(condition)) {
                     addError(QStringLiteral("Fragment cannot condition on non composite type %1.").arg(quoted(condition)),
                              {selection.location});
                     break;
@@ -363,15 +363,7 @@ void GraphqlValidator::validateField(const Selection &field, const QString &pare
 {
     validateDirectives(field.directives, QStringLiteral("FIELD"), &scope);
 
-    if (field.name == QLatin1String("__typename")) {
-        validateArguments(field.arguments, {}, QStringLiteral("field %1").arg(quoted(parentType + QStringLiteral(".__typename"))),
-                          QString(), field.location, &scope);
-        if (!field.selectionSet.empty())
-            addError(QStringLiteral("Field \"__typename\" must not have a selection since type \"String!\" has no subfields."),
-                     {field.location});
-        return;
-    }
-
+    // The schema also returns the meta fields: __typename, and __schema and __type on Query.
     const FieldDefinition *definition = schema().field(parentType, field.name);
     if (!definition) {
         addError(QStringLiteral("Cannot query field %1 on type %2.").arg(quoted(field.name), quoted(parentType)),
@@ -384,7 +376,7 @@ void GraphqlValidator::validateField(const Selection &field, const QString &pare
                       QStringLiteral("Field %1").arg(quoted(field.name)), field.location, &scope);
 
     const QString named = GraphqlSchema::namedType(definition->type);
-    if (schema().isScalar(named)) {
+    if (schema().isLeaf(named)) {
         if (!field.selectionSet.empty())
             addError(QStringLiteral("Field %1 must not have a selection since type %2 has no subfields.")
                          .arg(quoted(field.name), quoted(definition->type.toString())),
@@ -402,28 +394,24 @@ void GraphqlValidator::validateField(const Selection &field, const QString &pare
 
 void GraphqlValidator::validateDirectives(const QList<Directive> &directives, const QString &location, OperationScope *scope)
 {
-    static const QList<ArgumentDefinition> conditionArguments = {
-        {QStringLiteral("if"), GraphqlSchema::typeFromString(QStringLiteral("Boolean!"))}};
-    static const QStringList allowedLocations = {QStringLiteral("FIELD"), QStringLiteral("FRAGMENT_SPREAD"),
-                                                 QStringLiteral("INLINE_FRAGMENT")};
-
     QSet<QString> seen;
     for (const Directive &directive : directives) {
         const QString name = quoted(QLatin1Char('@') + directive.name);
-        if (directive.name != QLatin1String("skip") && directive.name != QLatin1String("include")) {
+        const DirectiveDefinition *definition = schema().directive(directive.name);
+        if (!definition) {
             addError(QStringLiteral("Unknown directive %1.").arg(name), {directive.location});
             continue;
         }
-        if (!allowedLocations.contains(location)) {
+        if (!definition->locations.contains(location)) {
             addError(QStringLiteral("Directive %1 may not be used on %2.").arg(name, location), {directive.location});
             continue;
         }
-        if (seen.contains(directive.name)) {
+        if (seen.contains(directive.name) && !definition->repeatable) {
             addError(QStringLiteral("The directive %1 can only be used once at this location.").arg(name), {directive.location});
             continue;
         }
         seen.insert(directive.name);
-        validateArguments(directive.arguments, conditionArguments, QStringLiteral("directive %1").arg(name),
+        validateArguments(directive.arguments, definition->arguments, QStringLiteral("directive %1").arg(name),
                           QStringLiteral("Directive %1").arg(name), directive.location, scope);
     }
 }
@@ -449,7 +437,7 @@ void GraphqlValidator::validateArguments(const QList<Argument> &arguments, const
     }
 
     for (const ArgumentDefinition &definition : definitions) {
-        if (definition.type.kind == TypeRef::Kind::NonNull && !seen.contains(definition.name))
+        if (definition.isRequired() && !seen.contains(definition.name))
             addError(QStringLiteral("%1 argument %2 of type %3 is required, but it was not provided.")
                          .arg(requiredOwner, quoted(definition.name), quoted(definition.type.toString())),
                      {location});
@@ -500,6 +488,15 @@ void GraphqlValidator::validateValue(const Value &value, const TypeRef &expected
         return;
     }
 
+    if (const TypeDefinition *enumType = schema().type(expected.name); enumType && enumType->kind == TypeDefinition::Kind::Enum) {
+        if (value.kind != Value::Kind::Enum)
+            addError(QStringLiteral("Enum %1 cannot represent non-enum value: %2.").arg(quoted(expected.name), printValue(value).left(100)),
+                     {value.location});
+        else if (!enumType->enumValue(value.text))
+            addError(QStringLiteral("Value %1 does not exist in %2 enum.").arg(quoted(value.text), quoted(expected.name)),
+                     {value.location});
+        return;
+    }
     if (!isValidScalarLiteral(value, expected.name))
         addError(QStringLiteral("Expected value of type %1, found %2.").arg(quoted(expected.name), printValue(value).left(100)),
                  {value.location});

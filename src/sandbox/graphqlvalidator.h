@@ -12,8 +12,9 @@
 namespace afx::sandbox {
 
 // Checks a parsed document against the sandbox schema before execution: the validation
-// rules of the GraphQL spec (section 5) that apply to a schema without interfaces, unions,
-// enums or input objects. Each message names the field, type, fragment or variable involved.
+// rules of the GraphQL spec (section 5) that apply to a schema without interfaces, unions or
+// input objects. The introspection types and meta fields count as part of the schema. Each
+// message names the field, type, fragment or variable involved.
 class GraphqlValidator {
 public:
     explicit GraphqlValidator(const graphql::Document &document);
