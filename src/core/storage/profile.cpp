@@ -1,6 +1,7 @@
 #include "storage/profile.h"
 
 #include "json/jsontypes.h"
+#include "query/templating.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -201,6 +202,43 @@ public:
     // dropped with a warning, so that a shared file cannot smuggle a secret into a request.
     bool readParams(const QString &member, QList<QPair<QString, QString>> *out, QStringList *warnings)
     {
+        return readPairs(member, out, warnings, [](const QString &name) {
+            return tr("The file contained the authorize parameter \"%1\", which looks like a secret; it was ignored.")
+                .arg(name);
+        });
+    }
+
+    // Reads the environment, in the same shape as readParams(). Names must be valid
+    // environment names and unique.
+    bool readEnvironment(const QString &member, QList<QPair<QString, QString>> *out, QStringList *warnings)
+    {
+        QList<QPair<QString, QString>> environment;
+        const bool ok = readPairs(member, &environment, warnings, [](const QString &name) {
+            return tr("The file contained the environment value \"%1\", which looks like a secret; it was ignored. "
+                      "Environment values are saved in plain text: send tokens with the query editor's credential "
+                      "choice instead.")
+                .arg(name);
+        });
+        if (!ok)
+            return false;
+        QStringList seen;
+        for (const auto &[name, value] : std::as_const(environment)) {
+            if (!query::isValidEnvironmentName(name))
+                return fail(tr("Member \"%1\": the name %2 is not valid. Names start with a letter or '_' and contain only "
+                               "ASCII letters, digits, '_', '-' and '.', at most %3 characters.")
+                                .arg(m_prefix + member, quoted(name), QString::number(query::maxEnvironmentNameLength)));
+            if (seen.contains(name))
+                return fail(tr("Member \"%1\": the name %2 appears twice. Keep one of them.").arg(m_prefix + member, quoted(name)));
+            seen << name;
+        }
+        *out = environment;
+        return true;
+    }
+
+    template<typename SecretWarning>
+    bool readPairs(const QString &member, QList<QPair<QString, QString>> *out, QStringList *warnings,
+                   const SecretWarning &secretWarning)
+    {
         const QJsonValue value = m_json.value(member);
         if (isUnset(value))
             return true;
@@ -225,11 +263,8 @@ public:
                                 .arg(m_prefix + member, QString::number(i), json::jsonTypeName(paramValue)));
             }
             if (looksLikeSecretName(name.toString())) {
-                if (warnings) {
-                    warnings->append(tr("The file contained the authorize parameter \"%1\", which looks like "
-                                        "a secret; it was ignored.")
-                                         .arg(name.toString()));
-                }
+                if (warnings)
+                    warnings->append(secretWarning(name.toString()));
                 continue;
             }
             params.append({name.toString(), paramValue.toString()});
@@ -435,8 +470,15 @@ QJsonObject Profile::toJson() const
             continue;
         params.append(QJsonObject{{QStringLiteral("name"), paramName}, {QStringLiteral("value"), paramValue}});
     }
+    QJsonArray environmentArray;
+    for (const auto &[valueName, value] : environment) {
+        // fromJson drops these too: environment values are plain text in the file.
+        if (looksLikeSecretName(valueName))
+            continue;
+        environmentArray.append(QJsonObject{{QStringLiteral("name"), valueName}, {QStringLiteral("value"), value}});
+    }
 
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("format"), QLatin1String(formatName)},
         {QStringLiteral("version"), formatVersion},
         {QStringLiteral("id"), id},
@@ -464,6 +506,10 @@ QJsonObject Profile::toJson() const
         {QStringLiteral("loginMutation"), loginMutation.toJson()},
         {QStringLiteral("keepBrowserSession"), keepBrowserSession},
     };
+    // Left out when empty, so profiles without an environment keep the files they had.
+    if (!environmentArray.isEmpty())
+        json.insert(QStringLiteral("environment"), environmentArray);
+    return json;
 }
 
 bool Profile::fromJson(const QJsonObject &json, Profile *out, QString *error)
@@ -504,6 +550,7 @@ bool Profile::fromJson(const QJsonObject &json, Profile *out, QString *error, QS
         && reader.readInt(QStringLiteral("timeoutSeconds"), &profile.timeoutSeconds)
         && reader.readUrl(QStringLiteral("graphqlUrl"), &profile.graphqlUrl)
         && reader.readString(QStringLiteral("defaultQuery"), &profile.defaultQuery)
+        && reader.readEnvironment(QStringLiteral("environment"), &profile.environment, warnings)
         && reader.readLoginMutation(QStringLiteral("loginMutation"), &profile.loginMutation)
         && reader.readBool(QStringLiteral("keepBrowserSession"), &profile.keepBrowserSession);
     if (!ok) {
@@ -627,6 +674,22 @@ QStringList Profile::validate() const
                                "ignored: remove it, or use the matching profile field.")
                                 .arg(quoted(name)));
         }
+    }
+
+    QStringList environmentNames;
+    for (const auto &[valueName, value] : environment) {
+        if (looksLikeSecretName(valueName)) {
+            problems.append(tr("The environment name %1 looks like a secret, but environment values are saved in plain "
+                               "text: remove it, and send tokens with the query editor's credential choice instead.")
+                                .arg(quoted(valueName)));
+        } else if (!query::isValidEnvironmentName(valueName)) {
+            problems.append(tr("The environment name %1 is not valid: names start with a letter or '_' and contain only "
+                               "ASCII letters, digits, '_', '-' and '.', at most %2 characters.")
+                                .arg(quoted(valueName), QString::number(query::maxEnvironmentNameLength)));
+        } else if (environmentNames.contains(valueName)) {
+            problems.append(tr("The environment name %1 appears twice: keep one of them.").arg(quoted(valueName)));
+        }
+        environmentNames << valueName;
     }
 
     if (leewaySeconds < 0 || leewaySeconds > 3600) {

@@ -83,6 +83,11 @@ struct Profile {
 
     QUrl graphqlUrl;      // backend endpoint for the query editor and the login mutation
     QString defaultQuery;
+    // Named values that replace {{name}} in the query editor's URL, headers, body and
+    // variables, in order. They are saved in plain text in the profile file, so they are never
+    // secrets: names that looksLikeSecretName() flags are dropped with a warning when the file
+    // is read and left out when it is written.
+    QList<QPair<QString, QString>> environment;
     LoginMutation loginMutation;
     // Keep the embedded browser's cookies for this profile on disk between runs of the app,
     // so a later login can skip the provider's login page (single sign-on). When false, each
@@ -114,7 +119,9 @@ struct Profile {
     static bool isValidId(const QString &id);
 
     // Checks what a login needs: issuer or discovery URL, client id, a redirect URI without a
-    // fragment, "openid" in the scopes. Returns one sentence per problem (empty when fine).
+    // fragment, "openid" in the scopes. Also checks the environment's names: valid
+    // (query::isValidEnvironmentName()), unique, and not looking like a secret. Returns one
+    // sentence per problem (empty when fine).
     QStringList validate() const;
 
     // The built-in "Local sandbox" profile; issuer and GraphQL URL are filled at run time.
