@@ -284,6 +284,8 @@ private Q_SLOTS:
     void discoveryRule_data();
     void discoveryRule();
     void issuerTemplateAcceptsFilledTenant();
+    void endSessionMissingWithKeptSession_data();
+    void endSessionMissingWithKeptSession();
     void loopbackHosts_data();
     void loopbackHosts();
 
@@ -509,6 +511,59 @@ void TestDoctor::discoveryRule()
              qPrintable(error));
     const QList<Finding> findings = checkAgainstDiscovery(profile, metadata, document);
     QVERIFY2(containsFinding(findings, rule) == triggered, qPrintable(describe(findings)));
+}
+
+void TestDoctor::endSessionMissingWithKeptSession_data()
+{
+    QTest::addColumn<int>("browser");
+    QTest::addColumn<bool>("keepSession");
+    QTest::addColumn<bool>("hasEndpoint");
+    QTest::addColumn<QString>("severity"); // empty: no end-session-missing finding
+
+    QTest::newRow("embedded, session kept") << int(BrowserKind::Embedded) << true << false << "warning";
+    QTest::newRow("embedded, session in memory") << int(BrowserKind::Embedded) << false << false << "info";
+    // The setting keeps the embedded browser's cookies only; the system browser ignores it.
+    QTest::newRow("system browser, session kept") << int(BrowserKind::System) << true << false << "info";
+    QTest::newRow("embedded, session kept, endpoint") << int(BrowserKind::Embedded) << true << true << "";
+}
+
+void TestDoctor::endSessionMissingWithKeptSession()
+{
+    QFETCH(int, browser);
+    QFETCH(bool, keepSession);
+    QFETCH(bool, hasEndpoint);
+    QFETCH(QString, severity);
+
+    Profile profile = goodProfile();
+    profile.browser = BrowserKind(browser);
+    profile.keepBrowserSession = keepSession;
+    QJsonObject document = genericDocument();
+    if (!hasEndpoint)
+        document.remove(QStringLiteral("end_session_endpoint"));
+    QVERIFY(hasEndpoint == document.contains(QStringLiteral("end_session_endpoint"))); // the fixture has one
+    oidc::ProviderMetadata metadata;
+    QString error;
+    QVERIFY2(oidc::ProviderMetadata::parse(QJsonDocument(document).toJson(),
+                                           QUrl(QStringLiteral("https://login.example.com/.well-known/openid-configuration")),
+                                           QString(), &metadata, &error),
+             qPrintable(error));
+
+    const QList<Finding> findings = checkAgainstDiscovery(profile, metadata, document);
+    const auto finding = findingById(findings, QStringLiteral("end-session-missing"));
+    if (severity.isEmpty()) {
+        QVERIFY2(!finding, qPrintable(describe(findings)));
+        return;
+    }
+    QVERIFY2(finding, qPrintable(describe(findings)));
+    QCOMPARE(severityName(finding->severity), severity);
+    if (severity == QLatin1String("warning")) {
+        // The warning explains why the kept session matters and names the setting to change.
+        QVERIFY2(finding->what.contains(QLatin1String("keepBrowserSession")), qPrintable(finding->what));
+        QVERIFY2(finding->why.contains(QLatin1String("after a restart")), qPrintable(finding->why));
+        QVERIFY2(finding->fix.contains(QLatin1String("Keep the login session between runs")), qPrintable(finding->fix));
+    } else {
+        QVERIFY2(!finding->why.contains(QLatin1String("after a restart")), qPrintable(finding->why));
+    }
 }
 
 void TestDoctor::issuerTemplateAcceptsFilledTenant()

@@ -521,12 +521,30 @@ QList<Finding> checkAgainstDiscovery(const Profile &profile, const oidc::Provide
     checkSupportedLists(profile, metadata, rawDiscovery, &findings);
 
     if (metadata.endSessionEndpoint.isEmpty()) {
-        findings.append(makeFinding(Severity::Info, QStringLiteral("end-session-missing"), QStringLiteral("No logout endpoint"),
-                                    QStringLiteral("The discovery document has no end_session_endpoint."),
-                                    QStringLiteral("RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 section 2) needs "
-                                                   "end_session_endpoint, so the app cannot end the provider's session."),
-                                    QStringLiteral("To log out, clear the browser session (turn off \"keep browser session\"), or "
-                                                   "use the provider's own logout URL if it documents one.")));
+        const QString noLogout = QStringLiteral("RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 section 2) needs "
+                                           "end_session_endpoint, so the app cannot end the provider's session.");
+        if (profile.keepBrowserSession && profile.browser == BrowserKind::Embedded) {
+            // The kept cookies outlive the app, so logout is the only way to end that session.
+            // keepBrowserSession applies to the embedded browser only.
+            findings.append(makeFinding(
+                Severity::Warning, QStringLiteral("end-session-missing"), QStringLiteral("No logout endpoint for a kept session"),
+                QStringLiteral("The discovery document has no end_session_endpoint, and the profile keeps the embedded "
+                               "browser's session between runs (keepBrowserSession)."),
+                noLogout + QStringLiteral(" The kept cookies sign the user in again without the password, also after a "
+                                     "restart, and Run > Log out of the provider cannot end that session."),
+                QStringLiteral("Turn off Run > Keep the login session between runs: that deletes the kept cookies, and "
+                               "every start of the app begins with an empty browser session. Or use the provider's own "
+                               "logout URL if it documents one.")));
+        } else {
+            findings.append(makeFinding(Severity::Info, QStringLiteral("end-session-missing"), QStringLiteral("No logout endpoint"),
+                                        QStringLiteral("The discovery document has no end_session_endpoint."), noLogout,
+                                        profile.browser == BrowserKind::Embedded
+                                            ? QStringLiteral("Quit the app to end the session: the embedded browser keeps "
+                                                             "this profile's cookies in memory only. Or use the provider's "
+                                                             "own logout URL if it documents one.")
+                                            : QStringLiteral("Sign out on the provider's pages in your web browser, or use "
+                                                             "the provider's own logout URL if it documents one.")));
+        }
     }
 
     const bool parRequired = rawDiscovery.value(QStringLiteral("require_pushed_authorization_requests")).toBool(false);
