@@ -1,6 +1,8 @@
 #include "gui/mainwindow.h"
 
+#include "export/harexport.h"
 #include "gui/browserloader.h"
+#include "gui/diagramimage.h"
 #include "gui/devicepanel.h"
 #include "gui/diagramwidget.h"
 #include "gui/embeddedbrowser.h"
@@ -27,11 +29,13 @@
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDialogButtonBox>
+#include <QDateTime>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QKeySequence>
@@ -43,6 +47,7 @@
 #include <QNetworkAccessManager>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -68,6 +73,9 @@ constexpr quint16 preferredSandboxPort = 47813;
 const QString lastProfileSetting = QStringLiteral("window/lastProfile");
 // Settings key prefix of the built-in profile's "keep the login session" choice.
 const QString keepSessionSetting = QStringLiteral("keepBrowserSession/");
+
+// Settings key of the folder that File > Export run last wrote to.
+const QString lastExportFolderSetting = QStringLiteral("export/lastFolder");
 
 // Keychain entry of the sandbox's RSA signing key (PEM).
 const QString sandboxKeyName = QStringLiteral("sandbox/signing-key");
@@ -123,10 +131,22 @@ void MainWindow::buildUi()
     m_diagram = new DiagramWidget(left);
     m_diagram->setTrace(m_trace);
     m_diagram->setAnimationDuration(m_options.animationMs);
-    m_inspector = new StepInspector(left);
+    // The step inspector and the doctor's findings share the space under the diagram, so a
+    // finding and its step on the diagram are visible together.
+    m_stepTabs = new QTabWidget(left);
+    m_stepTabs->setObjectName(QStringLiteral("stepTabs"));
+    m_inspector = new StepInspector(m_stepTabs);
     m_inspector->setTrace(m_trace);
+    m_stepTabs->addTab(m_inspector, tr("&Step"));
+    // The findings panel is built right after the first frame (buildPanels), like the Tokens
+    // and Query tabs.
+    m_findingsPage = new QWidget(m_stepTabs);
+    new QVBoxLayout(m_findingsPage);
+    m_findingsPage->layout()->setContentsMargins(0, 0, 0, 0);
+    m_stepTabs->addTab(m_findingsPage, tr("F&indings"));
+    connect(m_stepTabs, &QTabWidget::currentChanged, this, [this] { buildPanels(); });
     left->addWidget(m_diagram);
-    left->addWidget(m_inspector);
+    left->addWidget(m_stepTabs);
     left->setStretchFactor(0, 3);
     left->setStretchFactor(1, 2);
     connect(m_diagram, &DiagramWidget::stepSelected, m_inspector, &StepInspector::showStep);
@@ -142,6 +162,12 @@ void MainWindow::buildUi()
                                       m_browserStack);
     m_browserPlaceholder->setAlignment(Qt::AlignCenter);
     m_browserPlaceholder->setWordWrap(true);
+    // A word-wrapped label lays its text out again on every heightForWidth() call, and the
+    // splitter calls it dozens of times before the first frame (about 45 million instructions of
+    // text layout). Without height-for-width the label computes its size hint once.
+    QSizePolicy placeholderPolicy = m_browserPlaceholder->sizePolicy();
+    placeholderPolicy.setHeightForWidth(false);
+    m_browserPlaceholder->setSizePolicy(placeholderPolicy);
     m_browserStack->addWidget(m_browserPlaceholder);
     m_tabs->addTab(m_browserStack, tr("&Browser"));
 
@@ -155,10 +181,6 @@ void MainWindow::buildUi()
     new QVBoxLayout(m_queryPage);
     m_queryPage->layout()->setContentsMargins(0, 0, 0, 0);
     m_tabs->addTab(m_queryPage, tr("&Query"));
-    m_findingsPage = new QWidget(m_tabs);
-    new QVBoxLayout(m_findingsPage);
-    m_findingsPage->layout()->setContentsMargins(0, 0, 0, 0);
-    m_tabs->addTab(m_findingsPage, tr("F&indings"));
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         buildPanels();
         // Ctrl+Enter then sends right away.
@@ -227,7 +249,20 @@ void MainWindow::buildUi()
     const QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     split->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
-    left->restoreState(settings.value(QStringLiteral("window/diagramSplitter")).toByteArray());
+    m_splitHeightPending = !left->restoreState(settings.value(QStringLiteral("window/diagramSplitter")).toByteArray());
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    // The diagram's large size hint would leave the tabs under it a few lines only, and sizes
+    // set in buildUi() are cut to the splitter's size before the first layout. Here the layout
+    // is done and the first frame not yet painted.
+    auto *left = findChild<QSplitter *>(QStringLiteral("diagramSplitter"));
+    if (!std::exchange(m_splitHeightPending, false) || !left)
+        return;
+    const int height = left->height() - left->handleWidth();
+    left->setSizes({height * 55 / 100, height - height * 55 / 100});
 }
 
 void MainWindow::buildMenus()
@@ -242,6 +277,12 @@ void MainWindow::buildMenus()
     m_editProfileAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     QAction *open = file->addAction(tr("&Open profile file..."), this, &MainWindow::openProfileDialog);
     open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction *exportRun = file->addAction(tr("E&xport run..."), this, &MainWindow::exportRunInteractively);
+    exportRun->setObjectName(QStringLiteral("exportRunAction"));
+    exportRun->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportRun->setToolTip(tr("Save the current run as a HAR file with its findings, or its diagram as a PNG image; "
+                             "codes, tokens and secrets are masked (Ctrl+Shift+E)"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -331,6 +372,8 @@ void MainWindow::buildPanels()
 
     m_queryEditor = new QueryEditor(m_queryPage);
     m_queryEditor->setHttpClient(m_http);
+    if (!m_options.historyDirectory.isEmpty())
+        m_queryEditor->setHistoryDirectory(m_options.historyDirectory);
     m_queryEditor->setRefreshHandler([this](const std::function<void(bool ok)> &done) { refreshTokens(done); });
     m_queryPage->layout()->addWidget(m_queryEditor);
     // A backend's 401 or 403 gets the doctor's reading of its WWW-Authenticate challenge.
@@ -338,10 +381,21 @@ void MainWindow::buildPanels()
         if (status == 401 || status == 403)
             updateFindings(m_lastResult);
     });
+    // The link under a 401 or 403 response opens the doctor's finding for its step.
+    connect(m_queryEditor, &QueryEditor::findingRequested, this, [this](int step) {
+        updateFindings(m_lastResult);
+        m_stepTabs->setCurrentWidget(m_findingsPage);
+        m_findingsPanel->selectStep(step);
+        m_diagram->setCurrentStep(step);
+    });
 
     m_findingsPanel = new FindingsPanel(m_findingsPage);
     m_findingsPage->layout()->addWidget(m_findingsPanel);
     connect(m_findingsPanel, &FindingsPanel::stepRequested, m_diagram, &DiagramWidget::setCurrentStep);
+    connect(m_findingsPanel, &FindingsPanel::stepDetailsRequested, this, [this](int step) {
+        m_diagram->setCurrentStep(step);
+        m_stepTabs->setCurrentWidget(m_inspector);
+    });
     connect(m_queryEditor, &QueryEditor::apiTokenEdited, this, [this](const QString &token) {
         if (!m_tokenStore || m_profile.id.isEmpty())
             return;
@@ -508,6 +562,7 @@ void MainWindow::selectProfile(const QString &id)
         m_keepSessionAction->setChecked(m_profile.keepBrowserSession);
     }
     m_queryEditor->setEndpoint(m_profile.graphqlUrl);
+    m_queryEditor->setProfile(m_profile);
     if (!m_profile.defaultQuery.isEmpty())
         m_queryEditor->setQuery(m_profile.defaultQuery);
     m_tokens = {};
@@ -660,6 +715,10 @@ void MainWindow::login()
         m_browserPlaceholder->setText(tr("The sign-in continues in your web browser. When it is done, the browser "
                                          "returns to this app through a loopback redirect URI.\n\n"
                                          "Cancel login (Esc) stops waiting."));
+        // QLabel::setText() turns height-for-width on again for word-wrapped text.
+        QSizePolicy placeholderPolicy = m_browserPlaceholder->sizePolicy();
+        placeholderPolicy.setHeightForWidth(false);
+        m_browserPlaceholder->setSizePolicy(placeholderPolicy);
         m_browserStack->setCurrentWidget(m_browserPlaceholder);
         startFlow();
         return;
@@ -775,9 +834,10 @@ void MainWindow::startNewTrace()
         m_previousProfileName = m_profile.name;
     }
     m_trace->clear();
+    m_runOutcome.clear();
     if (m_findingsPanel)
         m_findingsPanel->setFindings({});
-    m_tabs->setTabText(m_tabs->indexOf(m_findingsPage), tr("F&indings"));
+    setFindingsTabText();
 
     // Each run records which sandbox faults were switched on when it started.
     if (m_profile.sandbox && m_sandbox->isRunning() && !m_sandbox->activeFaults().isEmpty()) {
@@ -795,9 +855,104 @@ void MainWindow::startNewTrace()
 void MainWindow::updateFindings(const FlowResult &result)
 {
     buildPanels();
-    m_findingsPanel->setFindings(doctor::checkRun(*m_trace, result, m_profile));
-    const int count = int(m_findingsPanel->findings().size());
-    m_tabs->setTabText(m_tabs->indexOf(m_findingsPage), count ? tr("F&indings (%1)").arg(count) : tr("F&indings"));
+    const QList<doctor::Finding> findings = doctor::checkRun(*m_trace, result, m_profile);
+    m_findingsPanel->setFindings(findings);
+    setFindingsTabText();
+    // Errors and warnings explain a failure, so their tab comes to the front. Notes alone
+    // leave the step inspector in view.
+    if (doctor::hasErrors(findings) || doctor::countSeverity(findings, doctor::Finding::Severity::Warning) > 0)
+        m_stepTabs->setCurrentWidget(m_findingsPage);
+}
+
+void MainWindow::setFindingsTabText()
+{
+    const int count = m_findingsPanel ? int(m_findingsPanel->findings().size()) : 0;
+    m_stepTabs->setTabText(m_stepTabs->indexOf(m_findingsPage), count ? tr("F&indings (%1)").arg(count) : tr("F&indings"));
+}
+
+void MainWindow::exportRunInteractively()
+{
+    if (m_trace->count() == 0) {
+        m_banner->showMessage(MessageBanner::Kind::Info,
+                              tr("There is no run to export yet. Run a flow first, for example Log in (Ctrl+L)."));
+        return;
+    }
+    const QString harFilter = tr("HAR files with the findings (*.har)");
+    const QString pngFilter = tr("PNG images of the diagram (*.png)");
+    QSettings settings;
+    QString folder = settings.value(lastExportFolderSetting).toString();
+    if (folder.isEmpty() || !QDir(folder).exists())
+        folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    // The profile name without characters that file systems or shells treat specially.
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]+"));
+    QString base = m_profile.name;
+    base.replace(unsafe, QStringLiteral("-"));
+    if (base.isEmpty())
+        base = QStringLiteral("run");
+    const QString suggested = QDir(folder).filePath(
+        QStringLiteral("%1-%2.har").arg(base, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+
+    QString filter = harFilter;
+    const QString filters = harFilter + QStringLiteral(";;") + pngFilter;
+    QString path = m_chooseSaveFile ? m_chooseSaveFile(tr("Export run"), suggested, filters, &filter)
+                                    : QFileDialog::getSaveFileName(this, tr("Export run"), suggested, filters, &filter);
+    if (path.isEmpty())
+        return;
+    // The typed suffix decides the type. Without .har or .png, the chosen filter decides.
+    QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("har") && suffix != QLatin1String("png")) {
+        const bool png = filter == pngFilter;
+        if (suffix.isEmpty())
+            path += png ? QStringLiteral(".png") : QStringLiteral(".har");
+        suffix = png ? QStringLiteral("png") : QStringLiteral("har");
+    }
+    settings.setValue(lastExportFolderSetting, QFileInfo(path).absolutePath());
+    if (suffix == QLatin1String("png"))
+        exportDiagramImage(path);
+    else
+        exportRun(path);
+}
+
+bool MainWindow::exportRun(const QString &path)
+{
+    buildPanels();
+    RunExportInfo info;
+    info.profileName = m_profile.name;
+    info.issuer = m_profile.issuer;
+    info.clientId = m_profile.clientId;
+    info.outcome = m_runOutcome;
+    QString error;
+    if (!writeHarFile(path, *m_trace, m_findingsPanel->findings(), info, &error)) {
+        qCWarning(lcWindow).noquote() << error;
+        m_banner->showMessage(MessageBanner::Kind::Error, error);
+        return false;
+    }
+    const int findings = int(m_findingsPanel->findings().size());
+    QString message = tr("Exported the run to %1 (steps: %2, findings: %3). Codes, tokens and secrets are masked.")
+                          .arg(QDir::toNativeSeparators(path))
+                          .arg(m_trace->count())
+                          .arg(findings);
+    if (m_flow->isRunning())
+        message += QLatin1Char(' ') + tr("The run is still going, so the file has the steps so far.");
+    m_banner->showMessage(MessageBanner::Kind::Success, message);
+    return true;
+}
+
+bool MainWindow::exportDiagramImage(const QString &path)
+{
+    const QImage image = renderDiagramImage(m_trace, m_diagram, m_diagram->viewport()->width());
+    QString error;
+    if (!writePngFile(path, image, &error)) {
+        qCWarning(lcWindow).noquote() << error;
+        m_banner->showMessage(MessageBanner::Kind::Error, error);
+        return false;
+    }
+    m_banner->showMessage(MessageBanner::Kind::Success,
+                          tr("Exported the diagram to %1 (%2 × %3 pixels).")
+                              .arg(QDir::toNativeSeparators(path))
+                              .arg(image.width())
+                              .arg(image.height()));
+    return true;
 }
 
 void MainWindow::showTokenInspector(const QString &token)
@@ -1067,6 +1222,7 @@ void MainWindow::onFlowFinished(const FlowResult &result)
 {
     setBusy(false);
     m_lastResult = result;
+    m_runOutcome = m_trace->mask(result.message);
     updateFindings(result);
     // The run's total time, from the first step's start to the last step's end.
     QDateTime first;

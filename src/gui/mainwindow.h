@@ -49,9 +49,11 @@ struct MainWindowOptions {
     int keychainTimeoutMs = 5000;
     quint16 sandboxPort = 0;       // 0: try the usual port, then any free one
     int animationMs = 350;
+    QString historyDirectory;      // the query editor's history files; empty: the user's data folder
 };
 
-// The explorer's window: profile chooser, login, diagram with step inspector, and the
+// The explorer's window: profile chooser, login, the diagram above the step inspector and the
+// doctor's findings (two tabs, so the diagram and the findings show together), and the
 // browser, token and query tabs. It owns the controllers (flow, sandbox, stores) and keeps
 // the widgets passive.
 class MainWindow : public QMainWindow {
@@ -78,6 +80,14 @@ public:
     DiagramWidget *diagram() const { return m_diagram; }
     QueryEditor *queryEditor();
     bool isReady() const { return m_ready; }
+
+    // Returns the path to save to, or an empty string when the user cancels. `filters` is in
+    // QFileDialog's form ("HAR files (*.har);;..."); `selectedFilter` is the preselected filter
+    // on entry and the chosen one on return.
+    using SaveFileChooser = std::function<QString(const QString &caption, const QString &suggestedPath,
+                                                  const QString &filters, QString *selectedFilter)>;
+    // Replaces the file dialog of File > Export run, for tests. An empty function restores it.
+    void setSaveFileChooser(SaveFileChooser chooser) { m_chooseSaveFile = std::move(chooser); }
 
 public Q_SLOTS:
     void login();
@@ -116,6 +126,14 @@ public Q_SLOTS:
     // The folder that keeps `profile`'s browser session when keepBrowserSession is set.
     static QString browserSessionFolder(const afx::Profile &profile);
     void selectProfile(const QString &id);
+    // File > Export run: requests a file name and type from the user, then calls exportRun()
+    // or exportDiagramImage().
+    void exportRunInteractively();
+    // Writes the current trace and its findings as a HAR 1.2 file with secrets masked, and
+    // reports the outcome in the banner. Returns false when the file could not be written.
+    bool exportRun(const QString &path);
+    // Writes the whole diagram of the current trace as a PNG image and reports in the banner.
+    bool exportDiagramImage(const QString &path);
 
 Q_SIGNALS:
     // Start-up work is done (profiles loaded, keychain probed, stored tokens looked up); emitted
@@ -128,6 +146,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
     // A token dropped on the window opens in the token inspector.
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
@@ -159,6 +178,7 @@ private:
     void useBrowserSession();
     // Runs the configuration doctor over the current trace and shows its findings.
     void updateFindings(const afx::FlowResult &result);
+    void setFindingsTabText();
     // Keeps the current run as the previous one and clears the trace for a new run.
     void startNewTrace();
     // Reads the profile's client secret from the token store (none for public clients) and
@@ -188,12 +208,14 @@ private:
     bool m_profilesLoaded = false; // the profile list is loaded; later selections restore tokens
     bool m_ready = false;          // the first ready() was emitted
     bool m_loginPending = false; // between pressing Log in and the flow's start
+    bool m_splitHeightPending = false; // no saved layout: the first show shares the left column's height
 
     QComboBox *m_profileCombo = nullptr;
     MessageBanner *m_banner = nullptr;
     DiagramWidget *m_diagram = nullptr;
     StepInspector *m_inspector = nullptr;
     QTabWidget *m_tabs = nullptr;
+    QTabWidget *m_stepTabs = nullptr; // under the diagram: step inspector and findings
     QStackedWidget *m_browserStack = nullptr;
     EmbeddedBrowser *m_browser = nullptr; // valid while m_browserWidget exists
     QPointer<QWidget> m_browserWidget;
@@ -206,6 +228,8 @@ private:
     TokenInspector *m_tokenInspector = nullptr;
     FaultPanel *m_faultPanel = nullptr;
     FlowResult m_lastResult;
+    QString m_runOutcome; // the masked message at the current trace's end, empty while it runs
+    SaveFileChooser m_chooseSaveFile;
     TokenPanel *m_tokenPanel = nullptr; // built by buildPanels()
     QueryEditor *m_queryEditor = nullptr;
     QLabel *m_statusLabel = nullptr;

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QFormLayout>
+#include <QHeaderView>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -15,6 +16,7 @@
 #include <QVBoxLayout>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTableWidget>
 
 #include <algorithm>
 
@@ -87,6 +89,7 @@ ProfileDialog::ProfileDialog(QWidget *parent)
                                  "begins with an empty browser session."));
     m_ui->form->insertRow(row + 4, QString(), m_keepSession);
     buildLoginMutationRows();
+    buildEnvironmentRows();
     m_ui->clientSecret->setEnabled(false);
     connect(m_ui->clientAuth, &QComboBox::currentIndexChanged, this, [this] {
         const auto method = ClientAuthMethod(m_ui->clientAuth->currentData().toInt());
@@ -178,6 +181,122 @@ void ProfileDialog::buildLoginMutationRows()
     m_ui->form->addRow(m_mutationBox);
 }
 
+void ProfileDialog::buildEnvironmentRows()
+{
+    m_environmentToggle = new QPushButton(this);
+    m_environmentToggle->setObjectName(QStringLiteral("environmentToggle"));
+    m_environmentToggle->setCheckable(true);
+    m_environmentToggle->setToolTip(tr("Values the query editor puts in place of {{name}} in URLs, headers, bodies and "
+                                       "variables"));
+    m_environmentBox = new QWidget(this);
+    m_environmentBox->setObjectName(QStringLiteral("environmentBox"));
+    auto *layout = new QVBoxLayout(m_environmentBox);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *note = new QLabel(tr("The query editor replaces {{name}} in the URL, headers, body and variables with these "
+                               "values before sending. Values are saved <b>in plain text</b> in the profile file, so "
+                               "never enter tokens or passwords here: names that look like secrets are rejected. Send "
+                               "tokens with the query editor's credential choice instead."),
+                            m_environmentBox);
+    note->setObjectName(QStringLiteral("environmentNote"));
+    note->setWordWrap(true);
+    layout->addWidget(note);
+
+    m_environment = new QTableWidget(0, 2, m_environmentBox);
+    m_environment->setObjectName(QStringLiteral("environment"));
+    m_environment->setAccessibleName(tr("Environment"));
+    m_environment->setHorizontalHeaderLabels({tr("Name"), tr("Value (plain text)")});
+    m_environment->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);
+    m_environment->horizontalHeader()->setStretchLastSection(true);
+    m_environment->horizontalHeader()->resizeSection(0, fontMetrics().horizontalAdvance(QLatin1Char('x')) * 20);
+    m_environment->verticalHeader()->setVisible(false);
+    m_environment->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_environment->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // Tall enough for the header and four rows. More rows scroll.
+    m_environment->setMinimumHeight(m_environment->horizontalHeader()->sizeHint().height()
+                                    + 4 * m_environment->verticalHeader()->defaultSectionSize() + 4);
+    m_environment->setTabKeyNavigation(false);
+    layout->addWidget(m_environment);
+    connect(m_environment, &QTableWidget::itemChanged, this, &ProfileDialog::updateEnvironmentToggle);
+
+    auto *buttons = new QHBoxLayout;
+    auto *add = new QPushButton(tr("&Add value"), m_environmentBox);
+    add->setObjectName(QStringLiteral("addEnvironmentValue"));
+    auto *remove = new QPushButton(tr("Remo&ve value"), m_environmentBox);
+    remove->setObjectName(QStringLiteral("removeEnvironmentValue"));
+    buttons->addWidget(add);
+    buttons->addWidget(remove);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    connect(add, &QPushButton::clicked, this, [this] {
+        const int row = m_environment->rowCount();
+        m_environment->insertRow(row);
+        m_environment->setItem(row, 0, new QTableWidgetItem);
+        m_environment->setItem(row, 1, new QTableWidgetItem);
+        m_environment->setCurrentCell(row, 0);
+        m_environment->editItem(m_environment->item(row, 0));
+        updateEnvironmentToggle();
+    });
+    connect(remove, &QPushButton::clicked, this, [this] {
+        const int row = m_environment->currentRow();
+        if (row >= 0)
+            m_environment->removeRow(row);
+        updateEnvironmentToggle();
+    });
+
+    m_environmentBox->setVisible(false);
+    connect(m_environmentToggle, &QPushButton::toggled, this, [this](bool shown) {
+        m_environmentBox->setVisible(shown);
+        adjustSize();
+    });
+    m_ui->form->addRow(QString(), m_environmentToggle);
+    m_ui->form->addRow(m_environmentBox);
+    updateEnvironmentToggle();
+}
+
+void ProfileDialog::updateEnvironmentToggle()
+{
+    const int count = m_environment->rowCount();
+    if (count == 0)
+        m_environmentToggle->setText(tr("&Environment for the query editor..."));
+    else if (count == 1)
+        m_environmentToggle->setText(tr("&Environment for the query editor (1 value)..."));
+    else
+        m_environmentToggle->setText(tr("&Environment for the query editor (%1 values)...").arg(count));
+}
+
+void ProfileDialog::setEnvironment(const QList<QPair<QString, QString>> &environment)
+{
+    const QSignalBlocker blocker(m_environment);
+    m_environment->setRowCount(0);
+    for (const auto &[name, value] : environment) {
+        const int row = m_environment->rowCount();
+        m_environment->insertRow(row);
+        m_environment->setItem(row, 0, new QTableWidgetItem(name));
+        m_environment->setItem(row, 1, new QTableWidgetItem(value));
+    }
+    updateEnvironmentToggle();
+    if (!environment.isEmpty())
+        m_environmentToggle->setChecked(true);
+}
+
+void ProfileDialog::readEnvironment(QList<QPair<QString, QString>> *out, QStringList *problems) const
+{
+    out->clear();
+    for (int row = 0; row < m_environment->rowCount(); ++row) {
+        const QTableWidgetItem *nameItem = m_environment->item(row, 0);
+        const QTableWidgetItem *valueItem = m_environment->item(row, 1);
+        const QString name = nameItem ? nameItem->text().trimmed() : QString();
+        const QString value = valueItem ? valueItem->text() : QString();
+        if (name.isEmpty() && value.isEmpty())
+            continue;
+        if (name.isEmpty()) {
+            problems->append(tr("Environment row %1 has a value but no name: name it or remove the row.").arg(row + 1));
+            continue;
+        }
+        out->append({name, value});
+    }
+}
+
 void ProfileDialog::setProfile(const Profile &profile, const QString &clientSecret)
 {
     m_base = profile;
@@ -213,6 +332,7 @@ void ProfileDialog::setProfile(const Profile &profile, const QString &clientSecr
         lines << name + QLatin1Char('=') + value;
     m_ui->extraParams->setPlainText(lines.join(QLatin1Char('\n')));
     m_ui->graphqlUrl->setText(profile.graphqlUrl.toString());
+    setEnvironment(profile.environment);
     m_ui->algorithms->setText(profile.allowedAlgorithms.join(QLatin1Char(' ')));
     m_ui->leeway->setValue(profile.leewaySeconds);
     m_ui->timeout->setValue(profile.timeoutSeconds);
@@ -287,6 +407,7 @@ bool ProfileDialog::readForm(Profile *out, QStringList *problems) const
     profile.graphqlUrl = graphql.isEmpty() ? QUrl() : QUrl(graphql, QUrl::StrictMode);
     if (!graphql.isEmpty() && (!profile.graphqlUrl.isValid() || profile.graphqlUrl.isRelative()))
         problems->append(tr("The GraphQL endpoint \"%1\" is not an absolute URL.").arg(graphql));
+    readEnvironment(&profile.environment, problems);
     profile.allowedAlgorithms = m_ui->algorithms->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
     if (profile.allowedAlgorithms.contains(QStringLiteral("none"), Qt::CaseInsensitive))
         problems->append(tr("The algorithm \"none\" cannot be allowed: an unsigned ID token proves nothing."));

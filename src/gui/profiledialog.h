@@ -10,6 +10,8 @@ class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
 
 namespace Ui {
 class ProfileDialog;
@@ -52,6 +54,16 @@ private:
     QLineEdit *m_refreshTokenPath = nullptr;
     QLineEdit *m_accessTokenPath = nullptr;
     void buildLoginMutationRows();
+    // The environment: a two-column table of names and plain-text values for {{name}}
+    // placeholders in the query editor, behind a toggle button like the login mutation.
+    QPushButton *m_environmentToggle = nullptr;
+    QWidget *m_environmentBox = nullptr;
+    QTableWidget *m_environment = nullptr;
+    void buildEnvironmentRows();
+    void setEnvironment(const QList<QPair<QString, QString>> &environment);
+    void updateEnvironmentToggle();
+    // Appends the table's rows to *out; a row with a value but no name is a problem.
+    void readEnvironment(QList<QPair<QString, QString>> *out, QStringList *problems) const;
     // A link above the form that explains auth provider, authentication profile and single sign-on.
     void addTermsHelp();
     Profile m_base; // keeps id and members the form does not show

@@ -64,6 +64,7 @@ private Q_SLOTS:
         qputenv("AFX_PLUGIN_DIR", empty.path().toUtf8());
         MainWindowOptions options;
         options.profilesDirectory = profiles.path();
+        options.historyDirectory = profiles.filePath(QStringLiteral("history")); // never the user's data folder
         options.useKeychain = false;
         options.sandboxPort = 0;
         MainWindow window(options);

@@ -29,6 +29,7 @@ private Q_SLOTS:
         QTemporaryDir profiles;
         MainWindowOptions options;
         options.profilesDirectory = profiles.path();
+        options.historyDirectory = profiles.filePath(QStringLiteral("history")); // never the user's data folder
         options.sandboxPort = 0;
         MainWindow window(options);
         window.show();
@@ -46,6 +47,7 @@ private Q_SLOTS:
         QTemporaryDir profiles;
         MainWindowOptions options;
         options.profilesDirectory = profiles.path();
+        options.historyDirectory = profiles.filePath(QStringLiteral("history")); // never the user's data folder
         options.sandboxPort = 0;
         options.keychainTimeoutMs = 3000;
         MainWindow window(options);

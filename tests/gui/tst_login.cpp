@@ -109,6 +109,7 @@ class TestLogin : public QObject {
     {
         MainWindowOptions options;
         options.profilesDirectory = m_profiles.path();
+        options.historyDirectory = m_profiles.filePath(QStringLiteral("history")); // never the user's data folder
         options.sandboxPort = m_sandboxPort;
         options.animationMs = 60;
         return options;

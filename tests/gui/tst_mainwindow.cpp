@@ -12,6 +12,7 @@
 #include "gui/mainwindow.h"
 #include "gui/messagebanner.h"
 #include "gui/qrcodewidget.h"
+#include "gui/queryeditor.h"
 #include "httpformagent.h"
 #include "sandbox/sandboxserver.h"
 
@@ -24,6 +25,7 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QTest>
 
 using namespace afx;
@@ -48,6 +50,7 @@ class TestMainWindow : public QObject {
     {
         MainWindowOptions options;
         options.profilesDirectory = m_profiles.path();
+        options.historyDirectory = m_profiles.filePath(QStringLiteral("history")); // never the user's data folder
         options.useKeychain = false;
         options.sandboxPort = 0;
         options.animationMs = 0;
@@ -87,6 +90,40 @@ private Q_SLOTS:
         QCOMPARE(flows.count(), 0);
     }
 
+    void findingLinkOpensFindingsTab()
+    {
+        auto window = openWindow();
+        QueryEditor *editor = window->queryEditor();
+        QVERIFY(editor);
+        // The history goes to the test's folder, not the user's data folder.
+        QVERIFY2(editor->historyStore().historyPath().startsWith(m_profiles.path()),
+                 qPrintable(editor->historyStore().historyPath()));
+
+        // A token the sandbox did not issue: the backend answers 401 and the doctor explains it.
+        editor->setCredential(QueryEditor::Credential::ApiToken);
+        editor->setApiToken(QStringLiteral("not-a-sandbox-token"));
+        QSignalSpy finished(editor, &QueryEditor::requestFinished);
+        editor->send();
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.first().first().toInt(), 401);
+        auto *link = editor->findChild<QLabel *>(QStringLiteral("findingLink"));
+        QVERIFY(link);
+        QTRY_VERIFY(link->isVisibleTo(editor)); // the Query tab itself is not the current one
+        const int step = link->property("step").toInt();
+        QVERIFY(step >= 0);
+
+        auto *tabs = window->findChild<QTabWidget *>(QStringLiteral("stepTabs"));
+        QVERIFY(tabs);
+        tabs->setCurrentIndex(0);
+        Q_EMIT link->linkActivated(QStringLiteral("finding"));
+        QCOMPARE(tabs->tabText(tabs->currentIndex()).startsWith(QLatin1String("F&indings")), true);
+        auto *list = window->findChild<QTreeWidget *>(QStringLiteral("findingsList"));
+        QVERIFY(list);
+        QVERIFY(list->currentItem());
+        QCOMPARE(list->currentItem()->text(1), QString::number(step + 1));
+        QCOMPARE(window->diagram()->currentStep(), step);
+    }
+
     void faultSwitchboardRunAndFindings()
     {
         auto window = openWindow();
@@ -110,7 +147,9 @@ private Q_SLOTS:
         auto *findings = window->findChild<FindingsPanel *>();
         QVERIFY(findings);
         QVERIFY2(!findings->findings().isEmpty(), "a failed validation must give at least one finding");
-        auto *tabs = window->findChild<QTabWidget *>(QStringLiteral("tabs"));
+        // The findings tab sits next to the step inspector, under the diagram.
+        auto *tabs = window->findChild<QTabWidget *>(QStringLiteral("stepTabs"));
+        QVERIFY(tabs);
         bool labelled = false;
         for (int i = 0; i < tabs->count(); ++i)
             labelled |= tabs->tabText(i).startsWith(QLatin1String("F&indings ("));
