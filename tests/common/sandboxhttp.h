@@ -182,4 +182,18 @@ inline Reply postFormRequest(QNetworkAccessManager &network, const QUrl &url, co
     return sendRequest(network, "POST", url, formBody(fields), headers);
 }
 
+// Requests tokens with the resource owner password grant at `issuer` + "/token", so tests get
+// real ID and access tokens without a browser.
+inline Reply requestPasswordGrant(QNetworkAccessManager &network, const QString &issuer, const QString &clientId,
+                                  const QString &username, const QString &password,
+                                  const QString &scope = QStringLiteral("openid profile email"))
+{
+    return postFormRequest(network, QUrl(issuer + QStringLiteral("/token")),
+                           {{QStringLiteral("grant_type"), QStringLiteral("password")},
+                            {QStringLiteral("client_id"), clientId},
+                            {QStringLiteral("username"), username},
+                            {QStringLiteral("password"), password},
+                            {QStringLiteral("scope"), scope}});
+}
+
 } // namespace afx::test

@@ -124,13 +124,9 @@ void TestQueryEditorSchema::initTestCase()
 
     // Real tokens from the sandbox's password grant.
     QNetworkAccessManager network;
-    const afx::test::Reply reply = afx::test::postFormRequest(
-        network, QUrl(m_sandbox->issuer() + QStringLiteral("/token")),
-        {{QStringLiteral("grant_type"), QStringLiteral("password")},
-         {QStringLiteral("client_id"), SandboxServer::publicClientId()},
-         {QStringLiteral("username"), SandboxServer::demoEmail()},
-         {QStringLiteral("password"), SandboxServer::demoPassword()},
-         {QStringLiteral("scope"), QStringLiteral("openid profile email")}});
+    const afx::test::Reply reply =
+        afx::test::requestPasswordGrant(network, m_sandbox->issuer(), SandboxServer::publicClientId(),
+                                        SandboxServer::demoEmail(), SandboxServer::demoPassword());
     QVERIFY2(reply.status == 200, reply.body.constData());
     m_tokens.idToken = reply.jsonString(QStringLiteral("id_token"));
     m_tokens.accessToken = reply.jsonString(QStringLiteral("access_token"));
