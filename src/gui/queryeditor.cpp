@@ -1041,8 +1041,10 @@ void QueryEditor::focusField(const query::RequestError &error)
     }
 }
 
-bool QueryEditor::prepareRequest(const query::RequestInput &input, Prepared *out)
+bool QueryEditor::prepareRequest(const query::RequestInput &typed, Prepared *out)
 {
+    query::RequestInput input = typed;
+    input.schema = m_schema.get();
     query::BuiltRequest built;
     query::RequestError error;
     if (!query::buildRequest(input, m_environment, &built, &error)) {
@@ -1050,8 +1052,6 @@ bool QueryEditor::prepareRequest(const query::RequestInput &input, Prepared *out
         focusField(error);
         return false;
     }
-    if (input.mode == query::RequestMode::Graphql && m_schema && !checkVariablesWithSchema(built.body, &built.warnings))
-        return false;
     QString token;
     if (!readCredential(!built.authorizationWarning.isEmpty(), &token))
         return false;
@@ -1834,38 +1834,6 @@ void QueryEditor::updateDiagnosticsCount(const QList<graphql::Diagnostic> &diagn
             m_shownDiagnostic.clear();
         }
     }
-}
-
-bool QueryEditor::checkVariablesWithSchema(const QByteArray &body, QStringList *warnings)
-{
-    // buildRequest() has checked the variables without the schema already, so this adds the
-    // checks that need it: enum values, input object fields and the types of custom scalars.
-    // NOTE: buildRequest() cannot take the schema yet, so the body is read back here.
-    const QJsonObject request = QJsonDocument::fromJson(body).object();
-    graphql::ParseError parseError;
-    const std::optional<graphql::Document> document
-        = graphql::parseDocument(request.value(QStringLiteral("query")).toString().toUtf8(), &parseError);
-    if (!document)
-        return true; // the server reports the syntax error
-    QString message;
-    const graphql::OperationDefinition *operation
-        = graphql::selectOperation(*document, request.value(QStringLiteral("operationName")).toString(), &message);
-    if (!operation)
-        return true; // buildRequest() has reported it
-    QStringList errors;
-    for (const graphql::VariableProblem &problem :
-         graphql::validateVariables(*operation, request.value(QStringLiteral("variables")).toObject(), m_schema.get())) {
-        if (!problem.warning)
-            errors << problem.message;
-        else if (!warnings->contains(problem.message))
-            warnings->append(problem.message);
-    }
-    if (errors.isEmpty())
-        return true;
-    showError(errors.join(QLatin1Char(' ')));
-    m_inputTabs->setCurrentWidget(m_variables);
-    m_variables->setFocus();
-    return false;
 }
 
 // ---------------------------------------------------------------------------------------------

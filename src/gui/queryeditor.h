@@ -202,10 +202,7 @@ private:
     struct Prepared;
     // Reads every field and the credential into *out. Shows the problem and returns false
     // when something is missing or invalid. Sends nothing.
-    bool prepareRequest(const query::RequestInput &input, Prepared *out);
-    // Checks the variables of the built GraphQL body against the loaded schema. Shows the
-    // problems and returns false when there are errors. Warnings are added to *warnings.
-    bool checkVariablesWithSchema(const QByteArray &body, QStringList *warnings);
+    bool prepareRequest(const query::RequestInput &typed, Prepared *out);
     query::RequestInput currentInput() const;
     query::HistoryEntry currentEntry() const;
     QStringList knownSecrets() const;

@@ -1,10 +1,12 @@
 // {{name}} placeholders (query::expandPlaceholders), the request builder that applies them to
 // the query editor's fields, and the profile's environment in the profile JSON.
 
+#include "graphql/schema.h"
 #include "query/requestbuilder.h"
 #include "query/templating.h"
 #include "storage/profile.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -61,6 +63,7 @@ private Q_SLOTS:
     void httpMethodChecked();
     void urlInvalidAfterExpansion();
     void operationChosenByName();
+    void variablesCheckedWithSchema();
 
     void environmentRoundTrip();
     void environmentSecretNamesDropped();
@@ -406,6 +409,32 @@ void TestQueryTemplating::operationChosenByName()
     // A document that does not parse goes to the server, which reports the syntax error.
     input.document = QStringLiteral("query A { a");
     input.operationName.clear();
+    QVERIFY2(afx::query::buildRequest(input, environment, &built, &error), qPrintable(error.message));
+}
+
+void TestQueryTemplating::variablesCheckedWithSchema()
+{
+    QFile file(QStringLiteral(AFX_TEST_DATA_DIR "/graphql/introspection-todo.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QString schemaError;
+    const std::optional<afx::graphql::Schema> schema = afx::graphql::Schema::fromIntrospection(file.readAll(), &schemaError);
+    QVERIFY2(schema, qPrintable(schemaError));
+
+    RequestInput input;
+    input.url = QStringLiteral("http://127.0.0.1:1/graphql");
+    input.document = QStringLiteral("query Sorted($order: TodoOrder) { todos(orderBy: $order) { id } }");
+    input.variables = QStringLiteral(R"({"order": "ALPHABETICAL"})");
+    BuiltRequest built;
+    RequestError error;
+    // Without the schema the custom enum cannot be checked, so the request is built.
+    QVERIFY2(afx::query::buildRequest(input, environment, &built, &error), qPrintable(error.message));
+
+    input.schema = &*schema;
+    QVERIFY(!afx::query::buildRequest(input, environment, &built, &error));
+    QCOMPARE(error.field, RequestError::Field::Variables);
+    QVERIFY2(error.message.contains(QStringLiteral("ALPHABETICAL")), qPrintable(error.message));
+
+    input.variables = QStringLiteral(R"({"order": "DUE_DATE"})");
     QVERIFY2(afx::query::buildRequest(input, environment, &built, &error), qPrintable(error.message));
 }
 

@@ -172,9 +172,8 @@ bool buildGraphqlBody(const RequestInput &input, const Environment &environment,
         const graphql::OperationDefinition *operation = graphql::selectOperation(*parsed, operationName, &message);
         if (!operation)
             return fail(error, RequestError::Field::OperationName, message);
-        // NOTE: without the schema only the built-in scalars and the wrapping types are checked.
         QStringList problems;
-        for (const graphql::VariableProblem &problem : graphql::validateVariables(*operation, variables, nullptr)) {
+        for (const graphql::VariableProblem &problem : graphql::validateVariables(*operation, variables, input.schema)) {
             if (problem.warning)
                 out->warnings << problem.message;
             else

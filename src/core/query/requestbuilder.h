@@ -11,6 +11,10 @@
 #include <QStringList>
 #include <QUrl>
 
+namespace afx::graphql {
+class Schema;
+}
+
 namespace afx::query {
 
 // The methods of the raw HTTP mode, in menu order.
@@ -26,6 +30,10 @@ struct RequestInput {
     QString variables;     // GraphQL mode: a JSON object or empty
     QString headers;       // "Name: value" lines
     QString body;          // HTTP mode
+    // GraphQL mode, optional: the backend's schema, so that the variables' enum values, input
+    // objects and custom scalars are checked too. Without it only the built-in scalars and the
+    // list and non-null wrappers are.
+    const graphql::Schema *schema = nullptr;
 };
 
 // The request to send, without the credential and without the GraphQL mode's default
