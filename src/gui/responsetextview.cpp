@@ -5,6 +5,7 @@
 #include <QContextMenuEvent>
 #include <QFontDatabase>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QMenu>
 #include <QPainter>
 #include <QScrollBar>
@@ -55,6 +56,7 @@ ResponseTextView::ResponseTextView(QWidget *parent)
 void ResponseTextView::setContent(std::shared_ptr<const FormattedText> content)
 {
     m_content = std::move(content);
+    m_anchorLine = m_cursorLine = -1;
     verticalScrollBar()->setValue(0);
     horizontalScrollBar()->setValue(0);
     updateScrollBars();
@@ -69,6 +71,53 @@ QString ResponseTextView::text() const
 qsizetype ResponseTextView::firstVisibleLine() const
 {
     return verticalScrollBar()->value();
+}
+
+std::pair<qsizetype, qsizetype> ResponseTextView::selectedLines() const
+{
+    if (m_anchorLine < 0)
+        return {-1, -1};
+    return {std::min(m_anchorLine, m_cursorLine), std::max(m_anchorLine, m_cursorLine)};
+}
+
+void ResponseTextView::selectLines(qsizetype anchor, qsizetype cursor)
+{
+    const qsizetype last = lineCount() - 1;
+    if (last < 0 || anchor < 0) {
+        m_anchorLine = m_cursorLine = -1;
+    } else {
+        m_anchorLine = std::clamp<qsizetype>(anchor, 0, last);
+        m_cursorLine = std::clamp<qsizetype>(cursor, 0, last);
+    }
+    viewport()->update();
+}
+
+QString ResponseTextView::selectedText() const
+{
+    const auto [first, last] = selectedLines();
+    if (first < 0 || !m_content)
+        return {};
+    // The lines are contiguous in the text, so the selection is one slice of it.
+    const qsizetype start = m_content->lineStarts.at(first);
+    const QStringView lastLine = m_content->line(last);
+    const qsizetype end = m_content->lineStarts.at(last) + lastLine.size();
+    return m_content->text.mid(start, end - start);
+}
+
+qsizetype ResponseTextView::lineAt(int y) const
+{
+    const qsizetype line = firstVisibleLine() + (y < 0 ? -1 - (-y - 1) / lineHeight() : y / lineHeight());
+    return std::clamp<qsizetype>(line, 0, std::max<qsizetype>(0, lineCount() - 1));
+}
+
+void ResponseTextView::ensureLineVisible(qsizetype line)
+{
+    const qsizetype first = firstVisibleLine();
+    const int visible = visibleLineCount();
+    if (line < first)
+        verticalScrollBar()->setValue(int(std::min<qsizetype>(line, INT_MAX)));
+    else if (line >= first + visible)
+        verticalScrollBar()->setValue(int(std::min<qsizetype>(line - visible + 1, INT_MAX)));
 }
 
 int ResponseTextView::lineHeight() const
@@ -117,6 +166,14 @@ void ResponseTextView::paintEvent(QPaintEvent *)
 
     const qsizetype first = firstVisibleLine();
     const qsizetype last = qMin(m_content->lineCount(), first + visibleLineCount() + 1);
+    const auto [selectedFirst, selectedLast] = selectedLines();
+    const QColor selectionColor = palette().color(hasFocus() ? QPalette::Active : QPalette::Inactive, QPalette::Highlight);
+    for (qsizetype lineIndex = std::max(first, selectedFirst); selectedFirst >= 0 && lineIndex <= selectedLast && lineIndex < last;
+         ++lineIndex) {
+        QColor background = selectionColor;
+        background.setAlpha(90); // light enough that the highlighted tokens stay readable
+        painter.fillRect(0, int(lineIndex - first) * height, viewport()->width(), height, background);
+    }
     for (qsizetype lineIndex = first; lineIndex < last; ++lineIndex) {
         const int y = int(lineIndex - first) * height + ascent;
         const QStringView line = m_content->line(lineIndex);
@@ -162,23 +219,75 @@ void ResponseTextView::keyPressEvent(QKeyEvent *event)
         verticalScrollBar()->setValue(verticalScrollBar()->maximum());
         return;
     }
-    if (event->matches(QKeySequence::Copy) || event->matches(QKeySequence::SelectAll)) {
-        QApplication::clipboard()->setText(text());
+    if (event->matches(QKeySequence::SelectAll)) {
+        selectLines(0, lineCount() - 1);
+        return;
+    }
+    if (event->matches(QKeySequence::Copy)) {
+        // Without a selection Ctrl+C copies everything, as it did before lines could be selected.
+        const QString selected = selectedText();
+        QApplication::clipboard()->setText(selected.isEmpty() ? text() : selected);
+        return;
+    }
+    if (event->matches(QKeySequence::SelectNextLine) || event->matches(QKeySequence::SelectPreviousLine)) {
+        if (lineCount() == 0)
+            return;
+        const qsizetype from = m_anchorLine < 0 ? firstVisibleLine() : m_cursorLine;
+        const qsizetype to = from + (event->matches(QKeySequence::SelectNextLine) ? 1 : -1);
+        selectLines(m_anchorLine < 0 ? from : m_anchorLine, to);
+        ensureLineVisible(m_cursorLine);
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && m_anchorLine >= 0) {
+        selectLines(-1, -1);
         return;
     }
     QAbstractScrollArea::keyPressEvent(event);
 }
 
+void ResponseTextView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton || lineCount() == 0) {
+        QAbstractScrollArea::mousePressEvent(event);
+        return;
+    }
+    setFocus(Qt::MouseFocusReason);
+    const qsizetype line = lineAt(int(event->position().y()));
+    if ((event->modifiers() & Qt::ShiftModifier) && m_anchorLine >= 0)
+        selectLines(m_anchorLine, line);
+    else
+        selectLines(line, line);
+}
+
+void ResponseTextView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (!(event->buttons() & Qt::LeftButton) || m_anchorLine < 0) {
+        QAbstractScrollArea::mouseMoveEvent(event);
+        return;
+    }
+    // Dragging past the top or bottom edge scrolls, one line per move event.
+    const qsizetype line = lineAt(int(event->position().y()));
+    selectLines(m_anchorLine, line);
+    ensureLineVisible(line);
+}
+
 void ResponseTextView::contextMenuEvent(QContextMenuEvent *event)
 {
     QMenu menu(this);
+    QAction *copySelected = menu.addAction(tr("Copy Selected Lines"));
+    copySelected->setShortcut(QKeySequence::Copy);
     QAction *copyVisible = menu.addAction(tr("Copy Visible Lines"));
     QAction *copyAll = menu.addAction(tr("Copy All"));
+    copySelected->setEnabled(m_anchorLine >= 0);
     copyVisible->setEnabled(m_content != nullptr);
     copyAll->setEnabled(m_content != nullptr);
     QAction *chosen = menu.exec(event->globalPos());
     if (!m_content || !chosen)
         return;
+    if (chosen == copySelected) {
+        QApplication::clipboard()->setText(selectedText());
+        return;
+    }
     if (chosen == copyAll) {
         QApplication::clipboard()->setText(text());
         return;
