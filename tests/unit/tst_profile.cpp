@@ -129,6 +129,7 @@ private Q_SLOTS:
     void jsonRoundTrip();
     void jsonMemberNames();
     void jsonFixtureFull();
+    void documentedExampleReads();
     void jsonMinimalKeepsDefaults();
     void jsonNullMeansDefault();
     void jsonWrongType_data();
@@ -224,6 +225,24 @@ void ProfileTest::jsonMemberNames()
     QCOMPARE(params.at(0).toObject().value(QLatin1String("name")).toString(), QStringLiteral("prompt"));
     QCOMPARE(params.at(0).toObject().value(QLatin1String("value")).toString(), QStringLiteral("login"));
     QCOMPARE(json.value(QLatin1String("clientAuth")).toString(), QStringLiteral("client_secret_basic"));
+}
+
+void ProfileTest::documentedExampleReads()
+{
+    // The README points new users at this file, so it must stay a valid profile.
+    QFile file(QStringLiteral(AFX_SOURCE_DIR "/docs/examples/keycloak-profile.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    QCOMPARE(parseError.error, QJsonParseError::NoError);
+    Profile profile;
+    QString error;
+    QStringList warnings;
+    QVERIFY2(Profile::fromJson(document.object(), &profile, &error, &warnings), qPrintable(error));
+    QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join(QLatin1Char(' '))));
+    QVERIFY2(profile.validate().isEmpty(), qPrintable(profile.validate().join(QLatin1Char(' '))));
+    QCOMPARE(profile.id, QStringLiteral("keycloak-demo"));
+    QCOMPARE(profile.environment.size(), 1);
 }
 
 void ProfileTest::jsonFixtureFull()
