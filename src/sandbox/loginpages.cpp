@@ -156,10 +156,11 @@ QByteArray renderSignInPage(const SignInPage &page)
         content += QStringLiteral("<button id=\"social\" type=\"submit\">Continue with ") + escaped(page.socialProviderName)
             + QStringLiteral("</button>\n</form>\n");
     }
-    content += renderSignUpSection(page);
+    // The demo account comes before the sign-up form, so it is visible without scrolling.
     content += QStringLiteral("<p class=\"demo\">Demo account: ") + escaped(SandboxServer::demoEmail())
         + QStringLiteral(" / ") + escaped(SandboxServer::demoPassword()) + QStringLiteral(" (role ")
         + escaped(demoUser().role) + QStringLiteral(")</p>\n");
+    content += renderSignUpSection(page);
     return pageShell(QStringLiteral("Sandbox sign-in"), content);
 }
 
