@@ -5,7 +5,6 @@
 #include "gui/mainwindow.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
 #include <QStyleFactory>
@@ -15,38 +14,44 @@
 
 namespace {
 
-// --check runs without a window, so it needs no display: as in a CI job.
-int runCheck(int argc, char *argv[])
+// Handles every command line that needs no window: --help, --version, --check and usage
+// errors. Only a QCoreApplication exists here, so none of them needs a display.
+int runWithoutWindow(int argc, char *argv[], const afx::doctor::ExplorerCommandLine &commandLine)
 {
+    using Action = afx::doctor::ExplorerCommandLine::Action;
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("authflow-explorer"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AFX_VERSION));
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Checks a profile and its provider's discovery document."));
-    parser.addHelpOption();
-    QCommandLineOption check(QStringLiteral("check"),
-                             QStringLiteral("Check the profile file and its provider's discovery document without opening a "
-                                            "window, print the findings, and exit: 0 no errors, 1 errors found, 2 unreadable "
-                                            "profile or discovery document."),
-                             QStringLiteral("PROFILE.json"));
-    QCommandLineOption format(QStringLiteral("format"), QStringLiteral("Output of --check: text (default) or json."),
-                              QStringLiteral("format"), QStringLiteral("text"));
-    parser.addOptions({check, format});
-    parser.process(app);
     QTextStream out(stdout);
     QTextStream err(stderr);
-    return afx::doctor::runCheckCommand(parser.value(check), parser.value(format), out, err);
+    switch (commandLine.action) {
+    case Action::ShowHelp:
+        out << afx::doctor::explorerHelpText();
+        return 0;
+    case Action::ShowVersion:
+        out << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    case Action::UsageError:
+        err << commandLine.error << "\n\n" << afx::doctor::explorerHelpText();
+        return afx::doctor::UsageErrorExitCode;
+    case Action::Check:
+        return afx::doctor::runCheckCommand(commandLine.checkProfilePath, commandLine.checkFormat, out, err);
+    case Action::OpenWindow:
+        break;
+    }
+    return 0;
 }
 
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    for (int i = 1; i < argc; ++i) {
-        const QByteArray argument(argv[i]);
-        if (argument == "--check" || argument.startsWith("--check="))
-            return runCheck(argc, argv);
-    }
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const afx::doctor::ExplorerCommandLine commandLine = afx::doctor::parseExplorerCommandLine(arguments);
+    if (commandLine.action != afx::doctor::ExplorerCommandLine::Action::OpenWindow)
+        return runWithoutWindow(argc, argv, commandLine);
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("authflow-explorer"));
@@ -58,47 +63,16 @@ int main(int argc, char *argv[])
     // loaded late (see deferrediconstyle.h).
     QApplication::setStyle(new afx::gui::DeferredIconStyle(QStyleFactory::create(QApplication::style()->name())));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Runs OAuth 2.0 / OpenID Connect logins and draws every step."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("profile"), QStringLiteral("A profile file (JSON) to open and select."),
-                                 QStringLiteral("[PROFILE.json]"));
-    QCommandLineOption memoryStore(QStringLiteral("memory-store"),
-                                   QStringLiteral("Keep tokens in memory for this session instead of the OS keychain."));
-    QCommandLineOption profilesDir(QStringLiteral("profiles-dir"),
-                                   QStringLiteral("Folder for profile files (default: the user's config folder)."),
-                                   QStringLiteral("folder"));
-    QCommandLineOption sandboxPort(QStringLiteral("sandbox-port"),
-                                   QStringLiteral("Port for the built-in sandbox on 127.0.0.1 (default 47813, or any free port)."),
-                                   QStringLiteral("port"));
-    // Listed for --help only: main() hands a command line with --check to runCheck().
-    QCommandLineOption checkHelp(QStringLiteral("check"),
-                                 QStringLiteral("Check a profile file and its provider's discovery document without a "
-                                                "window and exit (0 no errors, 1 errors, 2 unreadable input). "
-                                                "--format json prints JSON."),
-                                 QStringLiteral("PROFILE.json"));
-    parser.addOptions({memoryStore, profilesDir, sandboxPort, checkHelp});
-    parser.process(app); // exits on --help, --version and unknown options
-
     // Joined when main returns, before the application object goes.
     const std::jthread fontWarmUp = afx::gui::startFontWarmUp();
 
     afx::gui::MainWindowOptions options;
-    options.useKeychain = !parser.isSet(memoryStore);
-    options.profilesDirectory = parser.value(profilesDir);
-    if (parser.isSet(sandboxPort)) {
-        bool ok = false;
-        const uint port = parser.value(sandboxPort).toUInt(&ok);
-        if (!ok || port == 0 || port > 65535) {
-            qCritical("Invalid --sandbox-port \"%s\": expected a number from 1 to 65535.", qPrintable(parser.value(sandboxPort)));
-            return 2;
-        }
-        options.sandboxPort = quint16(port);
-    }
+    options.useKeychain = !commandLine.memoryStore;
+    options.profilesDirectory = commandLine.profilesDirectory;
+    options.sandboxPort = commandLine.sandboxPort;
 
     afx::gui::MainWindow window(options);
-    const QStringList positional = parser.positionalArguments();
+    const QStringList positional = commandLine.positionalArguments;
     const QByteArray probe = qgetenv("AFX_STARTUP_PROBE");
 
     // Work that needs the network, the keychain or key generation (the sandbox makes an RSA

@@ -311,10 +311,13 @@ void DiagramWidget::startNextAnimation()
     if (!m_trace || isAnimating() || m_shown >= m_trace->count())
         return;
     if (m_animationDuration == 0) {
+        const bool reveal = showsNewestRow();
         m_shown = m_trace->count();
         updateScrollBars();
         if (m_follow)
-            makeCurrent(m_shown - 1, false);
+            makeCurrent(m_shown - 1, false, reveal);
+        else if (reveal)
+            scrollToStep(m_shown - 1);
         viewport()->update();
         return;
     }
@@ -323,11 +326,14 @@ void DiagramWidget::startNextAnimation()
 
 void DiagramWidget::startAnimation(int index)
 {
+    const bool reveal = m_replaying || showsNewestRow();
     m_animatingStep = index;
     m_progress = 0.0;
     updateScrollBars();
     if (m_follow || m_replaying)
-        makeCurrent(index, false);
+        makeCurrent(index, false, reveal);
+    else if (reveal)
+        scrollToStep(index);
 
     int duration = m_animationDuration;
     if (m_replaying) {
@@ -420,7 +426,17 @@ void DiagramWidget::setCurrentStep(int index)
     makeCurrent(index, true);
 }
 
-void DiagramWidget::makeCurrent(int index, bool fromUser)
+bool DiagramWidget::showsNewestRow() const
+{
+    const int drawn = m_shown + (isAnimating() ? 1 : 0);
+    if (drawn == 0 || m_current < 0)
+        return true;
+    // Any part of the newest row counts, so a view shorter than one row still follows.
+    const int top = rowTop(drawn - 1);
+    return top < rowsAreaBottom() && top + m_geometry.rowHeight > m_geometry.headerHeight;
+}
+
+void DiagramWidget::makeCurrent(int index, bool fromUser, bool scroll)
 {
     const int count = m_trace ? m_trace->count() : 0;
     if (index < -1 || index >= count)
@@ -430,7 +446,7 @@ void DiagramWidget::makeCurrent(int index, bool fromUser)
         m_follow = index >= m_shown + (isAnimating() ? 1 : 0) - 1;
     const bool changed = index != m_current;
     m_current = index;
-    if (index >= 0)
+    if (index >= 0 && scroll)
         scrollToStep(index);
     viewport()->update();
     updateAccessibleDescription();

@@ -128,7 +128,12 @@ private:
     void finishAnimation();
     void onAnimationValue(const QVariant &value);
     void onReplayTick();
-    void makeCurrent(int index, bool fromUser);
+    // Selects a step and, unless `scroll` is false, scrolls it into view.
+    void makeCurrent(int index, bool fromUser, bool scroll = true);
+    // True when no step is selected or the newest drawn row is at least partly in view. Only
+    // then does a new step scroll the view, so a user who scrolled up to an earlier step keeps
+    // their place.
+    bool showsNewestRow() const;
 
     void relayout();
     QList<int> minimumColumnWidths() const;

@@ -80,6 +80,24 @@ const QString lastExportFolderSetting = QStringLiteral("export/lastFolder");
 // Keychain entry of the sandbox's RSA signing key (PEM).
 const QString sandboxKeyName = QStringLiteral("sandbox/signing-key");
 
+// "1 step" or "27 steps".
+QString stepCountText(int count)
+{
+    return count == 1 ? MainWindow::tr("1 step") : MainWindow::tr("%1 steps").arg(count);
+}
+
+// An elapsed time in milliseconds as "340 ms", "27.3 s" or, from one minute on, as
+// formatDuration() writes it ("5 min 40 s").
+QString elapsedText(qint64 ms)
+{
+    ms = std::max<qint64>(0, ms);
+    if (ms < 1000)
+        return MainWindow::tr("%1 ms").arg(ms);
+    if (ms < 60 * 1000)
+        return MainWindow::tr("%1 s").arg(QLocale().toString(double(ms) / 1000.0, 'f', 1));
+    return formatDuration(ms / 1000);
+}
+
 } // namespace
 
 MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
@@ -881,11 +899,15 @@ void MainWindow::exportRunInteractively()
     const QString pngFilter = tr("PNG images of the diagram (*.png)");
     QSettings settings;
     QString folder = settings.value(lastExportFolderSetting).toString();
+    // Never the working folder: started from a source checkout, a HAR file there could end up
+    // in a commit.
     if (folder.isEmpty() || !QDir(folder).exists())
         folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    // The profile name without characters that file systems or shells treat specially.
+    if (folder.isEmpty() || !QDir(folder).exists())
+        folder = QDir::homePath();
+    // The profile id without characters that file systems or shells treat specially.
     static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]+"));
-    QString base = m_profile.name;
+    QString base = m_profile.id;
     base.replace(unsafe, QStringLiteral("-"));
     if (base.isEmpty())
         base = QStringLiteral("run");
@@ -1035,7 +1057,7 @@ void MainWindow::compareRuns()
         qint64 total = 0;
         for (const TraceStep &step : trace->steps())
             total += std::max<qint64>(0, step.durationMs);
-        return tr("%n step(s), %1 ms in requests", nullptr, int(trace->count())).arg(total);
+        return tr("%1, %2 in requests").arg(stepCountText(int(trace->count())), elapsedText(total));
     };
     m_compareDialog->findChild<QLabel *>(QStringLiteral("previousRunTitle"))
         ->setText(tr("Previous run (%1): %2").arg(m_previousProfileName, describe(m_previousTrace)));
@@ -1224,22 +1246,7 @@ void MainWindow::onFlowFinished(const FlowResult &result)
     m_lastResult = result;
     m_runOutcome = m_trace->mask(result.message);
     updateFindings(result);
-    // The run's total time, from the first step's start to the last step's end.
-    QDateTime first;
-    QDateTime last;
-    for (const TraceStep &step : m_trace->steps()) {
-        if (!step.startedAt.isValid())
-            continue;
-        if (!first.isValid() || step.startedAt < first)
-            first = step.startedAt;
-        const QDateTime end = step.startedAt.addMSecs(std::max<qint64>(0, step.durationMs));
-        if (!last.isValid() || end > last)
-            last = end;
-    }
-    if (first.isValid())
-        m_statusLabel->setText(tr("Profile \"%1\": last run %n step(s) in %2 ms", nullptr, int(m_trace->count()))
-                                   .arg(m_profile.name)
-                                   .arg(first.msecsTo(last)));
+    showRunSummary();
     m_loginAction->setEnabled(true);
     m_cancelAction->setEnabled(false);
     const auto afterRefresh = std::exchange(m_afterRefresh, {});
@@ -1310,6 +1317,7 @@ void MainWindow::onFlowFinished(const FlowResult &result)
                              tr("The OS keychain is not available and the memory store was not chosen, so these tokens "
                                 "are gone when the app quits."),
                              QStringLiteral("token-store"));
+        showRunSummary(); // counts the step just added
         m_bannerAction = [this] { useMemoryStore(); };
         m_banner->showMessage(MessageBanner::Kind::Warning,
                               tr("The tokens are not saved: the OS keychain is not available."),
@@ -1319,6 +1327,7 @@ void MainWindow::onFlowFinished(const FlowResult &result)
     }
     const int step = m_trace->appendLocal(Trace::App, tr("Save tokens"), StepResult::Pending,
                                           tr("Writing to %1...").arg(m_tokenStore->backendName()), QStringLiteral("token-store"));
+    showRunSummary(); // counts the step just added
     const QString message = result.message;
     m_tokenStore->saveTokens(tokenKey(), result.tokens, [this, step, message, report](bool ok, const QString &error) {
         m_trace->update(step, [&](TraceStep &traceStep) {
@@ -1326,6 +1335,7 @@ void MainWindow::onFlowFinished(const FlowResult &result)
             traceStep.detail = ok ? tr("Saved in %1 under the key %2.").arg(m_tokenStore->backendName(), tokenKey().toString())
                                   : tr("Saving failed: %1").arg(error);
         });
+        showRunSummary(); // the run now ends when the save ended
         if (!ok) {
             m_bannerAction = [this] { useMemoryStore(); };
             m_banner->showMessage(MessageBanner::Kind::Error, tr("The tokens could not be saved: %1").arg(error),
@@ -1334,6 +1344,26 @@ void MainWindow::onFlowFinished(const FlowResult &result)
         Q_EMIT tokensSaved(ok);
         report(true, message);
     });
+}
+
+void MainWindow::showRunSummary()
+{
+    // The run's total time, from the first step's start to the last step's end.
+    QDateTime first;
+    QDateTime last;
+    for (const TraceStep &step : m_trace->steps()) {
+        if (!step.startedAt.isValid())
+            continue;
+        if (!first.isValid() || step.startedAt < first)
+            first = step.startedAt;
+        const QDateTime end = step.startedAt.addMSecs(std::max<qint64>(0, step.durationMs));
+        if (!last.isValid() || end > last)
+            last = end;
+    }
+    if (!first.isValid())
+        return;
+    m_statusLabel->setText(tr("Profile \"%1\": last run %2 in %3")
+                               .arg(m_profile.name, stepCountText(int(m_trace->count())), elapsedText(first.msecsTo(last))));
 }
 
 void MainWindow::forgetTokens()

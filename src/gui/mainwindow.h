@@ -170,6 +170,8 @@ private:
     void useMemoryStore();
     void restoreTokens();
     void onFlowFinished(const FlowResult &result);
+    // Shows the step count and total time of the trace in the status bar.
+    void showRunSummary();
     void showTokens(const TokenSet &tokens, const oidc::IdTokenValidation &validation, const QString &source);
     void setBusy(bool busy, const QString &message = {});
     void ensureBrowser(std::function<void()> then);

@@ -23,6 +23,7 @@
 #include <QTabWidget>
 #include <QDialog>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -239,6 +240,15 @@ private Q_SLOTS:
             QVERIFY(!window->trace()->mask(QString::fromUtf8(step.request.body)).contains(sandbox::SandboxServer::demoPassword()));
         const int firstRunSteps = window->trace()->count();
 
+        // The status bar counts every step, the "Save tokens" step after the flow too, and shows
+        // the time in a unit that fits ("340 ms", "1.2 s").
+        QCOMPARE(countSteps(window->trace(), QStringLiteral("token-store")), 1);
+        const QString status = window->findChild<QLabel *>(QStringLiteral("statusText"))->text();
+        QVERIFY2(status.contains(QStringLiteral("last run %1 steps in ").arg(firstRunSteps)), qPrintable(status));
+        QVERIFY2(!status.contains(QLatin1String("(s)")), qPrintable(status));
+        static const QRegularExpression duration(QStringLiteral(" in (\\d+ ms|\\d+[.,]\\d s|\\d+ min \\d+ s)$"));
+        QVERIFY2(duration.match(status).hasMatch(), qPrintable(status));
+
         // A wrong password: invalid_grant, and the stored tokens stay.
         flows.clear();
         const QString before = window->tokens().idToken;
@@ -259,7 +269,9 @@ private Q_SLOTS:
         DiagramWidget *previous = diagrams.at(currentFirst ? 1 : 0);
         QCOMPARE(diagrams.at(currentFirst ? 0 : 1)->trace(), window->trace());
         QCOMPARE(previous->trace()->count(), firstRunSteps);
-        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("previousRunTitle"))->text().contains(QLatin1String("step")));
+        const QString previousTitle = dialog->findChild<QLabel *>(QStringLiteral("previousRunTitle"))->text();
+        QVERIFY2(previousTitle.contains(QStringLiteral("%1 steps, ").arg(firstRunSteps)), qPrintable(previousTitle));
+        QVERIFY2(!previousTitle.contains(QLatin1String("(s)")), qPrintable(previousTitle));
         if (!qEnvironmentVariableIsEmpty("AFX_SCREENSHOT_DIR"))
             dialog->grab().save(qEnvironmentVariable("AFX_SCREENSHOT_DIR") + QStringLiteral("/compare-runs.png"));
     }

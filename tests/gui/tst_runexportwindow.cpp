@@ -15,6 +15,10 @@
 #include <QAction>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -97,6 +101,8 @@ class TestRunExportWindow : public QObject {
 
     QTemporaryDir m_profiles;
     QTemporaryDir m_exports;
+    QVariant m_savedExportFolder;
+    const QString exportFolderSetting = QStringLiteral("export/lastFolder");
 
 private Q_SLOTS:
     void initTestCase()
@@ -104,6 +110,18 @@ private Q_SLOTS:
         qRegisterMetaType<FlowKind>();
         QVERIFY(m_profiles.isValid());
         QVERIFY(m_exports.isValid());
+        // The export folder is remembered in the user's settings: start without it, and put the
+        // user's value back at the end.
+        m_savedExportFolder = QSettings().value(exportFolderSetting);
+        QSettings().remove(exportFolderSetting);
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_savedExportFolder.isValid())
+            QSettings().setValue(exportFolderSetting, m_savedExportFolder);
+        else
+            QSettings().remove(exportFolderSetting);
     }
 
     void findingsBesideDiagram();
@@ -196,7 +214,15 @@ void TestRunExportWindow::exportActionWritesHar()
     QVERIFY2(preselected.contains(QLatin1String("*.har")), qPrintable(preselected));
     QVERIFY(offeredFilters.contains(QLatin1String("*.har")));
     QVERIFY(offeredFilters.contains(QLatin1String("*.png")));
-    QVERIFY2(suggested.endsWith(QLatin1String(".har")) && suggested.contains(QLatin1String("Local-sandbox")), qPrintable(suggested));
+    // Without a folder from an earlier export: the documents folder (or home), never the working
+    // folder, and a name from the profile id and the time.
+    QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (documents.isEmpty() || !QDir(documents).exists())
+        documents = QDir::homePath();
+    QCOMPARE(QFileInfo(suggested).absolutePath(), QDir(documents).absolutePath());
+    static const QRegularExpression name(QStringLiteral("^%1-\\d{8}-\\d{6}\\.har$")
+                                             .arg(QRegularExpression::escape(window->currentProfile().id)));
+    QVERIFY2(name.match(QFileInfo(suggested).fileName()).hasMatch(), qPrintable(suggested));
     QCOMPARE(window->banner()->kind(), MessageBanner::Kind::Success);
     QVERIFY2(window->banner()->text().contains(QDir::toNativeSeparators(path)), qPrintable(window->banner()->text()));
 
@@ -234,6 +260,15 @@ void TestRunExportWindow::exportActionWritesPng()
 {
     auto window = openWindow();
     QVERIFY(failLogin(window.get()));
+
+    // The folder of the HAR export before is offered again.
+    QString suggested;
+    window->setSaveFileChooser([&](const QString &, const QString &suggestedPath, const QString &, QString *) {
+        suggested = suggestedPath;
+        return QString(); // cancelled
+    });
+    window->findChild<QAction *>(QStringLiteral("exportRunAction"))->trigger();
+    QCOMPARE(QFileInfo(suggested).absolutePath(), QDir(m_exports.path()).absolutePath());
 
     // A name without suffix gets the suffix of the chosen type.
     const QString path = m_exports.filePath(QStringLiteral("diagram"));

@@ -3,6 +3,7 @@
 #include "doctor/presets.h"
 #include "doctor/profilechecks.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QFile>
@@ -190,6 +191,118 @@ int runCheckCommand(const QString &profilePath, const QString &format, QTextStre
     out.flush();
     err.flush();
     return hasErrors(findings) ? CheckFoundErrors : CheckPassed;
+}
+
+namespace {
+
+// Options that QGuiApplication and QApplication (Qt 6.4) read from the command line and remove
+// before the program sees it. They are hidden from --help but must not count as unknown.
+// NOTE: the list may miss a rarely used Qt option, and such an option is then reported as
+// unknown (exit 2).
+const char *const qtOptionsWithValue[] = {"platform", "platformpluginpath", "platformtheme", "plugin", "qmljsdebugger",
+                                          "qwindowgeometry", "geometry", "qwindowtitle", "title", "qwindowicon",
+                                          "icon", "display", "name", "session", "style", "stylesheet", "fontengine",
+                                          "dpiawareness"};
+const char *const qtFlags[] = {"reverse", "widgetcount", "nograb", "dograb", "sync", "testability"};
+
+struct ExplorerOptions {
+    QCommandLineOption help = QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
+                                                 QStringLiteral("Print this help and exit."));
+    QCommandLineOption version = QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")},
+                                                    QStringLiteral("Print the version and exit."));
+    QCommandLineOption check = QCommandLineOption(
+        QStringLiteral("check"),
+        QStringLiteral("Check a profile file and its provider's discovery document without opening a window, "
+                       "print the findings, and exit: 0 no errors, 1 errors found, 2 unreadable profile or "
+                       "discovery document. Needs no display."),
+        QStringLiteral("PROFILE.json"));
+    QCommandLineOption format = QCommandLineOption(QStringLiteral("format"),
+                                                   QStringLiteral("Output of --check: text (default) or json."),
+                                                   QStringLiteral("format"), QStringLiteral("text"));
+    QCommandLineOption memoryStore = QCommandLineOption(
+        QStringLiteral("memory-store"), QStringLiteral("Keep tokens in memory for this session instead of the OS keychain."));
+    QCommandLineOption profilesDirectory = QCommandLineOption(
+        QStringLiteral("profiles-dir"), QStringLiteral("Folder for profile files (default: the user's config folder)."),
+        QStringLiteral("folder"));
+    QCommandLineOption sandboxPort = QCommandLineOption(
+        QStringLiteral("sandbox-port"),
+        QStringLiteral("Port for the built-in sandbox on 127.0.0.1 (default 47813, or any free port)."),
+        QStringLiteral("port"));
+};
+
+// Fills `parser` with the options of ExplorerOptions and Qt's hidden GUI options.
+void setUpParser(QCommandLineParser &parser, const ExplorerOptions &options)
+{
+    // Qt's options are single words after one dash (-style), so "-style" must not read as -s -t ...
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.setApplicationDescription(QStringLiteral("Runs OAuth 2.0 / OpenID Connect logins and draws every step."));
+    parser.addPositionalArgument(QStringLiteral("profile"), QStringLiteral("A profile file (JSON) to open and select."),
+                                 QStringLiteral("[PROFILE.json]"));
+    parser.addOptions({options.help, options.version, options.check, options.format, options.memoryStore,
+                       options.profilesDirectory, options.sandboxPort});
+    for (const char *name : qtOptionsWithValue) {
+        QCommandLineOption option(QString::fromLatin1(name), QString(), QStringLiteral("value"));
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(option);
+    }
+    for (const char *name : qtFlags) {
+        QCommandLineOption option(QString::fromLatin1(name), QString());
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(option);
+    }
+}
+
+} // namespace
+
+ExplorerCommandLine parseExplorerCommandLine(const QStringList &arguments)
+{
+    using Action = ExplorerCommandLine::Action;
+    ExplorerCommandLine result;
+    const ExplorerOptions options;
+    QCommandLineParser parser;
+    setUpParser(parser, options);
+    if (!parser.parse(arguments)) {
+        result.action = Action::UsageError;
+        result.error = parser.errorText();
+        return result;
+    }
+    if (parser.isSet(options.help)) {
+        result.action = Action::ShowHelp;
+        return result;
+    }
+    if (parser.isSet(options.version)) {
+        result.action = Action::ShowVersion;
+        return result;
+    }
+
+    result.checkFormat = parser.value(options.format);
+    result.memoryStore = parser.isSet(options.memoryStore);
+    result.profilesDirectory = parser.value(options.profilesDirectory);
+    result.positionalArguments = parser.positionalArguments();
+    if (parser.isSet(options.sandboxPort)) {
+        bool ok = false;
+        const uint port = parser.value(options.sandboxPort).toUInt(&ok);
+        if (!ok || port == 0 || port > 65535) {
+            result.action = Action::UsageError;
+            result.error = QStringLiteral("Invalid --sandbox-port \"%1\": expected a number from 1 to 65535.")
+                               .arg(parser.value(options.sandboxPort));
+            return result;
+        }
+        result.sandboxPort = quint16(port);
+    }
+    if (parser.isSet(options.check)) {
+        result.action = Action::Check;
+        result.checkProfilePath = parser.value(options.check);
+    }
+    return result;
+}
+
+QString explorerHelpText()
+{
+    const ExplorerOptions options;
+    QCommandLineParser parser;
+    setUpParser(parser, options);
+    return parser.helpText();
 }
 
 } // namespace afx::doctor
