@@ -227,7 +227,8 @@ public:
         if (selected)
             detailColor.setAlphaF(0.75f);
 
-        const QRect area = opt.rect.adjusted(6, 0, -6, 0);
+        // More padding on the right, so the type column does not touch the popup's edge.
+        const QRect area = opt.rect.adjusted(6, 0, -detailRightPadding, 0);
         const QString detail = index.data(DetailRole).toString();
         QFont detailFont = opt.font;
         detailFont.setStrikeOut(false);
@@ -251,9 +252,12 @@ public:
     {
         QSize size = QStyledItemDelegate::sizeHint(option, index);
         const QFontMetrics metrics(option.font);
-        size.setWidth(size.width() + metrics.horizontalAdvance(index.data(DetailRole).toString()) + 24);
+        size.setWidth(size.width() + metrics.horizontalAdvance(index.data(DetailRole).toString()) + 18 + detailRightPadding);
         return size;
     }
+
+private:
+    static constexpr int detailRightPadding = 12;
 };
 
 } // namespace
@@ -288,6 +292,8 @@ public:
         description->setWordWrap(true);
         description->setFocusPolicy(Qt::NoFocus);
         description->setContentsMargins(6, 4, 6, 4);
+        // Top-aligned, so a label given more height than its text needs shows no blank band above it.
+        description->setAlignment(Qt::AlignLeft | Qt::AlignTop);
         description->setForegroundRole(QPalette::PlaceholderText);
 
         auto *layout = new QVBoxLayout(this);
@@ -877,9 +883,21 @@ void GraphqlEditor::placeCompletionPopup()
         width = qMax(width, m_popup->list->sizeHintForIndex(m_popup->model->index(row, 0)).width());
     width = qBound(260, width + m_popup->list->verticalScrollBar()->sizeHint().width() + 8, 520);
     width = qMin(width, host->width());
-    m_popup->description->setFixedWidth(width - 2);
-    const int descriptionHeight = m_popup->description->text().isEmpty() ? 0 : m_popup->description->heightForWidth(width - 2);
-    const int height = rowHeight * visibleRows + 4 + qMax(0, descriptionHeight);
+    // The description gets the height its wrapped text needs at the width inside the frame and
+    // the layout margins, and the popup is that much taller than the list.
+    const QMargins margins = m_popup->layout()->contentsMargins();
+    const int frame = 2 * m_popup->frameWidth() + margins.top() + margins.bottom();
+    const int innerWidth = width - 2 * m_popup->frameWidth() - margins.left() - margins.right();
+    m_popup->description->setFixedWidth(innerWidth);
+    int descriptionHeight = 0;
+    if (!m_popup->description->isHidden() && !m_popup->description->text().isEmpty())
+        descriptionHeight = qMax(0, m_popup->description->heightForWidth(innerWidth));
+    m_popup->description->setFixedHeight(qMax(1, descriptionHeight));
+    // A fixed list height, because the list view's minimum size hint is taller than one or two
+    // rows and would push the description out of the popup.
+    const int listHeight = rowHeight * visibleRows + 4;
+    m_popup->list->setFixedHeight(listHeight);
+    const int height = listHeight + frame + descriptionHeight;
 
     QTextCursor start = textCursor();
     start.setPosition(int(qMin<qsizetype>(m_completion.replaceStart, document()->characterCount() - 1)));

@@ -47,6 +47,7 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTextCursor>
 #include <QThreadPool>
@@ -64,6 +65,8 @@ constexpr qsizetype maxResponseBytes = 64 * 1024 * 1024;
 constexpr int parseDebounceMs = 300;
 // The history panel's width when it first opens, in pixels.
 constexpr int historyPanelWidth = 260;
+// The history panel's minimum width, in pixels: enough for "Saved queries (12)" and a short title.
+constexpr int historyPanelMinimumWidth = 200;
 // The documentation explorer's width when it first opens, in pixels.
 constexpr int docExplorerWidth = 320;
 // An introspection response of a large schema is several megabytes. The client reads up to
@@ -356,6 +359,9 @@ void QueryEditor::buildUi()
     auto *form = new QFormLayout;
     m_urlLabel = new QLabel(tr("&Endpoint:"), this);
     m_urlLabel->setBuddy(m_endpoint);
+    // Wide enough for the texts of both modes, so the form does not shift when the mode changes.
+    m_urlLabel->setMinimumWidth(std::max(m_urlLabel->fontMetrics().horizontalAdvance(tr("Endpoint:")),
+                                         m_urlLabel->fontMetrics().horizontalAdvance(tr("URL:"))));
     form->addRow(m_urlLabel, m_urlStack);
     auto *credentialLabel = new QLabel(tr("C&redential:"), this);
     credentialLabel->setBuddy(m_credential);
@@ -468,7 +474,7 @@ void QueryEditor::buildUi()
     m_historyPanel->setVisible(false);
     connect(m_historyPanel, &HistoryPanel::entryActivated, this, &QueryEditor::openEntry);
     connect(m_historyPanel, &HistoryPanel::errorOccurred, this, &QueryEditor::showError);
-    m_historyPanel->setMinimumWidth(historyPanelWidth / 2);
+    m_historyPanel->setMinimumWidth(historyPanelMinimumWidth);
     m_historySplitter = new QSplitter(Qt::Horizontal, this);
     m_historySplitter->setObjectName(QStringLiteral("historySplitter"));
     m_historySplitter->setChildrenCollapsible(false);
@@ -642,11 +648,15 @@ QWidget *QueryEditor::buildGraphqlPage()
     m_headers->setObjectName(QStringLiteral("headers"));
     m_headers->setFont(fixed);
     m_headers->setPlaceholderText(tr("Extra headers, one per line, such as\nX-Request-Id: 42"));
-    m_headers->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Wrapped at the widget's width: a view scrolled sideways would hide the header names.
+    m_headers->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_headers->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_inputTabs = new QTabWidget(this);
     m_inputTabs->setDocumentMode(true);
     m_inputTabs->addTab(m_variables, tr("&Variables"));
     m_inputTabs->addTab(m_headers, tr("&Headers"));
+    // Wide enough for both tab labels, so the tab bar never shrinks to scroll arrows.
+    m_inputTabs->setMinimumWidth(m_inputTabs->tabBar()->sizeHint().width() + 8);
     m_variablesStatus = new QLabel(this);
     m_variablesStatus->setObjectName(QStringLiteral("variablesStatus"));
     m_variablesStatus->setWordWrap(true);
@@ -686,7 +696,8 @@ QWidget *QueryEditor::buildHttpPage()
     m_httpHeaders = new QPlainTextEdit(this);
     m_httpHeaders->setObjectName(QStringLiteral("httpHeaders"));
     m_httpHeaders->setFont(fixed);
-    m_httpHeaders->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_httpHeaders->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_httpHeaders->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_httpHeaders->setPlaceholderText(tr("Headers, one per line, such as\nContent-Type: application/json\nAccept: "
                                          "application/json"));
     m_httpTabs = new QTabWidget(this);
@@ -769,8 +780,8 @@ void QueryEditor::setEnvironment(const query::Environment &environment)
     QStringList names;
     for (const auto &[name, value] : environment)
         names << QStringLiteral("{{%1}}").arg(name);
-    const QString tip = names.isEmpty() ? tr("The profile's environment is empty: add values under Profile > Edit to use "
-                                             "{{name}} placeholders.")
+    const QString tip = names.isEmpty() ? tr("The profile's environment is empty: add values with File > Edit profile "
+                                             "(Ctrl+E) to use {{name}} placeholders.")
                                         : tr("Placeholders from the profile's environment: %1").arg(names.join(QStringLiteral(", ")));
     m_endpoint->setToolTip(tip);
     m_httpUrl->setToolTip(tip);
@@ -836,6 +847,26 @@ void QueryEditor::updateModeWidgets()
     if (m_docExplorer)
         m_docExplorer->setVisible(!http && m_docsButton->isChecked());
     m_diagnosticsButton->setVisible(!http && !m_query->diagnostics().isEmpty());
+    clearResponseOfOtherMode();
+}
+
+void QueryEditor::clearResponseOfOtherMode()
+{
+    // A response under the request of the other mode would read as that request's answer.
+    // NOTE: a request still running when the mode changes shows its response when it arrives.
+    if (!m_responseMode || *m_responseMode == mode() || m_running || m_pendingResponse)
+        return;
+    const bool fromHttp = *m_responseMode == query::RequestMode::Http;
+    m_responseMode.reset();
+    m_responseView->clear();
+    m_credentialNote->clear();
+    m_authBox->setVisible(false);
+    m_challenge->clear();
+    m_challenge->setVisible(false);
+    m_findingLink->setVisible(false);
+    m_status->setPalette(palette());
+    m_status->setText(fromHttp ? tr("The HTTP response was cleared when switching to GraphQL. Send the query to see its response.")
+                               : tr("The GraphQL response was cleared when switching to HTTP. Send the request to see its response."));
 }
 
 void QueryEditor::setHttpRequest(const QString &method, const QString &url, const QString &headers, const QString &body)
@@ -1144,6 +1175,7 @@ void QueryEditor::sendRequest(bool refreshIfExpired)
     m_findingLink->setVisible(false);
     m_status->setPalette(palette());
     m_status->setText(tr("Sending…"));
+    m_responseMode = prepared.mode;
     setRunning(true);
 
     m_runningEntry = std::make_unique<RunningEntry>();
@@ -1470,14 +1502,31 @@ bool QueryEditor::saveQueryAs(const QString &name, QString *error)
     return ok;
 }
 
+QString QueryEditor::defaultSaveName() const
+{
+    if (mode() == query::RequestMode::Http)
+        return HistoryPanel::entryTitle(currentEntry());
+    const QString chosen = m_operationName->currentText().trimmed();
+    if (!chosen.isEmpty())
+        return chosen;
+    // A document with one operation leaves the combo box empty, because the name is not needed
+    // to run it, but the name still describes the query best.
+    graphql::ParseError error;
+    const std::optional<graphql::Document> document = graphql::parseDocument(m_query->toPlainText().toUtf8(), &error);
+    if (document) {
+        for (const graphql::OperationDefinition &operation : document->operations) {
+            if (!operation.name.isEmpty())
+                return operation.name;
+        }
+    }
+    return {};
+}
+
 void QueryEditor::saveQuery()
 {
-    QString suggestion = m_operationName->currentText().trimmed();
-    if (mode() == query::RequestMode::Http)
-        suggestion = HistoryPanel::entryTitle(currentEntry());
     bool ok = false;
     const QString name = QInputDialog::getText(this, tr("Save query"), tr("Name of the saved query:"), QLineEdit::Normal,
-                                               suggestion, &ok)
+                                               defaultSaveName(), &ok)
                              .trimmed();
     if (!ok || name.isEmpty())
         return;
@@ -1877,7 +1926,11 @@ void QueryEditor::setDocumentationVisible(bool visible)
             const QList<int> sizes = m_historySplitter->sizes();
             const int history = m_historyPanel->isVisible() ? sizes.value(0) : 0;
             const int total = sizes.value(0) + sizes.value(1) + sizes.value(2);
-            m_historySplitter->setSizes({history, qMax(docExplorerWidth, total - history - docExplorerWidth), docExplorerWidth});
+            // The request area keeps its minimum width: in a narrow window the documentation
+            // gets less than its preferred width, down to its own minimum.
+            const int requestMinimum = m_historySplitter->widget(1)->minimumSizeHint().width();
+            const int docs = std::max(m_docExplorer->minimumWidth(), std::min(docExplorerWidth, total - history - requestMinimum));
+            m_historySplitter->setSizes({history, std::max(requestMinimum, total - history - docs), docs});
         });
     }
     {

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QButtonGroup;
 class QComboBox;
@@ -113,6 +114,9 @@ public:
     // Saves the current request as a saved query named `name`, replacing one of that name.
     // Returns false with *error set when it cannot be saved.
     bool saveQueryAs(const QString &name, QString *error);
+    // The name the Save query dialog proposes: the operation's name in GraphQL mode (the chosen
+    // one, or the document's first named operation), the request's title in HTTP mode.
+    QString defaultSaveName() const;
     // The curl command of the request that Send would send now, or an empty string with the
     // problem shown under the Send button. Masked unless `withCredential`.
     QString curlCommand(bool withCredential);
@@ -209,6 +213,7 @@ private:
     void addToHistory(query::HistoryEntry entry, int status, qint64 durationMs, const QStringList &secrets);
     void focusField(const query::RequestError &error);
     void updateModeWidgets();
+    void clearResponseOfOtherMode();
     void updateOperations();
     void checkVariablesSyntax();
     void showFindingLink(int stepIndex, int status);
@@ -254,6 +259,7 @@ private:
     TokenSet m_tokens;
     bool m_credentialChosenByUser = false;
     bool m_running = false;
+    std::optional<query::RequestMode> m_responseMode; // the mode of the shown response, if any
     quint64 m_requestSerial = 0; // identifies the running request, so a cancelled one is ignored
     struct PendingResponse;
     std::unique_ptr<PendingResponse> m_pendingResponse; // arrived, body still being formatted

@@ -133,7 +133,9 @@ QPlainTextEdit *makeMessageView(const QString &objectName, const QString &access
     view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     view->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     view->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    view->setMinimumHeight(60);
+    // About six lines, so a message stays readable when the explanation above it is long. The
+    // inspector's scroll area takes what does not fit.
+    view->setMinimumHeight(QFontMetrics(view->font()).lineSpacing() * 6 + 2 * view->frameWidth() + 8);
     return view;
 }
 
@@ -168,8 +170,27 @@ StepInspector::StepInspector(QWidget *parent)
     m_placeholder->setForegroundRole(QPalette::PlaceholderText);
     root->addWidget(m_placeholder, 1);
 
-    m_content = new QWidget(this);
-    root->addWidget(m_content, 1);
+    refresh();
+}
+
+void StepInspector::ensureContent()
+{
+    if (m_content)
+        return;
+    // Built when the first step is shown rather than in the constructor: the inspector is on
+    // screen at start-up, and these widgets cost about 3 million instructions before the
+    // window's first frame while only the placeholder is visible.
+    auto *root = static_cast<QVBoxLayout *>(layout());
+    // The step's texts get the height they need to be read in full, and the whole content
+    // scrolls when the inspector is shorter than the texts and the two message views.
+    m_contentScroll = new QScrollArea(this);
+    m_contentScroll->setObjectName(QStringLiteral("inspectorScroll"));
+    m_contentScroll->setFrameShape(QFrame::NoFrame);
+    m_contentScroll->setWidgetResizable(true);
+    m_contentScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    root->addWidget(m_contentScroll, 1);
+    m_content = new QWidget(m_contentScroll);
+    m_contentScroll->setWidget(m_content);
     auto *layout = new QVBoxLayout(m_content);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(6);
@@ -189,12 +210,17 @@ StepInspector::StepInspector(QWidget *parent)
     titleRow->addWidget(m_reveal, 0, Qt::AlignTop);
     layout->addLayout(titleRow);
 
+    buildOverview();
+    layout->addWidget(m_overview);
+
     m_splitter = new QSplitter(Qt::Vertical, m_content);
     m_splitter->setObjectName(QStringLiteral("inspectorSplitter"));
     m_splitter->setChildrenCollapsible(false);
     layout->addWidget(m_splitter, 1);
+    // Takes the spare height while the splitter is hidden, for a step without HTTP messages, so
+    // the texts stay at the top.
+    layout->addStretch(0);
 
-    buildOverview();
     m_requestBox = buildMessageBox(tr("Request"), QStringLiteral("requestView"), QStringLiteral("copyRequest"),
                                    &m_requestView);
     m_responseBox = buildMessageBox(tr("Response"), QStringLiteral("responseView"), QStringLiteral("copyResponse"),
@@ -206,19 +232,12 @@ StepInspector::StepInspector(QWidget *parent)
     });
     connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_userSizedSplitter = true; });
 
-    refresh();
 }
 
 void StepInspector::buildOverview()
 {
-    m_overviewScroll = new QScrollArea(m_splitter);
-    m_overviewScroll->setObjectName(QStringLiteral("overviewScroll"));
-    m_overviewScroll->setFrameShape(QFrame::NoFrame);
-    m_overviewScroll->setWidgetResizable(true);
-    m_overviewScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_overview = new QWidget(m_overviewScroll);
-    m_overviewScroll->setWidget(m_overview);
-    m_splitter->addWidget(m_overviewScroll);
+    m_overview = new QWidget(m_content);
+    m_overview->setObjectName(QStringLiteral("stepOverview"));
 
     auto *layout = new QVBoxLayout(m_overview);
     layout->setContentsMargins(0, 0, 0, 4);
@@ -270,7 +289,6 @@ void StepInspector::buildOverview()
     m_noMessage->setObjectName(QStringLiteral("noMessage"));
     m_noMessage->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(m_noMessage);
-    layout->addStretch(1);
 }
 
 QWidget *StepInspector::buildMessageBox(const QString &heading, const QString &viewName, const QString &copyName,
@@ -302,24 +320,17 @@ QWidget *StepInspector::buildMessageBox(const QString &heading, const QString &v
 
 void StepInspector::adjustSplitter()
 {
-    if (m_userSizedSplitter || !m_content->isVisible())
+    if (m_userSizedSplitter || !m_content || !m_content->isVisible())
         return;
+    // The request and the response share the height below the overview equally.
     const int total = m_splitter->height();
-    const int width = m_overviewScroll->viewport()->width();
-    int overviewHeight = m_overview->hasHeightForWidth() ? m_overview->heightForWidth(width) : -1;
-    if (overviewHeight < 0)
-        overviewHeight = m_overview->sizeHint().height();
     const bool request = !m_requestBox->isHidden();
     const bool response = !m_responseBox->isHidden();
     const int messageCount = int(request) + int(response);
-    if (messageCount == 0) {
-        m_splitter->setSizes({total, 0, 0});
+    if (messageCount == 0)
         return;
-    }
-    // The overview gets what it needs, up to 55 % of the height, and the messages share the rest.
-    const int overview = std::min(overviewHeight + 2, total * 55 / 100);
-    const int each = (total - overview) / messageCount;
-    m_splitter->setSizes({overview, request ? each : 0, response ? each : 0});
+    const int each = total / messageCount;
+    m_splitter->setSizes({request ? each : 0, response ? each : 0});
 }
 
 void StepInspector::resizeEvent(QResizeEvent *event)
@@ -368,29 +379,30 @@ Trace *StepInspector::trace() const
 
 bool StepInspector::secretsRevealed() const
 {
-    return m_reveal->isChecked();
+    return m_reveal && m_reveal->isChecked();
 }
 
 void StepInspector::setSecretsRevealed(bool revealed)
 {
+    ensureContent();
     m_reveal->setChecked(revealed);
 }
 
 QString StepInspector::requestText() const
 {
-    return m_requestView->toPlainText();
+    return m_requestView ? m_requestView->toPlainText() : QString();
 }
 
 QString StepInspector::responseText() const
 {
-    return m_responseView->toPlainText();
+    return m_responseView ? m_responseView->toPlainText() : QString();
 }
 
 void StepInspector::showStep(int index)
 {
     if (!m_trace || index < 0 || index >= m_trace->count())
         index = -1;
-    if (index != m_index) {
+    if (index != m_index && m_reveal) {
         // Revealing applies to one step only.
         const QSignalBlocker blocker(m_reveal);
         m_reveal->setChecked(false);
@@ -437,7 +449,10 @@ void StepInspector::refresh()
 {
     const bool hasStep = m_trace && m_index >= 0 && m_index < m_trace->count();
     m_placeholder->setVisible(!hasStep);
-    m_content->setVisible(hasStep);
+    if (!hasStep && !m_content)
+        return;
+    ensureContent();
+    m_contentScroll->setVisible(hasStep);
     m_reveal->setEnabled(hasStep);
     if (!hasStep) {
         m_requestRaw.clear();
@@ -507,6 +522,7 @@ void StepInspector::refresh()
     m_requestBox->setVisible(hasRequest);
     m_responseBox->setVisible(hasRequest || hasResponse || !step.cookies.isEmpty());
     m_noMessage->setVisible(!hasRequest && !hasResponse && step.cookies.isEmpty());
+    m_splitter->setVisible(!m_requestBox->isHidden() || !m_responseBox->isHidden());
     adjustSplitter();
 }
 

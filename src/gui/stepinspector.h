@@ -29,7 +29,8 @@ struct Explanation {
 // to the shown step only and is unchecked again when another step is shown. Copy buttons copy
 // the text as shown. Object names for tests and style sheets: "stepInspector", "revealSecrets",
 // "stepTitle", "stepSummary", "stepResult", "stepTiming", "explanationTitle", "explanationText",
-// "explanationSpec", "stepDetail", "requestView", "responseView", "copyRequest", "copyResponse".
+// "explanationSpec", "stepDetail", "requestView", "responseView", "copyRequest", "copyResponse",
+// "inspectorScroll" (the scroll area around everything but the placeholder).
 class StepInspector : public QWidget {
     Q_OBJECT
 public:
@@ -70,6 +71,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    void ensureContent();
     void buildOverview();
     QWidget *buildMessageBox(const QString &heading, const QString &viewName, const QString &copyName,
                              QPlainTextEdit **view);
@@ -95,8 +97,8 @@ private:
     QLabel *m_explanationSpec = nullptr;
     QLabel *m_detail = nullptr;
     QLabel *m_noMessage = nullptr;
-    QSplitter *m_splitter = nullptr;     // overview, request, response
-    QScrollArea *m_overviewScroll = nullptr;
+    QSplitter *m_splitter = nullptr;     // request, response
+    QScrollArea *m_contentScroll = nullptr; // everything but the placeholder
     QWidget *m_overview = nullptr;
     bool m_userSizedSplitter = false;    // true once the user dragged a splitter handle
     QWidget *m_requestBox = nullptr;

@@ -237,6 +237,9 @@ private Q_SLOTS:
     void diagramClickOutsideStepsIgnored();
     void diagramKeyboardNavigation();
     void diagramAnimationQueuesSteps();
+    void diagramNewStepScrollsIntoView_data();
+    void diagramNewStepScrollsIntoView();
+    void diagramNewStepKeepsScrolledUpView();
     void diagramReplayVisitsEveryStep();
     void diagramStopReplayShowsAll();
     void diagramToolTipIsMasked();
@@ -413,6 +416,86 @@ void TestDiagram::diagramAnimationQueuesSteps()
     QCOMPARE(selectedIndices(selected), (QList<int>{0, 1, 2, 3}));
 }
 
+void TestDiagram::diagramNewStepScrollsIntoView_data()
+{
+    QTest::addColumn<int>("animationDuration");
+    QTest::addColumn<bool>("selectEarlierStep");
+    QTest::newRow("instant, following") << 0 << false;
+    QTest::newRow("instant, earlier step selected") << 0 << true;
+    QTest::newRow("animated, following") << 40 << false;
+    QTest::newRow("animated, earlier step selected") << 40 << true;
+}
+
+// A step sent from the Query tab lands below the view. It comes into view when the newest step
+// was on screen, also when the user had selected another step, as the app does after UserInfo.
+void TestDiagram::diagramNewStepScrollsIntoView()
+{
+    QFETCH(int, animationDuration);
+    QFETCH(bool, selectEarlierStep);
+    Trace trace;
+    DiagramWidget diagram;
+    diagram.setAnimationDuration(0);
+    diagram.resize(700, 300);
+    diagram.setTrace(&trace);
+    buildFullFlow(trace);
+    diagram.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&diagram));
+    const int newest = trace.count() - 1;
+    diagram.scrollToStep(newest); // the steps arrived before the viewport had its size
+    QVERIFY(diagram.verticalScrollBar()->maximum() > 0); // the view is shorter than the diagram
+    QVERIFY(diagram.viewport()->rect().contains(diagram.stepRect(newest)));
+    if (selectEarlierStep) {
+        diagram.setCurrentStep(newest - 1); // still on screen
+        QVERIFY(!diagram.followsNewSteps());
+    }
+
+    diagram.setAnimationDuration(animationDuration);
+    trace.append(makeStep(Trace::App, Trace::Backend, Channel::Back, QStringLiteral("POST /graphql"),
+                          QStringLiteral("api-request"), StepResult::Ok, 200, 31));
+    QTRY_COMPARE(diagram.shownStepCount(), newest + 2);
+    QVERIFY2(diagram.viewport()->rect().contains(diagram.stepRect(newest + 1)),
+             qPrintable(QStringLiteral("step rect %1,%2 %3x%4, viewport height %5")
+                            .arg(diagram.stepRect(newest + 1).x())
+                            .arg(diagram.stepRect(newest + 1).y())
+                            .arg(diagram.stepRect(newest + 1).width())
+                            .arg(diagram.stepRect(newest + 1).height())
+                            .arg(diagram.viewport()->height())));
+    QCOMPARE(diagram.currentStep(), selectEarlierStep ? newest - 1 : newest + 1);
+}
+
+// A user who scrolled up to read an earlier step keeps that view when steps arrive.
+void TestDiagram::diagramNewStepKeepsScrolledUpView()
+{
+    Trace trace;
+    DiagramWidget diagram;
+    diagram.setAnimationDuration(0);
+    diagram.resize(700, 300);
+    diagram.setTrace(&trace);
+    buildFullFlow(trace);
+    diagram.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&diagram));
+    QVERIFY(diagram.verticalScrollBar()->value() > 0);
+
+    // Scrolled to the top with the scroll bar, selection unchanged (still following).
+    diagram.verticalScrollBar()->setValue(0);
+    const int newest = trace.count() - 1;
+    QVERIFY(!diagram.viewport()->rect().intersects(diagram.stepRect(newest)));
+    trace.append(makeStep(Trace::App, Trace::Backend, Channel::Back, QStringLiteral("POST /graphql"),
+                          QStringLiteral("api-request"), StepResult::Ok, 200, 31));
+    QCOMPARE(diagram.shownStepCount(), newest + 2);
+    QCOMPARE(diagram.verticalScrollBar()->value(), 0);
+
+    // An earlier step picked and scrolled into view at the top: the same.
+    diagram.setCurrentStep(1);
+    QCOMPARE(diagram.verticalScrollBar()->value(), 0);
+    diagram.setAnimationDuration(40);
+    trace.append(makeStep(Trace::App, Trace::Backend, Channel::Back, QStringLiteral("POST /graphql"),
+                          QStringLiteral("api-request"), StepResult::Ok, 200, 27));
+    QTRY_COMPARE(diagram.shownStepCount(), newest + 3);
+    QCOMPARE(diagram.verticalScrollBar()->value(), 0);
+    QCOMPARE(diagram.currentStep(), 1);
+}
+
 void TestDiagram::diagramReplayVisitsEveryStep()
 {
     Trace trace;
@@ -566,10 +649,10 @@ void TestDiagram::inspectorMasksUntilRevealed()
     inspector.setTrace(&trace);
     inspector.show();
     QVERIFY(QTest::qWaitForWindowExposed(&inspector));
-    auto *reveal = inspector.findChild<QPushButton *>(QStringLiteral("revealSecrets"));
-    QVERIFY(reveal);
 
     inspector.showStep(TokenRequestStep);
+    auto *reveal = inspector.findChild<QPushButton *>(QStringLiteral("revealSecrets"));
+    QVERIFY(reveal);
     QVERIFY(!inspector.secretsRevealed());
     QVERIFY2(!inspector.requestText().contains(authorizationCode), qPrintable(inspector.requestText()));
     QVERIFY(!inspector.requestText().contains(codeVerifier));

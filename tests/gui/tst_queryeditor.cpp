@@ -24,6 +24,7 @@
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTextBlock>
@@ -136,6 +137,10 @@ private Q_SLOTS:
     void responseHighlightsJsonTokens();
     void prettyTextMatchesCorePrinter_data();
     void prettyTextMatchesCorePrinter();
+    void responseClearedOnModeSwitch();
+    void saveNameFromOperation();
+    void headersWrapAtWidgetWidth();
+    void environmentTipNamesMenu();
     void screenshot();
 
 private:
@@ -981,6 +986,106 @@ void TestQueryEditor::screenshot()
     sendWithShortcut();
     QTRY_COMPARE(finished.count(), 2);
     QVERIFY(m_editor->grab().save(dir + QStringLiteral("/queryeditor-401.png")));
+}
+
+void TestQueryEditor::responseClearedOnModeSwitch()
+{
+    const QString dir = qEnvironmentVariable("AFX_SCREENSHOT_DIR", QStringLiteral(AFX_BINARY_DIR "/screenshots"));
+    QVERIFY(QDir().mkpath(dir));
+    auto *status = m_editor->findChild<QLabel *>(QStringLiteral("responseStatus"));
+    auto *response = m_editor->findChild<QPlainTextEdit *>(QStringLiteral("response"));
+    QSignalSpy finished(m_editor, &QueryEditor::requestFinished);
+
+    m_body = QByteArrayLiteral(R"({"id": "rest-1", "title": "Buy milk"})");
+    m_contentType = QByteArrayLiteral("application/json");
+    m_editor->setMode(afx::query::RequestMode::Http);
+    m_editor->setHttpRequest(QStringLiteral("POST"), QStringLiteral("http://127.0.0.1:%1/body").arg(m_port),
+                             QStringLiteral("Content-Type: application/json"), QStringLiteral("{}"));
+    m_editor->send();
+    QTRY_COMPARE(finished.count(), 1);
+    QTRY_VERIFY(response->toPlainText().contains(QStringLiteral("rest-1")));
+    QVERIFY2(status->text().startsWith(QStringLiteral("200 OK")), qPrintable(status->text()));
+
+    // Back in GraphQL mode, the REST response is not shown under the query.
+    m_editor->setMode(afx::query::RequestMode::Graphql);
+    QVERIFY(!response->toPlainText().contains(QStringLiteral("rest-1")));
+    QVERIFY2(status->text().startsWith(QStringLiteral("The HTTP response was cleared")), qPrintable(status->text()));
+    QVERIFY(!m_editor->findChild<QWidget *>(QStringLiteral("authBox"))->isVisible());
+    QCoreApplication::processEvents();
+    QVERIFY(m_editor->grab().save(dir + QStringLiteral("/queryeditor-mode-switch.png")));
+
+    // Switching again keeps the note and shows no response.
+    m_editor->setMode(afx::query::RequestMode::Http);
+    QVERIFY(response->toPlainText().isEmpty());
+
+    // A GraphQL response is cleared the same way when switching to HTTP.
+    m_editor->setMode(afx::query::RequestMode::Graphql);
+    sendWithShortcut();
+    QTRY_COMPARE(finished.count(), 2);
+    QTRY_VERIFY(response->toPlainText().contains(QStringLiteral("\"data\"")));
+    m_editor->setMode(afx::query::RequestMode::Http);
+    QVERIFY(response->toPlainText().isEmpty());
+    QVERIFY2(status->text().startsWith(QStringLiteral("The GraphQL response was cleared")), qPrintable(status->text()));
+
+    // Switching while the same mode stays selected changes nothing.
+    m_editor->send();
+    QTRY_COMPARE(finished.count(), 3);
+    QTRY_VERIFY(response->toPlainText().contains(QStringLiteral("rest-1")));
+    m_editor->setMode(afx::query::RequestMode::Http);
+    QVERIFY(response->toPlainText().contains(QStringLiteral("rest-1")));
+}
+
+void TestQueryEditor::saveNameFromOperation()
+{
+    // One named operation: the combo box stays empty, the name is still proposed.
+    m_editor->setQuery(QStringLiteral("query Me {\n  me { id name }\n}"));
+    QCOMPARE(m_editor->findChild<QComboBox *>(QStringLiteral("operationName"))->currentText(), QString());
+    QCOMPARE(m_editor->defaultSaveName(), QStringLiteral("Me"));
+
+    // Several operations: the chosen one.
+    m_editor->setQuery(QStringLiteral("query First { me { id } }\nquery Second { me { name } }"));
+    m_editor->findChild<QComboBox *>(QStringLiteral("operationName"))->setEditText(QStringLiteral("Second"));
+    QCOMPARE(m_editor->defaultSaveName(), QStringLiteral("Second"));
+
+    // An anonymous operation, and a document that does not parse, propose nothing.
+    m_editor->setQuery(QStringLiteral("{ me { id } }"));
+    QCOMPARE(m_editor->defaultSaveName(), QString());
+    m_editor->setQuery(QStringLiteral("query Broken { me { id "));
+    m_editor->findChild<QComboBox *>(QStringLiteral("operationName"))->setEditText(QString());
+    QCOMPARE(m_editor->defaultSaveName(), QString());
+
+    // HTTP mode proposes the request's title.
+    m_editor->setMode(afx::query::RequestMode::Http);
+    m_editor->setHttpRequest(QStringLiteral("GET"), QStringLiteral("http://127.0.0.1:%1/todos").arg(m_port), QString(), QString());
+    QVERIFY2(m_editor->defaultSaveName().contains(QStringLiteral("/todos")), qPrintable(m_editor->defaultSaveName()));
+}
+
+void TestQueryEditor::headersWrapAtWidgetWidth()
+{
+    for (const char *name : {"headers", "httpHeaders"}) {
+        auto *headers = m_editor->findChild<QPlainTextEdit *>(QLatin1String(name));
+        QVERIFY2(headers, name);
+        QCOMPARE(headers->lineWrapMode(), QPlainTextEdit::WidgetWidth);
+    }
+
+    // A long header typed into the HTTP headers leaves the view at column 0.
+    m_editor->setMode(afx::query::RequestMode::Http);
+    auto *headers = m_editor->findChild<QPlainTextEdit *>(QStringLiteral("httpHeaders"));
+    headers->setFocus();
+    QTest::keyClicks(headers, QStringLiteral("Content-Type: application/json; charset=utf-8; profile=\"https://example.test/schemas/todo\""));
+    QCOMPARE(headers->horizontalScrollBar()->value(), 0);
+
+    const QString dir = qEnvironmentVariable("AFX_SCREENSHOT_DIR", QStringLiteral(AFX_BINARY_DIR "/screenshots"));
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(m_editor->grab().save(dir + QStringLiteral("/queryeditor-http-headers.png")));
+}
+
+void TestQueryEditor::environmentTipNamesMenu()
+{
+    m_editor->setEnvironment({});
+    const QString tip = m_editor->findChild<QLineEdit *>(QStringLiteral("endpoint"))->toolTip();
+    QVERIFY2(tip.contains(QStringLiteral("File > Edit profile (Ctrl+E)")), qPrintable(tip));
+    QVERIFY2(!tip.contains(QStringLiteral("Profile > Edit")), qPrintable(tip));
 }
 
 QTEST_MAIN(TestQueryEditor)

@@ -26,6 +26,8 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -93,6 +95,9 @@ private Q_SLOTS:
     void ctrlSpaceLoadsSchemaOnce();
     void cancelSchemaLoad();
     void interopBackendSchema();
+    void completionDescriptionFitsPopup();
+    void paneWidthsWithDocsAndHistory_data();
+    void paneWidthsWithDocsAndHistory();
     void screenshots();
 
 private:
@@ -480,6 +485,69 @@ void TestQueryEditorSchema::interopBackendSchema()
     editor->showCompletion();
     QTRY_VERIFY(editor->isCompletionVisible());
     QCOMPARE(completionLabels(editor).value(0), QStringLiteral("title"));
+}
+
+void TestQueryEditorSchema::completionDescriptionFitsPopup()
+{
+    const QString dir = qEnvironmentVariable("AFX_SCREENSHOT_DIR", QStringLiteral(AFX_BINARY_DIR "/screenshots"));
+    QVERIFY(QDir().mkpath(dir));
+    m_editor->resize(960, 820);
+    QVERIFY(loadSchemaAndWait(m_editor));
+    GraphqlEditor *editor = m_editor->graphqlEditor();
+    editor->setPlainText(QStringLiteral("query Todos {\n  tod\n}"));
+    placeCursorAfter(editor, QStringLiteral("  tod"));
+    editor->setFocus();
+    editor->showCompletion();
+    QTRY_VERIFY(editor->isCompletionVisible());
+    QCoreApplication::processEvents();
+
+    auto *popup = m_editor->window()->findChild<QWidget *>(QStringLiteral("completionPopup"));
+    QVERIFY(popup);
+    auto *description = popup->findChild<QLabel *>(QStringLiteral("completionDescription"));
+    QVERIFY(description);
+    QVERIFY2(description->text().size() > 40, qPrintable(description->text()));
+    QCOMPARE(description->height(), description->heightForWidth(description->width()));
+    // Inside the popup's frame: no line is cut at the top or the bottom.
+    QCOMPARE(description->visibleRegion().boundingRect(), description->rect());
+    QVERIFY(popup->contentsRect().contains(description->geometry()));
+    QVERIFY(popup->grab().save(dir + QStringLiteral("/queryeditor-completion-description.png")));
+}
+
+void TestQueryEditorSchema::paneWidthsWithDocsAndHistory_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::newRow("query tab at 1600 px") << 800;
+    QTest::newRow("narrower than the panes' minimums") << 640;
+}
+
+void TestQueryEditorSchema::paneWidthsWithDocsAndHistory()
+{
+    QFETCH(int, width);
+    m_editor->resize(width, 700);
+    m_editor->setHistoryVisible(true);
+    m_editor->setDocumentationVisible(true);
+    QTRY_VERIFY(m_editor->isDocumentationVisible());
+    QTest::qWait(50);
+
+    auto *history = m_editor->findChild<QWidget *>(QStringLiteral("historyPanel"));
+    QVERIFY(history);
+    QVERIFY2(history->width() >= 200, qPrintable(QString::number(history->width())));
+
+    // The Variables and Headers tabs keep their labels: no scroll arrows.
+    auto *variables = m_editor->findChild<QPlainTextEdit *>(QStringLiteral("variables"));
+    QTabWidget *tabs = nullptr;
+    for (QWidget *parent = variables->parentWidget(); parent && !tabs; parent = parent->parentWidget())
+        tabs = qobject_cast<QTabWidget *>(parent);
+    QVERIFY(tabs);
+    QVERIFY2(tabs->tabBar()->width() >= tabs->tabBar()->sizeHint().width(),
+             qPrintable(QStringLiteral("%1 < %2").arg(tabs->tabBar()->width()).arg(tabs->tabBar()->sizeHint().width())));
+
+    auto *docs = m_editor->findChild<QWidget *>(QStringLiteral("docExplorer"));
+    QVERIFY(docs->width() >= docs->minimumWidth());
+
+    const QString dir = qEnvironmentVariable("AFX_SCREENSHOT_DIR", QStringLiteral(AFX_BINARY_DIR "/screenshots"));
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(m_editor->grab().save(dir + QStringLiteral("/queryeditor-panes-%1.png").arg(width)));
 }
 
 void TestQueryEditorSchema::screenshots()
