@@ -315,6 +315,10 @@ void MainWindow::buildMenus()
     compare->setToolTip(tr("Show the previous run's diagram next to this one, for example the code flow next to the "
                            "implicit flow (Ctrl+Shift+M)"));
     run->addSeparator();
+    m_retryKeychainAction = run->addAction(tr("Retry the OS &keychain"), this, [this] { probeKeychain(false); });
+    m_retryKeychainAction->setObjectName(QStringLiteral("retryKeychainAction"));
+    m_retryKeychainAction->setToolTip(tr("Check the OS keychain again, for example after unlocking the keyring"));
+    m_retryKeychainAction->setEnabled(false);
     m_refreshAction = run->addAction(tr("Re&fresh tokens"), this, [this] { refreshTokens(); });
     m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
     m_refreshAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
@@ -601,26 +605,43 @@ TokenKey MainWindow::tokenKey() const
     return TokenKey{m_profile.id, m_profile.issuer, m_profile.clientId, m_profile.audience};
 }
 
-void MainWindow::probeKeychain()
+void MainWindow::probeKeychain(bool atStartUp)
 {
     auto *store = new KeychainTokenStore(this);
     store->setTimeout(std::chrono::milliseconds(m_options.keychainTimeoutMs));
     setBusy(true, tr("Checking the OS keychain..."));
-    store->probe([this, store](const KeychainProbeResult &probe) {
+    m_retryKeychainAction->setEnabled(false);
+    store->probe([this, store, atStartUp](const KeychainProbeResult &probe) {
         setBusy(false);
         if (probe.ok) {
             m_tokenStore = store;
+            m_retryKeychainAction->setEnabled(false);
             qCInfo(lcWindow) << "Keychain available";
-            startSandbox();
+            if (atStartUp) {
+                startSandbox();
+                return;
+            }
+            // The sandbox already runs: its key and the current tokens go into the keychain, so
+            // the next start verifies the tokens this session saves.
+            m_tokenStore->write(sandboxKeyName, QString::fromLatin1(m_sandbox->signingKey().toPrivatePem()),
+                                [](bool, const QString &) {});
+            if (!m_tokens.isEmpty())
+                m_tokenStore->saveTokens(tokenKey(), m_tokens, [](bool, const QString &) {});
+            m_banner->showMessage(MessageBanner::Kind::Success, tr("The OS keychain works now: tokens are kept in it."));
+            statusBar()->showMessage(tr("Token store: %1").arg(m_tokenStore->backendName()), 5000);
             return;
         }
         store->deleteLater();
+        m_retryKeychainAction->setEnabled(!m_tokenStore || !m_tokenStore->isPersistent());
         qCWarning(lcWindow).noquote() << "Keychain not available:" << probe.keychainError;
         m_bannerAction = [this] { useMemoryStore(); };
         m_banner->showMessage(MessageBanner::Kind::Warning,
-                              tr("The OS keychain is not available, so tokens cannot be kept between runs. %1").arg(probe.message()),
+                              tr("The OS keychain is not available, so tokens cannot be kept between runs. %1 "
+                                 "Run > Retry the OS keychain tries again.")
+                                  .arg(probe.message()),
                               tr("Keep tokens in memory for this session"));
-        startSandbox();
+        if (atStartUp)
+            startSandbox();
     });
 }
 

@@ -164,7 +164,9 @@ private:
     void editProfile();
     void openProfileDialog();
     void forgetTokens();
-    void probeKeychain();
+    // Checks that the OS keychain works and uses it. At start-up the sandbox starts afterwards
+    // (the keychain may hold its signing key); a later retry stores the running sandbox's key.
+    void probeKeychain(bool atStartUp = true);
     void startSandbox();
     void startSandboxWithKey();
     void useMemoryStore();
@@ -240,6 +242,7 @@ private:
     QAction *m_cancelAction = nullptr;
     QAction *m_replayAction = nullptr;
     QAction *m_refreshAction = nullptr;
+    QAction *m_retryKeychainAction = nullptr; // enabled while tokens are not in the keychain
     QAction *m_editProfileAction = nullptr;
     QAction *m_keepSessionAction = nullptr;
 };

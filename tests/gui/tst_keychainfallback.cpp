@@ -5,6 +5,8 @@
 
 #include "gui/mainwindow.h"
 #include "gui/messagebanner.h"
+
+#include <QAction>
 #include "storage/tokenstore.h"
 
 #include <QLabel>
@@ -63,6 +65,19 @@ private Q_SLOTS:
         // The error QtKeychain reported, and what to install.
         QVERIFY2(banner->text().contains(QLatin1String("org.freedesktop.secrets")), qPrintable(banner->text()));
         QVERIFY2(banner->text().contains(QLatin1String("gnome-keyring")), qPrintable(banner->text()));
+
+        // A retry probes the keychain again and, still without one, says so again.
+        auto *retry = window.findChild<QAction *>(QStringLiteral("retryKeychainAction"));
+        QVERIFY(retry);
+        QVERIFY(retry->isEnabled());
+        QVERIFY2(banner->text().contains(QLatin1String("Retry the OS keychain")), qPrintable(banner->text()));
+        banner->hideMessage();
+        retry->trigger();
+        QVERIFY(!retry->isEnabled()); // while the probe runs
+        QTRY_VERIFY_WITH_TIMEOUT(retry->isEnabled(), 15000);
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->text().contains(QLatin1String("keychain is not available")), qPrintable(banner->text()));
+        QVERIFY(!window.tokenStore());
 
         auto *action = banner->findChild<QPushButton *>(QStringLiteral("messageAction"));
         QVERIFY(action);

@@ -100,8 +100,7 @@ QString KeychainTokenStore::timeoutText() const
 
 QString KeychainTokenStore::timeoutExplanation() const
 {
-    return tr("The keychain did not respond in time. A prompt to unlock the keyring may be waiting on the "
-              "screen: answer it, then retry.");
+    return tr("A prompt to unlock the keyring may be waiting on the screen: answer it, then retry.");
 }
 
 QString KeychainTokenStore::failureMessage(const JobResult &result) const
