@@ -852,7 +852,7 @@ void QueryEditor::updateModeWidgets()
 
 void QueryEditor::clearResponseOfOtherMode()
 {
-    // A response under the request of the other mode would read as that request's answer.
+    // A response under the request of the other mode would read as the response to that request.
     // NOTE: a request still running when the mode changes shows its response when it arrives.
     if (!m_responseMode || *m_responseMode == mode() || m_running || m_pendingResponse)
         return;

@@ -66,7 +66,7 @@ private Q_SLOTS:
         QVERIFY2(banner->text().contains(QLatin1String("org.freedesktop.secrets")), qPrintable(banner->text()));
         QVERIFY2(banner->text().contains(QLatin1String("gnome-keyring")), qPrintable(banner->text()));
 
-        // A retry probes the keychain again and, still without one, says so again.
+        // A retry probes the keychain again and, still without one, shows the warning again.
         auto *retry = window.findChild<QAction *>(QStringLiteral("retryKeychainAction"));
         QVERIFY(retry);
         QVERIFY(retry->isEnabled());

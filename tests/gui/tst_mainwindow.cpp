@@ -100,7 +100,7 @@ private Q_SLOTS:
         QVERIFY2(editor->historyStore().historyPath().startsWith(m_profiles.path()),
                  qPrintable(editor->historyStore().historyPath()));
 
-        // A token the sandbox did not issue: the backend answers 401 and the doctor explains it.
+        // A token the sandbox did not issue: the backend returns 401 and the doctor explains it.
         editor->setCredential(QueryEditor::Credential::ApiToken);
         editor->setApiToken(QStringLiteral("not-a-sandbox-token"));
         QSignalSpy finished(editor, &QueryEditor::requestFinished);

@@ -1,7 +1,7 @@
-// The query editor's schema against the built-in sandbox on 127.0.0.1: loading it by
-// introspection as its own trace step, completion, validation and the documentation explorer
-// with it, the variables checked against it, a rejected credential that keeps the previous
-// schema, and the automatic load on Ctrl+Space. With INTEROP_ISSUER and INTEROP_GRAPHQL set
+// The query editor's schema against the built-in sandbox on 127.0.0.1. The tests cover loading
+// it by introspection as its own trace step, and completion, validation and the documentation
+// explorer with it. They also cover variables checked against it, a rejected credential that
+// keeps the previous schema, and the automatic load on Ctrl+Space. With INTEROP_ISSUER and INTEROP_GRAPHQL set
 // (tests/interop/start.sh), also the graphql-js backend. Saves screenshots of the schema tools.
 
 #include "flow/authcodeflow.h"
@@ -379,7 +379,7 @@ void TestQueryEditorSchema::rejectedCredentialKeepsSchema()
 
 void TestQueryEditorSchema::responseWithoutSchemaReported()
 {
-    // The UserInfo endpoint answers the POST with the user's claims: JSON, but no schema. Its
+    // The UserInfo endpoint returns the user's claims for the POST: JSON, but no schema. Its
     // URL is another endpoint, so no schema is in use afterwards.
     m_editor->setEndpoint(QUrl(m_sandbox->issuer() + QStringLiteral("/userinfo")));
     QVERIFY(!loadSchemaAndWait(m_editor));

@@ -1,8 +1,8 @@
-// GraphQL introspection of the built-in sandbox's backend over real HTTP on 127.0.0.1: the
-// query that the query editor sends, the structure and descriptions of the response, the meta
-// fields __typename, __schema and __type, their validation, the bearer token they need, and the
-// response parsed with afx::graphql::Schema. The interop backend (graphql-js), when scripts/test
-// started it, answers the same query.
+// GraphQL introspection of the built-in sandbox's backend over real HTTP on 127.0.0.1. The tests
+// send the query editor's introspection query and check the structure and descriptions of the
+// response. They also cover the meta fields __typename, __schema and __type, their validation,
+// the bearer token they need, and the response parsed with afx::graphql::Schema. The interop
+// backend (graphql-js), when scripts/test started it, must return a schema for the same query.
 
 #include "flow/authcodeflow.h"
 #include "graphql/parser.h"

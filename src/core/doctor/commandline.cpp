@@ -196,7 +196,7 @@ int runCheckCommand(const QString &profilePath, const QString &format, QTextStre
 namespace {
 
 // Options that QGuiApplication and QApplication (Qt 6.4) read from the command line and remove
-// before the program sees it. They are hidden from --help but must not count as unknown.
+// before the program parses it. They are hidden from --help but must not count as unknown.
 // NOTE: the list may miss a rarely used Qt option, and such an option is then reported as
 // unknown (exit 2).
 const char *const qtOptionsWithValue[] = {"platform", "platformpluginpath", "platformtheme", "plugin", "qmljsdebugger",

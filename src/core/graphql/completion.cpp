@@ -808,7 +808,7 @@ public:
         , m_parser(parser)
         , m_fragments(fragments)
         , m_colonFollows(colonFollows)
-        , m_metaTypesWanted(metaTypesWanted)
+        , m_includeMetaTypes(metaTypesWanted)
     {
     }
 
@@ -972,7 +972,7 @@ private:
         if (!m_schema)
             return;
         for (const SchemaType &type : m_schema->types()) {
-            if (type.name.startsWith(QLatin1String("__")) && !m_metaTypesWanted)
+            if (type.name.startsWith(QLatin1String("__")) && !m_includeMetaTypes)
                 continue;
             if (accepts(type))
                 m_items.append(makeItem(CompletionItem::Kind::Type, type.name, schemaTypeKindName(type.kind), type.description));
@@ -1011,7 +1011,7 @@ private:
     const OnlineParser &m_parser;
     const QList<FragmentInfo> &m_fragments;
     bool m_colonFollows;
-    bool m_metaTypesWanted;
+    bool m_includeMetaTypes;
     QList<CompletionItem> m_items;
 };
 

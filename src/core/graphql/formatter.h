@@ -16,9 +16,9 @@ namespace afx::graphql {
 // not lex or contains an unpaired UTF-16 surrogate. The caller keeps the text unchanged then.
 std::optional<QString> prettify(const QString &source, QString *error);
 
-// Comments or uncomments `lines` (the editor's selected lines): when every non-blank line
-// starts with '#' after its indentation, removes the '#' and one space after it; otherwise adds
-// "# " at the smallest indentation of the non-blank lines. Returns the new lines.
+// Comments or uncomments `lines`, the editor's selected lines. When every non-blank line starts
+// with '#' after its indentation, removes the '#' and one space after it. Otherwise adds "# " at
+// the smallest indentation of the non-blank lines. Returns the new lines.
 QStringList toggleLineComments(const QStringList &lines);
 
 } // namespace afx::graphql

@@ -11,8 +11,9 @@ namespace afx::graphql {
 
 // Checks request variables against the variable definitions of one operation (GraphQL spec
 // section 6.1.2 "Coercing Variable Values"). It reports a required variable without a value or
-// default, a value of the wrong JSON type for its scalar, an enum value that does not exist, an
-// input object with an unknown or missing field, and a list where a single value is expected.
+// default, a value of the wrong JSON type for its scalar and an enum value that does not exist.
+// It also reports an input object with an unknown or missing field, and a list where a single
+// value is expected.
 // A variable the operation does not define is a warning, because servers ignore it. With no schema, only
 // the built-in scalars and the wrapping types are checked. Each message names the variable,
 // the path inside its value and the expected type, such as:

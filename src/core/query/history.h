@@ -8,8 +8,8 @@
 
 namespace afx::query {
 
-// How the query editor sends a request: a GraphQL POST built from a document, or a raw HTTP
-// request with any method.
+// The kind of request the query editor sends: a GraphQL POST built from a document, or a raw
+// HTTP request with any method.
 enum class RequestMode { Graphql, Http };
 QString requestModeName(RequestMode mode); // "graphql", "http"
 
@@ -43,7 +43,7 @@ struct HistoryEntry {
     bool matches(const QString &filter) const;
 };
 
-// Longest document, variables, headers or body text kept in an entry, in characters. A longer
+// Maximum length of the document, variables, headers or body text kept in an entry, in characters. A longer
 // text is dropped from the entry and named in `removed`.
 inline constexpr qsizetype maxStoredFieldLength = 256 * 1024;
 
