@@ -53,7 +53,11 @@ int main(int argc, char *argv[])
     if (commandLine.action != afx::doctor::ExplorerCommandLine::Action::OpenWindow)
         return runWithoutWindow(argc, argv, commandLine);
 
+    // Joined below, once the application object exists and before any widget measures text.
+    std::jthread fontConfig = afx::gui::startFontConfigLoad();
     QApplication app(argc, argv);
+    if (fontConfig.joinable())
+        fontConfig.join();
     QApplication::setApplicationName(QStringLiteral("authflow-explorer"));
     QApplication::setApplicationDisplayName(QStringLiteral("Auth Flow Explorer"));
     QApplication::setOrganizationName(QStringLiteral("authflow-explorer"));
@@ -62,9 +66,6 @@ int main(int argc, char *argv[])
     // The style the user chose (-style, QT_STYLE_OVERRIDE) or the desktop's, with a few icons
     // loaded late (see deferrediconstyle.h).
     QApplication::setStyle(new afx::gui::DeferredIconStyle(QStyleFactory::create(QApplication::style()->name())));
-
-    // Joined when main returns, before the application object goes.
-    const std::jthread fontWarmUp = afx::gui::startFontWarmUp();
 
     afx::gui::MainWindowOptions options;
     options.useKeychain = !commandLine.memoryStore;

@@ -7,7 +7,7 @@ AFX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 AFX_BUILD_PACKAGES=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-webengine-dev qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev qt6-qpa-plugins
-  qtkeychain-qt6-dev libsecret-1-0 libssl-dev libqrencode-dev libgl-dev libegl-dev libxkbcommon-dev
+  qtkeychain-qt6-dev libsecret-1-0 libssl-dev libqrencode-dev libfontconfig-dev libgl-dev libegl-dev libxkbcommon-dev
   libqt6webenginecore6-bin fonts-dejavu-core
 )
 # Extra packages for the headless test suite: X server, D-Bus session, keyring, the npm peers.

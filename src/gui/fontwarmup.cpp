@@ -1,24 +1,20 @@
 #include "gui/fontwarmup.h"
 
-#include <QFont>
-#include <QFontDatabase>
-#include <QFontMetrics>
-#include <QGuiApplication>
+#ifdef AFX_HAVE_FONTCONFIG
+#include <fontconfig/fontconfig.h>
+#endif
 
 namespace afx::gui {
 
-std::jthread startFontWarmUp()
+std::jthread startFontConfigLoad()
 {
-    return std::jthread([] {
-        // Qt's font database is thread-safe. These are the fonts of the diagram and the step
-        // inspector: the application font, its bold face and the fixed-width font.
-        QFont regular = QGuiApplication::font();
-        const QString sample = QStringLiteral("Browser App Auth provider Backend 0123456789");
-        QFontMetrics(regular).horizontalAdvance(sample);
-        regular.setBold(true);
-        QFontMetrics(regular).horizontalAdvance(sample);
-        QFontMetrics(QFontDatabase::systemFont(QFontDatabase::FixedFont)).horizontalAdvance(sample);
-    });
+#ifdef AFX_HAVE_FONTCONFIG
+    // Measuring fonts here as well did not shorten the start-up: the GUI thread still loaded
+    // each font face itself.
+    return std::jthread([] { FcInit(); });
+#else
+    return {};
+#endif
 }
 
 } // namespace afx::gui
