@@ -669,7 +669,7 @@ private Q_SLOTS:
         });
         const FlowResult result = run(profile, agent);
         QVERIFY2(result.ok, qPrintable(result.message));
-        QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+        QCOMPARE(result.validation.claims().value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
         QCOMPARE(countKey(*m_trace, QStringLiteral("callback-form-post")), responseMode == QLatin1String("form_post") ? 1 : 0);
     }
 
@@ -700,7 +700,7 @@ private Q_SLOTS:
         QVERIFY2(profile.validate().isEmpty(), qPrintable(profile.validate().join(QLatin1Char(' '))));
         const FlowResult result = run(profile, interopAgent());
         QVERIFY2(result.ok, qPrintable(result.message));
-        QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+        QCOMPARE(result.validation.claims().value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
         QCOMPARE(countKey(*m_trace, QStringLiteral("front-channel-tokens")), 1);
         QCOMPARE(countKey(*m_trace, QStringLiteral("token-request")), exchangesCode ? 1 : 0);
         // The front-channel ID token's hashes were checked when it carries them.
@@ -753,7 +753,7 @@ private Q_SLOTS:
         QCOMPARE(result.kind, FlowKind::DeviceCode);
         QVERIFY(!received.userCode.isEmpty());
         QVERIFY(received.verificationUri.isValid());
-        QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+        QCOMPARE(result.validation.claims().value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
         QVERIFY(countKey(*m_trace, QStringLiteral("device-token-poll")) >= 1);
         QCOMPARE(countKey(*m_trace, QStringLiteral("device-authorization")), 1);
         QCOMPARE(countKey(*m_trace, QStringLiteral("authorize-request")), 0);
@@ -1247,7 +1247,7 @@ private Q_SLOTS:
         agent->fieldValues.insert(QStringLiteral("password"), QStringLiteral("correct horse battery staple"));
         const FlowResult result = run(profile, agent, QStringLiteral("s3cr+et/with=special:chars"));
         QVERIFY2(result.ok, qPrintable(result.message));
-        QCOMPARE(result.validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
+        QCOMPARE(result.validation.claims().value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
 
         // The interop backend accepts the ID token of explorer-public as its Bearer credential.
         if (clientId != QLatin1String("explorer-public"))

@@ -409,7 +409,7 @@ CaseResult TestConformance::runIdTokenCase(const QString &testId, const QString 
         // The ID token is valid, and the UserInfo response names another user.
         const Check userInfo = compareUserInfoSubject(
             QJsonObject{{QStringLiteral("sub"), QStringLiteral("foobar")}, {QStringLiteral("name"), QStringLiteral("Jane")}},
-            validation.claims);
+            validation.claims());
         result.checks.append(userInfo);
         result.accepted = result.accepted && userInfo.status != Status::Failed;
     }

@@ -357,8 +357,8 @@ void TestIdToken::validTokenPasses()
     QVERIFY(!validation.unknownKeyId);
     AFX_COMPARE_CHECK(validation, QStringLiteral("check-signature"), Status::Passed, alg);
     AFX_COMPARE_CHECK(validation, QStringLiteral("check-nonce"), Status::Passed, QStringLiteral("equals"));
-    QCOMPARE(validation.header.value(QStringLiteral("alg")).toString(), alg);
-    QCOMPARE(validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("u1"));
+    QCOMPARE(validation.header().value(QStringLiteral("alg")).toString(), alg);
+    QCOMPARE(validation.claims().value(QStringLiteral("sub")).toString(), QStringLiteral("u1"));
     for (const Check &check : validation.checks) {
         QVERIFY2(!check.name.isEmpty(), qPrintable(check.id));
         QVERIFY2(!check.reason.isEmpty(), qPrintable(check.id));
@@ -398,6 +398,13 @@ void TestIdToken::malformedTokenRejected_data()
                                                << QStringLiteral("not a JSON object");
     QTest::newRow("payload not JSON") << header + '.' + jose::base64UrlEncode("{\"iss\":") + ".c2ln"
                                       << QStringLiteral("not a JSON object");
+    // RFC 7519 section 4: two readers could each take another of the two values.
+    QTest::newRow("claim given twice") << header + '.' + jose::base64UrlEncode(R"({"sub":"alice","sub":"mallory"})") + ".c2ln"
+                                       << QStringLiteral("the member name \"sub\" appears more than once");
+    QTest::newRow("header member given twice") << jose::base64UrlEncode(R"({"alg":"RS256","alg":"none"})") + '.' + claims + ".c2ln"
+                                               << QStringLiteral("the member name \"alg\" appears more than once");
+    QTest::newRow("claims with text after the object") << header + '.' + jose::base64UrlEncode(R"({"sub":"a"} {})") + ".c2ln"
+                                                       << QStringLiteral("more text after the object");
     QTest::newRow("signature not base64url") << header + '.' + claims + ".c2l*" << QStringLiteral("base64url");
     QTest::newRow("larger than 64 KiB") << header + '.' + QByteArray(70000, 'A') + ".c2ln" << QStringLiteral("bytes");
 }

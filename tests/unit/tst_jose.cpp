@@ -150,7 +150,6 @@ private Q_SLOTS:
     void compactParseErrors();
     void compactParseDecodesParts();
     void compactParseNonJsonPayload();
-    void compactParseRepeatedHeaders();
     void classifyTokenFormats_data();
     void classifyTokenFormats();
 
@@ -841,36 +840,6 @@ void TestJose::compactParseNonJsonPayload()
     QVERIFY2(arrayJws.has_value(), qPrintable(error));
     QCOMPARE(arrayJws->payload, QByteArray("[1,2]"));
     QVERIFY(arrayJws->claims.isEmpty());
-}
-
-void TestJose::compactParseRepeatedHeaders()
-{
-    // Parsed headers are kept for the next token with the same header, so parse tokens with
-    // more different headers than are kept, twice over, and each must keep its own header.
-    const QByteArray payload = base64UrlEncode(R"({"sub":"user-1"})");
-    QList<QByteArray> tokens;
-    for (int i = 0; i < 6; ++i) {
-        const QByteArray header = base64UrlEncode(QStringLiteral(R"({"alg":"RS256","kid":"key-%1"})").arg(i).toUtf8());
-        tokens.append(header + '.' + payload + ".c2ln");
-    }
-    for (int pass = 0; pass < 2; ++pass) {
-        for (int i = 0; i < int(tokens.size()); ++i) {
-            QString error;
-            const std::optional<CompactJws> jws = CompactJws::parse(tokens.at(i), &error);
-            QVERIFY2(jws.has_value(), qPrintable(error));
-            QCOMPARE(jws->kid(), QStringLiteral("key-%1").arg(i));
-            QCOMPARE(jws->claims.value(QStringLiteral("sub")).toString(), QStringLiteral("user-1"));
-        }
-    }
-
-    // A header that failed is rejected again with the same message, also after a valid token.
-    const QByteArray noAlg = base64UrlEncode(R"({"kid":"key-0"})") + '.' + payload + ".c2ln";
-    for (int pass = 0; pass < 2; ++pass) {
-        QString error;
-        QVERIFY(!CompactJws::parse(noAlg, &error).has_value());
-        QCOMPARE(error, QStringLiteral("The JWS header has no \"alg\" member."));
-        QVERIFY(CompactJws::parse(tokens.first(), &error).has_value());
-    }
 }
 
 void TestJose::classifyTokenFormats_data()

@@ -1485,7 +1485,7 @@ void AuthCodeFlow::validate(const TokenSet &tokens, bool keysRefetched)
 
     QString refreshProblem;
     if (m_kind == FlowKind::Refresh && validation.passed()) {
-        refreshProblem = compareWithPreviousIdToken(validation.claims, m_current.idToken);
+        refreshProblem = compareWithPreviousIdToken(validation.claims(), m_current.idToken);
         if (m_trace) {
             const int index = m_trace->appendLocal(Trace::App, tr("Same user as before"), refreshProblem.isEmpty() ? StepResult::Ok : StepResult::Failed,
                                                    refreshProblem.isEmpty() ? tr("iss, sub and aud equal those of the previous ID token, and so does "

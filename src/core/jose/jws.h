@@ -20,6 +20,20 @@ enum class TokenFormat {
 // such parts and an "enc" member in that header. Whitespace anywhere makes a token Opaque.
 TokenFormat classifyToken(const QByteArray &token);
 
+// The three parts of a compact JWS, base64url-decoded but not parsed.
+struct DecodedCompactJws {
+    QByteArray signingInput; // ASCII(BASE64URL(header) || '.' || BASE64URL(payload))
+    QByteArray header;       // JSON text of the header
+    QByteArray payload;
+    QByteArray signature;
+};
+
+// Splits a compact JWS and decodes its parts. On failure returns nullopt and sets *error to a
+// sentence naming what was wrong: the size (checked first, on the whole token), the count of
+// parts, an empty header, or the part that is not base64url.
+std::optional<DecodedCompactJws> decodeCompactJws(const QByteArray &token, QString *error,
+                                                  qsizetype maxBytes = 64 * 1024);
+
 // A compact JWS split into its parts, with header and payload decoded.
 struct CompactJws {
     QByteArray signingInput;  // ASCII(BASE64URL(header) || '.' || BASE64URL(payload))

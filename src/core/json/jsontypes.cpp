@@ -8,7 +8,12 @@ namespace afx::json {
 
 QString jsonTypeName(const QJsonValue &value)
 {
-    switch (value.type()) {
+    return jsonTypeName(value.type());
+}
+
+QString jsonTypeName(QJsonValue::Type type)
+{
+    switch (type) {
     case QJsonValue::Null:
         return QStringLiteral("null");
     case QJsonValue::Bool:

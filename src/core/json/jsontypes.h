@@ -8,6 +8,7 @@ namespace afx::json {
 // Returns the JSON type of `value` as a phrase for error messages: "null", "a boolean",
 // "a number", "a string", "an array", "an object", or "nothing" for a missing member.
 QString jsonTypeName(const QJsonValue &value);
+QString jsonTypeName(QJsonValue::Type type);
 
 // Returns the value at `path` inside `root`: member names separated by '.', with "[N]" for an
 // array item, such as "data.login.idToken" or "errors[0].message". On a missing member, a wrong

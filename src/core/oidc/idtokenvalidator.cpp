@@ -2,8 +2,10 @@
 
 #include "jose/jws.h"
 #include "json/jsontypes.h"
+#include "json/objectview.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QStringBuilder>
 #include <QStringTokenizer>
 
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 #include <optional>
 #include <span>
 
@@ -212,9 +215,9 @@ QString unsuitableReason(const jose::Jwk &jwk, const QString &alg)
 
 enum class ReadResult { Absent, WrongType, Ok };
 
-ReadResult readNumericDate(const QJsonObject &claims, QLatin1String name, double *out)
+ReadResult readNumericDate(const json::ObjectView &claims, QLatin1String name, double *out)
 {
-    const QJsonValue value = claims.value(name);
+    const json::ValueView value = claims.value(name);
     if (value.isUndefined())
         return ReadResult::Absent;
     if (!value.isDouble())
@@ -223,14 +226,14 @@ ReadResult readNumericDate(const QJsonObject &claims, QLatin1String name, double
     return ReadResult::Ok;
 }
 
-QString numericDateTypeReason(const QJsonObject &claims, QLatin1String name)
+QString numericDateTypeReason(const json::ObjectView &claims, QLatin1String name)
 {
     return QStringLiteral("The claim \"%1\" is %2, but it must be a JSON number of seconds since "
                           "1970-01-01T00:00:00Z (a NumericDate, RFC 7519 section 2).")
         .arg(name, jsonTypeName(claims.value(name)));
 }
 
-QString stringTypeReason(const QJsonObject &claims, const QString &name)
+QString stringTypeReason(const json::ObjectView &claims, const QString &name)
 {
     return QStringLiteral("The claim \"%1\" is %2, but it must be a string.").arg(name, jsonTypeName(claims.value(name)));
 }
@@ -446,11 +449,11 @@ private:
         if (m_token.isEmpty())
             return fail(id, QStringLiteral("The %1 is empty.").arg(m_tokenName), spec);
 
-        // The common case, a well-formed JWS, is parsed once. The token is only classified
-        // when parsing fails, to explain a JWE or an opaque token.
+        // The common case, a well-formed JWS, is decoded once. The token is only classified
+        // when decoding fails, to explain a JWE or an opaque token.
         QString error;
-        std::optional<jose::CompactJws> jws = jose::CompactJws::parse(m_token, &error);
-        if (!jws) {
+        std::optional<jose::DecodedCompactJws> decoded = jose::decodeCompactJws(m_token, &error);
+        if (!decoded) {
             if (m_token.count('.') != 2 && jose::classifyToken(m_token) == jose::TokenFormat::Jwe)
                 return fail(id,
                             QStringLiteral("The %1 has five parts, so it is an encrypted JWE (RFC 7516), not a "
@@ -472,14 +475,37 @@ private:
                             spec);
             return fail(id, QStringLiteral("The %1 is not a valid JWT. %2").arg(m_tokenName, error), spec);
         }
-        m_jws = std::move(*jws);
-        m_result.header = m_jws.header;
-        m_result.claims = m_jws.claims;
+        m_signingInput = std::move(decoded->signingInput);
+        m_signature = std::move(decoded->signature);
 
-        if (m_jws.claims.isEmpty())
+        if (!m_header.read(decoded->header, &error)) {
+            if (decoded->header.trimmed().startsWith('['))
+                error = QStringLiteral("The JWS header is a JSON array, but it must be a JSON object.");
+            else
+                error = QStringLiteral("The JWS header is not valid JSON: %1.").arg(error);
+            return fail(id, QStringLiteral("The %1 is not a valid JWT. %2").arg(m_tokenName, error), spec);
+        }
+        const json::ValueView alg = m_header.value(QLatin1StringView("alg"));
+        if (alg.isUndefined())
+            return fail(id,
+                        QStringLiteral("The %1 is not a valid JWT. The JWS header has no \"alg\" member.").arg(m_tokenName),
+                        spec);
+        if (!alg.isString())
+            return fail(id,
+                        QStringLiteral("The %1 is not a valid JWT. The JWS header member \"alg\" must be a string.")
+                            .arg(m_tokenName),
+                        spec);
+        m_result.setDecodedJson(decoded->header, decoded->payload);
+
+        if (!m_claims.read(decoded->payload, &error))
+            return fail(id,
+                        QStringLiteral("The payload of the %1 is not a JSON object with claims: %2.").arg(m_tokenName, error),
+                        spec);
+        if (m_claims.isEmpty())
             return fail(id, QStringLiteral("The payload of the %1 is not a JSON object with claims.").arg(m_tokenName),
                         spec);
-        if (!jose::checkCriticalHeader(m_jws.header, &error))
+        // checkCriticalHeader reads a QJsonObject, which is built only for the rare "crit" member.
+        if (m_header.contains(QLatin1StringView("crit")) && !jose::checkCriticalHeader(m_header.toJsonObject(), &error))
             return fail(id, error, spec);
 
         pass(id,
@@ -495,7 +521,7 @@ private:
         const CheckId id = CheckId::Algorithm;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 7; RFC 8725 section 3.1");
 
-        const QJsonValue algValue = m_jws.header.value(QLatin1String("alg"));
+        const json::ValueView algValue = m_header.value(QLatin1String("alg"));
         if (algValue.isUndefined())
             return fail(id, QStringLiteral("The header has no \"alg\", so the signature cannot be checked."), spec);
         if (!algValue.isString())
@@ -565,7 +591,7 @@ private:
             return fail(id, QStringLiteral("The provider's JWKS has no keys, so the signature cannot be verified."),
                         spec);
 
-        const QJsonValue kidValue = m_jws.header.value(QLatin1String("kid"));
+        const json::ValueView kidValue = m_header.value(QLatin1String("kid"));
         if (!kidValue.isUndefined() && !kidValue.isString())
             return fail(id,
                         QStringLiteral("The header member \"kid\" is %1, but it must be a string.").arg(jsonTypeName(kidValue)),
@@ -668,7 +694,7 @@ private:
 
         QString error;
         if (isHmacAlgorithm(m_alg)) {
-            if (jose::verifyHmac(m_alg, m_expect.clientSecret.toUtf8(), m_jws.signingInput, m_jws.signature, &error))
+            if (jose::verifyHmac(m_alg, m_expect.clientSecret.toUtf8(), m_signingInput, m_signature, &error))
                 pass(id, u"The " % m_alg % u" signature matches the client secret.", spec);
             else
                 fail(id, QStringLiteral("%1 Check the client secret of this profile.").arg(error), spec);
@@ -678,27 +704,27 @@ private:
         // A DER-encoded ECDSA signature is a common interoperability bug of the signing side, so
         // it gets a reason of its own instead of a bare verification failure.
         const int rawLength = rawEcdsaSignatureLength(m_alg);
-        if (rawLength > 0 && m_jws.signature.size() != rawLength) {
-            if (!m_jws.signature.isEmpty() && static_cast<unsigned char>(m_jws.signature.at(0)) == 0x30)
+        if (rawLength > 0 && m_signature.size() != rawLength) {
+            if (!m_signature.isEmpty() && static_cast<unsigned char>(m_signature.at(0)) == 0x30)
                 fail(id,
                      QStringLiteral("The signature is %1 bytes and starts with 0x30, so it is ASN.1 DER-encoded. "
                                     "%2 signatures must be the raw %3-byte R||S concatenation (RFC 7518 section "
                                     "3.4), so the provider's signing library is at fault.")
-                         .arg(m_jws.signature.size())
+                         .arg(m_signature.size())
                          .arg(m_alg)
                          .arg(rawLength),
                      spec);
             else
                 fail(id,
                      QStringLiteral("The signature is %1 bytes, but %2 signatures are %3 bytes (RFC 7518 section 3.4).")
-                         .arg(m_jws.signature.size())
+                         .arg(m_signature.size())
                          .arg(m_alg)
                          .arg(rawLength),
                      spec);
             return;
         }
 
-        if (jose::verifySignature(m_alg, m_key, m_jws.signingInput, m_jws.signature, &error))
+        if (jose::verifySignature(m_alg, m_key, m_signingInput, m_signature, &error))
             pass(id, u"The " % m_alg % u" signature is valid for the selected key.", spec);
         else if (!error.isEmpty())
             fail(id, error, spec);
@@ -714,9 +740,9 @@ private:
     {
         const CheckId id = CheckId::Issuer;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 2");
-        const QJsonObject &claims = m_jws.claims;
+        const json::ObjectView &claims = m_claims;
 
-        const QJsonValue value = claims.value(QLatin1String("iss"));
+        const json::ValueView value = claims.value(QLatin1String("iss"));
         if (value.isUndefined()) {
             fail(id, QStringLiteral("The token has no \"iss\" claim."), spec);
             return;
@@ -752,9 +778,9 @@ private:
     {
         const CheckId id = CheckId::Subject;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 2");
-        const QJsonObject &claims = m_jws.claims;
+        const json::ObjectView &claims = m_claims;
 
-        const QJsonValue value = claims.value(QLatin1String("sub"));
+        const json::ValueView value = claims.value(QLatin1String("sub"));
         if (value.isUndefined()) {
             fail(id, QStringLiteral("The token has no \"sub\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
@@ -783,7 +809,7 @@ private:
     {
         const CheckId id = CheckId::Audience;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 3; RFC 7519 section 4.1.3");
-        const QJsonValue value = m_jws.claims.value(QLatin1String("aud"));
+        const json::ValueView value = m_claims.value(QLatin1String("aud"));
 
         if (value.isUndefined()) {
             fail(id, QStringLiteral("The token has no \"aud\" claim."), spec);
@@ -839,8 +865,8 @@ private:
     {
         const CheckId id = CheckId::AuthorizedParty;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, steps 4 and 5");
-        const QJsonObject &claims = m_jws.claims;
-        const QJsonValue value = claims.value(QLatin1String("azp"));
+        const json::ObjectView &claims = m_claims;
+        const json::ValueView value = claims.value(QLatin1String("azp"));
 
         if (value.isUndefined()) {
             // In OpenID Connect Core 1.0 step 4, checking that azp is present with several
@@ -877,12 +903,12 @@ private:
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 9; RFC 7519 section 4.1.4");
 
         double exp = 0;
-        switch (readNumericDate(m_jws.claims, QLatin1String("exp"), &exp)) {
+        switch (readNumericDate(m_claims, QLatin1String("exp"), &exp)) {
         case ReadResult::Absent:
             fail(id, QStringLiteral("The token has no \"exp\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
         case ReadResult::WrongType:
-            fail(id, numericDateTypeReason(m_jws.claims, QLatin1String("exp")), spec);
+            fail(id, numericDateTypeReason(m_claims, QLatin1String("exp")), spec);
             return;
         case ReadResult::Ok:
             break;
@@ -918,12 +944,12 @@ private:
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 10; RFC 7519 section 4.1.6");
 
         double iat = 0;
-        switch (readNumericDate(m_jws.claims, QLatin1String("iat"), &iat)) {
+        switch (readNumericDate(m_claims, QLatin1String("iat"), &iat)) {
         case ReadResult::Absent:
             fail(id, QStringLiteral("The token has no \"iat\" claim, which every %1 must have.").arg(m_tokenName), spec);
             return;
         case ReadResult::WrongType:
-            fail(id, numericDateTypeReason(m_jws.claims, QLatin1String("iat")), spec);
+            fail(id, numericDateTypeReason(m_claims, QLatin1String("iat")), spec);
             return;
         case ReadResult::Ok:
             break;
@@ -962,12 +988,12 @@ private:
         const QString spec = QStringLiteral("RFC 7519 section 4.1.5");
 
         double nbf = 0;
-        switch (readNumericDate(m_jws.claims, QLatin1String("nbf"), &nbf)) {
+        switch (readNumericDate(m_claims, QLatin1String("nbf"), &nbf)) {
         case ReadResult::Absent:
             skip(id, QStringLiteral("The token has no \"nbf\" claim, which is optional."));
             return;
         case ReadResult::WrongType:
-            fail(id, numericDateTypeReason(m_jws.claims, QLatin1String("nbf")), spec);
+            fail(id, numericDateTypeReason(m_claims, QLatin1String("nbf")), spec);
             return;
         case ReadResult::Ok:
             break;
@@ -993,8 +1019,8 @@ private:
     {
         const CheckId id = CheckId::Nonce;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, section 3.1.3.7, step 11");
-        const QJsonObject &claims = m_jws.claims;
-        const QJsonValue value = claims.value(QLatin1String("nonce"));
+        const json::ObjectView &claims = m_claims;
+        const json::ValueView value = claims.value(QLatin1String("nonce"));
 
         if (m_expect.nonce.isEmpty()) {
             // The implicit and hybrid flows return the ID token from the authorization endpoint,
@@ -1040,8 +1066,8 @@ private:
             skip(id, notReceived);
             return;
         }
-        const QJsonObject &claims = m_jws.claims;
-        const QJsonValue claimValue = claims.value(claim);
+        const json::ObjectView &claims = m_claims;
+        const json::ValueView claimValue = claims.value(claim);
         if (claimValue.isUndefined()) {
             if (required)
                 fail(id,
@@ -1083,7 +1109,7 @@ private:
         const bool required = maxAgeSent || m_expect.authTimeEssential;
 
         double authTime = 0;
-        switch (readNumericDate(m_jws.claims, QLatin1String("auth_time"), &authTime)) {
+        switch (readNumericDate(m_claims, QLatin1String("auth_time"), &authTime)) {
         case ReadResult::Absent:
             if (maxAgeSent)
                 fail(id,
@@ -1100,7 +1126,7 @@ private:
                                         "was requested."));
             return;
         case ReadResult::WrongType:
-            fail(id, numericDateTypeReason(m_jws.claims, QLatin1String("auth_time")), spec);
+            fail(id, numericDateTypeReason(m_claims, QLatin1String("auth_time")), spec);
             return;
         case ReadResult::Ok:
             break;
@@ -1140,8 +1166,8 @@ private:
     {
         const CheckId id = CheckId::Acr;
         const QString spec = QStringLiteral("OpenID Connect Core 1.0, sections 3.1.3.7 step 12 and 5.5.1.1");
-        const QJsonObject &claims = m_jws.claims;
-        const QJsonValue value = claims.value(QLatin1String("acr"));
+        const json::ObjectView &claims = m_claims;
+        const json::ValueView value = claims.value(QLatin1String("acr"));
         const QStringList &requested = m_expect.acrValues;
 
         if (value.isUndefined()) {
@@ -1189,7 +1215,7 @@ private:
     {
         const CheckId id = CheckId::Type;
         const QString spec = QStringLiteral("RFC 9068 sections 2.1 and 4");
-        const QJsonValue value = m_jws.header.value(QStringLiteral("typ"));
+        const json::ValueView value = m_header.value(QStringLiteral("typ"));
 
         if (value.isUndefined()) {
             fail(id,
@@ -1220,7 +1246,7 @@ private:
     // check `id` and returns nothing when the claim is missing or not a string.
     std::optional<QString> requiredAccessTokenClaim(CheckId id, const QString &name, const QString &spec)
     {
-        const QJsonValue value = m_jws.claims.value(name);
+        const json::ValueView value = m_claims.value(name);
         if (value.isUndefined()) {
             fail(id,
                  QStringLiteral("The token has no \"%1\" claim, which every RFC 9068 access token must have.").arg(name),
@@ -1228,7 +1254,7 @@ private:
             return std::nullopt;
         }
         if (!value.isString()) {
-            fail(id, stringTypeReason(m_jws.claims, name), spec);
+            fail(id, stringTypeReason(m_claims, name), spec);
             return std::nullopt;
         }
         return value.toString();
@@ -1276,13 +1302,55 @@ private:
 
     IdTokenValidation m_result;
     std::bitset<kCheckCount> m_done; // the checks already in m_result
-    jose::CompactJws m_jws;
+    QByteArray m_signingInput;
+    QByteArray m_signature;
+    json::ObjectView m_header;
+    json::ObjectView m_claims;
     QString m_alg;
     jose::Key m_key;
     QStringList m_audiences;
 };
 
 } // namespace
+
+struct IdTokenValidation::DecodedJson {
+    QByteArray header;
+    QByteArray claims;
+    std::once_flag parsed;
+    QJsonObject headerObject;
+    QJsonObject claimsObject;
+
+    void parse()
+    {
+        std::call_once(parsed, [this] {
+            headerObject = QJsonDocument::fromJson(header).object();
+            claimsObject = QJsonDocument::fromJson(claims).object();
+        });
+    }
+};
+
+void IdTokenValidation::setDecodedJson(const QByteArray &header, const QByteArray &claims)
+{
+    m_json = std::make_shared<DecodedJson>();
+    m_json->header = header;
+    m_json->claims = claims;
+}
+
+QJsonObject IdTokenValidation::header() const
+{
+    if (!m_json)
+        return {};
+    m_json->parse();
+    return m_json->headerObject;
+}
+
+QJsonObject IdTokenValidation::claims() const
+{
+    if (!m_json)
+        return {};
+    m_json->parse();
+    return m_json->claimsObject;
+}
 
 bool IdTokenValidation::passed() const
 {
