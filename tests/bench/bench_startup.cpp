@@ -1,6 +1,7 @@
 // Start-up benchmark: time from process start until the first window is shown, for the app
 // and for a bare Qt Widgets program, measured alternately in the same run. Prints the medians
-// and their ratio. Usage: bench_startup APP BARE [RUNS]
+// and their ratio. Usage: bench_startup APP BARE [RUNS]. RUNS is 31 by default: with 15 starts,
+// the bare window's median alone moved between 23.9 and 27.4 ms from one run to the next.
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QProcess>
@@ -54,7 +55,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "usage: bench_startup APP BARE_WINDOW [RUNS]\n");
         return 2;
     }
-    const int runs = args.size() > 3 ? args.at(3).toInt() : 15;
+    const int runs = args.size() > 3 ? args.at(3).toInt() : 31;
     std::vector<double> appTimes;
     std::vector<double> bareTimes;
     // One warm-up each so both start from a warm file cache.
