@@ -400,9 +400,9 @@ void TestIdToken::malformedTokenRejected_data()
                                       << QStringLiteral("not a JSON object");
     // RFC 7519 section 4: two readers could each take another of the two values.
     QTest::newRow("claim given twice") << header + '.' + jose::base64UrlEncode(R"({"sub":"alice","sub":"mallory"})") + ".c2ln"
-                                       << QStringLiteral("the member name \"sub\" appears more than once");
+                                       << QStringLiteral("The claim \"sub\" appears more than once");
     QTest::newRow("header member given twice") << jose::base64UrlEncode(R"({"alg":"RS256","alg":"none"})") + '.' + claims + ".c2ln"
-                                               << QStringLiteral("the member name \"alg\" appears more than once");
+                                               << QStringLiteral("The header member \"alg\" appears more than once");
     QTest::newRow("claims with text after the object") << header + '.' + jose::base64UrlEncode(R"({"sub":"a"} {})") + ".c2ln"
                                                        << QStringLiteral("more text after the object");
     QTest::newRow("signature not base64url") << header + '.' + claims + ".c2l*" << QStringLiteral("base64url");

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void rejectsBadText_data();
     void rejectsBadText();
     void failureKeepsNothing();
+    void repeatedNameReported();
     void deepNesting();
     void hugeObject();
 };
@@ -184,6 +185,22 @@ void TestJsonObjectView::failureKeepsNothing()
     QVERIFY(view.isEmpty());
     QVERIFY(view.value(QLatin1StringView("sub")).isUndefined());
     QVERIFY(view.value(QLatin1StringView("iss")).isUndefined());
+}
+
+void TestJsonObjectView::repeatedNameReported()
+{
+    ObjectView view;
+    QString error;
+    QVERIFY(!view.read(R"({"sub":"a","aud":"x","sub":"b"})", &error));
+    QCOMPARE(view.repeatedName(), QStringLiteral("sub"));
+
+    // Another failure, or a success, clears it.
+    QVERIFY(!view.read(R"({"sub":)", &error));
+    QVERIFY(view.repeatedName().isEmpty());
+    QVERIFY(!view.read(R"({"a":1,"a":2})", &error));
+    QCOMPARE(view.repeatedName(), QStringLiteral("a"));
+    QVERIFY(view.read(R"({"a":1})", &error));
+    QVERIFY(view.repeatedName().isEmpty());
 }
 
 void TestJsonObjectView::deepNesting()

@@ -402,7 +402,7 @@ QJsonArray ValueView::toArray() const
 namespace {
 
 // Returns a member name that appears twice, or nullopt.
-std::optional<QByteArrayView> repeatedName(QVarLengthArray<QByteArrayView, 12> names)
+std::optional<QByteArrayView> findRepeatedName(QVarLengthArray<QByteArrayView, 12> names)
 {
     // A token has about a dozen claims, where comparing each pair is quicker than sorting.
     if (names.size() <= 16) {
@@ -428,6 +428,7 @@ bool ObjectView::read(const QByteArray &text, QString *error)
     m_text = text;
     m_decodedNames.clear();
     m_members.clear();
+    m_repeatedName.clear();
 
     Reader reader(m_text);
     const auto failed = [&] {
@@ -485,12 +486,12 @@ bool ObjectView::read(const QByteArray &text, QString *error)
     QVarLengthArray<QByteArrayView, 12> names;
     for (const Member &member : std::as_const(m_members))
         names.append(member.name);
-    if (const std::optional<QByteArrayView> repeated = repeatedName(names)) {
-        const QString message =
-            QStringLiteral("the member name \"%1\" appears more than once").arg(QString::fromUtf8(*repeated));
+    if (const std::optional<QByteArrayView> repeated = findRepeatedName(names)) {
+        const QString name = QString::fromUtf8(*repeated);
         failed();
+        m_repeatedName = name;
         if (error)
-            *error = message;
+            *error = QStringLiteral("the member name \"%1\" appears more than once").arg(name);
         return false;
     }
     return true;

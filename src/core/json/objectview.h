@@ -61,6 +61,9 @@ public:
     // The whole object as a QJsonObject, parsed again with QJsonDocument.
     QJsonObject toJsonObject() const;
 
+    // The member name that made the last read() fail because it appears twice; empty otherwise.
+    QString repeatedName() const { return m_repeatedName; }
+
 private:
     struct Member {
         QByteArrayView name; // decoded UTF-8, in m_text or in m_decodedNames
@@ -70,6 +73,7 @@ private:
     QByteArray m_text;
     QList<QByteArray> m_decodedNames; // names that had escapes
     QVarLengthArray<Member, 12> m_members;
+    QString m_repeatedName;
 };
 
 // Names the type of `value` as jsonTypeName does for a QJsonValue, such as "a string".

@@ -233,6 +233,14 @@ QString numericDateTypeReason(const json::ObjectView &claims, QLatin1String name
         .arg(name, jsonTypeName(claims.value(name)));
 }
 
+// `kind` is "claim" or "header member".
+QString repeatedMemberReason(const QString &kind, const QString &name)
+{
+    return QStringLiteral("The %1 \"%2\" appears more than once. Two readers of the token could take different "
+                          "values, so the token is rejected (RFC 7519 section 4 allows it).")
+        .arg(kind, name);
+}
+
 QString stringTypeReason(const json::ObjectView &claims, const QString &name)
 {
     return QStringLiteral("The claim \"%1\" is %2, but it must be a string.").arg(name, jsonTypeName(claims.value(name)));
@@ -479,6 +487,8 @@ private:
         m_signature = std::move(decoded->signature);
 
         if (!m_header.read(decoded->header, &error)) {
+            if (!m_header.repeatedName().isEmpty())
+                return fail(id, repeatedMemberReason(QStringLiteral("header member"), m_header.repeatedName()), spec);
             if (decoded->header.trimmed().startsWith('['))
                 error = QStringLiteral("The JWS header is a JSON array, but it must be a JSON object.");
             else
@@ -497,10 +507,13 @@ private:
                         spec);
         m_result.setDecodedJson(decoded->header, decoded->payload);
 
-        if (!m_claims.read(decoded->payload, &error))
+        if (!m_claims.read(decoded->payload, &error)) {
+            if (!m_claims.repeatedName().isEmpty())
+                return fail(id, repeatedMemberReason(QStringLiteral("claim"), m_claims.repeatedName()), spec);
             return fail(id,
                         QStringLiteral("The payload of the %1 is not a JSON object with claims: %2.").arg(m_tokenName, error),
                         spec);
+        }
         if (m_claims.isEmpty())
             return fail(id, QStringLiteral("The payload of the %1 is not a JSON object with claims.").arg(m_tokenName),
                         spec);
