@@ -5,6 +5,7 @@
 #include "gui/messagebanner.h"
 #include "gui/tokenpanel.h"
 #include "jose/base64url.h"
+#include "json/objectview.h"
 #include "oidc/idtokenvalidator.h"
 
 #include <QClipboard>
@@ -206,6 +207,15 @@ QString jsonTypeName(const QJsonDocument &document)
     return TokenInspector::tr("JSON but not an object");
 }
 
+// Returns the name of a member that appears twice in the JSON object `bytes`, or an empty string.
+QString repeatedMemberName(const QByteArray &bytes)
+{
+    json::ObjectView view;
+    QString error;
+    view.read(bytes, &error);
+    return view.repeatedName();
+}
+
 // Parses a decoded part as a JSON object. On failure sets *error to a sentence naming the part.
 std::optional<QJsonObject> parseObjectPart(const QByteArray &bytes, jose::TokenFormat format, int index, QString *error)
 {
@@ -370,6 +380,8 @@ struct TokenInspector::Decoded {
     QJsonObject header;
     QJsonObject claims;
     QList<int> partLengths;
+    QString repeatedHeaderMember; // QJsonDocument keeps the last of two members with one name
+    QString repeatedClaim;
 };
 
 TokenInspector::TokenInspector(QWidget *parent)
@@ -641,6 +653,7 @@ bool TokenInspector::decode(const QString &input, Decoded *out, QString *error)
     if (!header)
         return false;
     out->header = *header;
+    out->repeatedHeaderMember = repeatedMemberName(*headerBytes);
     if (!header->value(QStringLiteral("alg")).isString()) {
         *error = tr("The header (part 1) has no \"alg\" string, which every JOSE header must have (RFC 7515, section 4.1.1).");
         return false;
@@ -672,6 +685,7 @@ bool TokenInspector::decode(const QString &input, Decoded *out, QString *error)
     if (!claims)
         return false;
     out->claims = *claims;
+    out->repeatedClaim = repeatedMemberName(*payloadBytes);
     const auto signature = decodePart(parts.at(2), out->format, 2, error);
     if (!signature)
         return false;
@@ -727,6 +741,8 @@ void TokenInspector::showDecoded(const Decoded &decoded)
     m_header = decoded.header;
     m_claims = decoded.claims;
     m_partLengths = decoded.partLengths;
+    m_repeatedHeaderMember = decoded.repeatedHeaderMember;
+    m_repeatedClaim = decoded.repeatedClaim;
     {
         // Each new token starts masked. The signal is blocked because showValue() runs below anyway.
         const QSignalBlocker blocker(m_reveal);
@@ -810,6 +826,17 @@ void TokenInspector::showKind()
             text += QLatin1Char(' ') + tr("Its token_use claim says it is a Cognito %1 token.").arg(tokenUse);
         else if (m_claims.contains(QStringLiteral("nonce")) || m_claims.contains(QStringLiteral("at_hash")))
             text += QLatin1Char(' ') + tr("Its nonce or at_hash claim suggests an ID token.");
+        // RFC 7519 section 4 lets a reader reject such a token, and the validator does.
+        const auto warnRepeated = [&text](const QString &what) {
+            text += QStringLiteral("<br><b>%1</b> ").arg(tr("Warning:"))
+                + tr("The %1 appears more than once. This view shows the last value, but readers of the token may "
+                     "take another one, so Verify rejects the token.")
+                      .arg(what.toHtmlEscaped());
+        };
+        if (!m_repeatedHeaderMember.isEmpty())
+            warnRepeated(tr("header member \"%1\"").arg(m_repeatedHeaderMember));
+        if (!m_repeatedClaim.isEmpty())
+            warnRepeated(tr("claim \"%1\"").arg(m_repeatedClaim));
         break;
     }
     case jose::TokenFormat::Jwe:

@@ -108,6 +108,8 @@ private:
     QJsonObject m_header;
     QJsonObject m_claims;
     QList<int> m_partLengths;
+    QString m_repeatedHeaderMember; // a header member name given twice, shown as a warning
+    QString m_repeatedClaim;        // a claim name given twice
 
     QList<jose::Jwk> m_keys;
     QString m_expectedIssuer;

@@ -162,6 +162,7 @@ private Q_SLOTS:
     void verifyWithoutKeysExplains();
     void verifySignedTokenPasses();
     void verifyTamperedTokenFails();
+    void repeatedClaimWarnedAndRejected();
     void screenshot();
 
 private:
@@ -781,6 +782,38 @@ void TestTokenInspector::verifyTamperedTokenFails()
     QCOMPARE(checkResult(checks, QStringLiteral("check-issuer")), QStringLiteral("passed"));
     const QString summary = labelText(&inspector, QStringLiteral("verifySummary"));
     QVERIFY2(summary.contains(QStringLiteral("1 of")) && summary.contains(QStringLiteral("checks failed")), qPrintable(summary));
+}
+
+void TestTokenInspector::repeatedClaimWarnedAndRejected()
+{
+    // Signed by the provider's key, so only the repeated "sub" is wrong. The table shows the last
+    // value, as QJsonDocument reads it, and the warning says that other readers may differ.
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QByteArray header = b64(R"({"alg":"RS256","kid":"inspector-key-1","typ":"JWT"})");
+    const QByteArray payload = b64(QStringLiteral(R"({"iss":"http://127.0.0.1:8765","sub":"alice","aud":"explorer-client",)"
+                                                  R"("exp":%1,"iat":%2,"sub":"mallory"})")
+                                       .arg(now + 600)
+                                       .arg(now - 30)
+                                       .toUtf8());
+    QString error;
+    const std::optional<QByteArray> signature =
+        afx::jose::sign(QStringLiteral("RS256"), m_key, header + '.' + payload, &error);
+    QVERIFY2(signature.has_value(), qPrintable(error));
+
+    TokenInspector inspector;
+    inspector.setVerificationKeys(jwks(), QStringLiteral("http://127.0.0.1:8765"), QStringLiteral("explorer-client"));
+    inspector.setToken(QString::fromLatin1(header + '.' + payload + '.' + b64(*signature)));
+    QVERIFY2(inspector.errorText().isEmpty(), qPrintable(inspector.errorText()));
+    const QString kind = labelText(&inspector, QStringLiteral("tokenKind"));
+    QVERIFY2(kind.contains(QStringLiteral("The claim &quot;sub&quot; appears more than once")), qPrintable(kind));
+    QVERIFY2(!kind.contains(QStringLiteral("header member")), qPrintable(kind));
+
+    QTest::mouseClick(inspector.findChild<QAbstractButton *>(QStringLiteral("verifyToken")), Qt::LeftButton);
+    const auto *checks = inspector.findChild<QTreeWidget *>(QStringLiteral("verifyChecks"));
+    QCOMPARE(checkResult(checks, QStringLiteral("check-format")), QStringLiteral("failed"));
+    const QString summary = labelText(&inspector, QStringLiteral("verifySummary"));
+    QVERIFY2(summary.contains(QStringLiteral("checks failed")) || summary.contains(QStringLiteral("check failed")),
+             qPrintable(summary));
 }
 
 void TestTokenInspector::screenshot()
