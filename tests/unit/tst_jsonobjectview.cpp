@@ -154,7 +154,8 @@ void TestJsonObjectView::rejectsBadText_data()
     QTest::newRow("UTF-8 surrogate") << QByteArray("{\"a\":\"\xed\xa0\x80\"}") << QStringLiteral("invalid UTF-8 (byte 0xa0)");
     QTest::newRow("UTF-8 above U+10FFFF") << QByteArray("{\"a\":\"\xf4\x90\x80\x80\"}") << QStringLiteral("invalid UTF-8 (byte 0x90)");
     QTest::newRow("invalid UTF-8 in a name") << QByteArray("{\"\xfe\":1}") << QStringLiteral("invalid UTF-8 (byte 0xfe)");
-    QTest::newRow("UTF-16 text") << QByteArray("{\0\"\0a\0\"\0:\0001\0}\0", 18) << QStringLiteral("expected a string at byte 1");
+    static const char utf16[] = "{\0\"\0a\0\"\0:\0001\0}\0"; // {"a":1} in UTF-16LE
+    QTest::newRow("UTF-16 text") << QByteArray(utf16, sizeof utf16 - 1) << QStringLiteral("expected a string at byte 1");
     QTest::newRow("duplicate name") << QByteArray(R"({"sub":"alice","aud":"x","sub":"mallory"})")
                                     << QStringLiteral("the member name \"sub\" appears more than once");
     QTest::newRow("duplicate name spelled with an escape") << QByteArray(R"({"sub":"a","s\u0075b":"b"})")
