@@ -787,7 +787,7 @@ void TestTokenInspector::verifyTamperedTokenFails()
 void TestTokenInspector::repeatedClaimWarnedAndRejected()
 {
     // Signed by the provider's key, so only the repeated "sub" is wrong. The table shows the last
-    // value, as QJsonDocument reads it, and the warning says that other readers may differ.
+    // value, as QJsonDocument reads it, and the warning names the repeated claim.
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QByteArray header = b64(R"({"alg":"RS256","kid":"inspector-key-1","typ":"JWT"})");
     const QByteArray payload = b64(QStringLiteral(R"({"iss":"http://127.0.0.1:8765","sub":"alice","aud":"explorer-client",)"

@@ -37,7 +37,7 @@ void appendUtf8(QByteArray &out, char32_t codePoint)
     }
 }
 
-// Reads the four hex digits of a \u escape at `text[at]`; nullopt when they are not hex.
+// Reads the four hex digits of a \u escape at `text[at]`, or returns nullopt when they are not hex.
 std::optional<char32_t> readHex4(QByteArrayView text, qsizetype at)
 {
     if (at + 4 > text.size())
@@ -126,11 +126,11 @@ public:
 
     bool atEnd() const { return m_pos >= m_text.size(); }
 
-    bool expect(char c, const char *what)
+    bool expect(char c, const char *description)
     {
         skipSpace();
         if (atEnd() || m_text[m_pos] != c)
-            return fail(QStringLiteral("expected %1").arg(QLatin1String(what)));
+            return fail(QStringLiteral("expected %1").arg(QLatin1String(description)));
         ++m_pos;
         return true;
     }
