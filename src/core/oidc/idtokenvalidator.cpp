@@ -348,7 +348,7 @@ public:
     {
         const bool parsed = checkFormat();
         if (!parsed) {
-            skipRemaining(QStringLiteral("Skipped because the token could not be parsed."));
+            skipRemaining(QStringLiteral("Skipped because the token failed the format check."));
             return std::move(m_result);
         }
         const bool algorithmAccepted = checkAlgorithm();
@@ -393,7 +393,7 @@ public:
     IdTokenValidation runAccessToken()
     {
         if (!checkFormat()) {
-            skipRemaining(QStringLiteral("Skipped because the token could not be parsed."));
+            skipRemaining(QStringLiteral("Skipped because the token failed the format check."));
             return std::move(m_result);
         }
         checkAccessTokenType();
