@@ -1,7 +1,7 @@
 #include "doctor/commandline.h"
 #include "gui/deferrediconstyle.h"
 #include "gui/firstpaint.h"
-#include "gui/fontwarmup.h"
+#include "gui/fontconfigload.h"
 #include "gui/mainwindow.h"
 
 #include <QApplication>

@@ -15,7 +15,7 @@ namespace afx::json {
 class ObjectView;
 
 // One member value of an ObjectView. It points into the object's text, so it is valid while the
-// ObjectView (or a copy of it) exists.
+// ObjectView (or a copy of it) exists and has not read another text.
 class ValueView {
 public:
     QJsonValue::Type type() const { return m_type; }

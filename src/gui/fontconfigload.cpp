@@ -1,4 +1,4 @@
-#include "gui/fontwarmup.h"
+#include "gui/fontconfigload.h"
 
 #ifdef AFX_HAVE_FONTCONFIG
 #include <fontconfig/fontconfig.h>
